@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs the Debian packages ragscale needs to build, test and benchmark, but only
+# the ones that are missing, so a second run costs a dpkg query and nothing else.
+set -euo pipefail
+
+build_packages=(
+  g++ cmake ninja-build pkg-config make
+  libhttp-parser-dev libyaml-cpp-dev rapidjson-dev
+  libsqlite3-dev libhnswlib-dev libssl-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+)
+# Real peers the integration tests and benchmarks run against.
+test_packages=(python3 nginx-light wrk python3-locust curl)
+
+wanted=("${build_packages[@]}")
+if [ "${1:-}" = "--with-test-peers" ]; then
+  wanted+=("${test_packages[@]}")
+fi
+
+missing=()
+for pkg in "${wanted[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$pkg")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-deps: need root to install packages; run: sudo apt-get install ${missing[*]}" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+if ! apt-get install -y -q --no-install-recommends "${missing[@]}"; then
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi

@@ -1,0 +1,12 @@
+// Entry points of ragscale's subcommands. Each takes the arguments that follow the
+// subcommand name (argv[0] is the subcommand itself) and returns the process exit code.
+// Each subcommand owns its flags, its --help text and its error messages.
+#pragma once
+
+namespace ragscale {
+
+int run_load_command(int argc, char** argv);   // src/load/load_command.cpp
+int run_serve_command(int argc, char** argv);  // src/serve/serve_command.cpp
+int run_sim_command(int argc, char** argv);    // src/sim/sim_command.cpp
+
+}  // namespace ragscale

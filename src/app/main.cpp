@@ -1,0 +1,57 @@
+// ragscale: one binary, one subcommand per job.
+#include <cstdio>
+#include <cstring>
+#include <string_view>
+
+#include "app/commands.h"
+
+namespace {
+
+struct Subcommand {
+  const char* name;
+  const char* summary;
+  int (*run)(int, char**);
+};
+
+constexpr Subcommand kSubcommands[] = {
+    {"load", "generate load: users, tasks, think time, stages, arrival rates, thresholds, reports",
+     ragscale::run_load_command},
+    {"serve", "run the RAG service built for load (query, search, upload, probes, metrics)",
+     ragscale::run_serve_command},
+    {"sim", "run an OpenAI-compatible LLM and embedding backend with realistic timing and faults",
+     ragscale::run_sim_command},
+};
+
+void print_usage(FILE* out) {
+  std::fprintf(out,
+               "ragscale - load-test, serve and scale retrieval-augmented generation services\n\n"
+               "Usage: ragscale <command> [options]\n\nCommands:\n");
+  for (const auto& sub : kSubcommands) std::fprintf(out, "  %-7s %s\n", sub.name, sub.summary);
+  std::fprintf(out,
+               "\nRun 'ragscale <command> --help' for the options of a command.\n"
+               "Example: ragscale load http://127.0.0.1:8080/ -u 64 -r 64 -t 10s --wait 0\n");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    print_usage(stderr);
+    return 2;
+  }
+  std::string_view command = argv[1];
+  if (command == "--help" || command == "-h" || command == "help") {
+    print_usage(stdout);
+    return 0;
+  }
+  if (command == "--version") {
+    std::printf("ragscale 0.1.0\n");
+    return 0;
+  }
+  for (const auto& sub : kSubcommands) {
+    if (command == sub.name) return sub.run(argc - 1, argv + 1);
+  }
+  std::fprintf(stderr, "ragscale: unknown command '%s'; the commands are load, serve and sim (see ragscale --help)\n",
+               argv[1]);
+  return 2;
+}
