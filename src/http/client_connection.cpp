@@ -1,0 +1,247 @@
+#include "http/client_connection.h"
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace ragscale::http {
+
+std::string_view to_string(ClientError error) {
+  switch (error) {
+    case ClientError::kNone: return "none";
+    case ClientError::kConnectionRefused: return "connection refused";
+    case ClientError::kConnectionReset: return "connection reset";
+    case ClientError::kTimeout: return "timeout";
+    case ClientError::kProtocol: return "protocol error";
+    case ClientError::kOther: return "error";
+  }
+  return "error";
+}
+
+namespace {
+
+// One read buffer per thread: a connection keeps no buffer of its own between reads
+// (the parser is incremental), so 15,000 idle users cost no buffer memory.
+char* thread_read_buffer(size_t& size) {
+  static thread_local char buffer[64 * 1024];
+  size = sizeof buffer;
+  return buffer;
+}
+
+}  // namespace
+
+ClientConnection::ClientConnection(net::EventLoop& loop, const net::SocketAddress& address, Listener* listener)
+    : loop_(loop),
+      address_(address),
+      listener_(listener),
+      parser_(HttpParser::Kind::kResponse, this, false),
+      timeout_timer_([this] { fail(ClientError::kTimeout, "no response within the timeout"); }),
+      deferred_failure_timer_([this] { fail(deferred_error_, std::move(deferred_detail_)); }) {}
+
+ClientConnection::~ClientConnection() {
+  loop_.disarm(timeout_timer_);
+  loop_.disarm(deferred_failure_timer_);
+  close_socket();
+}
+
+void ClientConnection::send(std::string_view request_bytes, const RequestOptions& options) {
+  in_flight_ = true;
+  request_ = request_bytes;
+  written_ = 0;
+  options_ = options;
+  status_ = 0;
+  body_bytes_ = 0;
+  body_.clear();
+  headers_.clear();
+  response_started_ = false;
+  response_complete_ = false;
+  retried_ = false;
+  parser_.reset();
+  parser_.set_capture_headers(options.capture_headers);
+  if (options.head_request) parser_.expect_head_response();
+  loop_.arm(timeout_timer_, net::Clock::now() + options.timeout);
+  if (fd_ < 0) {
+    open_socket();
+    return;
+  }
+  reused_connection_ = true;
+  if (!connecting_) write_pending();
+}
+
+void ClientConnection::open_socket() {
+  reused_connection_ = false;
+  fd_ = net::start_connect(address_);
+  if (fd_ < 0) {
+    deferred_error_ = errno == ECONNREFUSED ? ClientError::kConnectionRefused : ClientError::kOther;
+    deferred_detail_ = std::strerror(errno);
+    loop_.arm(deferred_failure_timer_, net::Clock::now());
+    return;
+  }
+  ++connects_;
+  connecting_ = true;
+  want_write_ = true;
+  loop_.add(fd_, EPOLLIN | EPOLLOUT, this);
+}
+
+void ClientConnection::update_interest(bool want_write) {
+  if (want_write == want_write_ || fd_ < 0) return;
+  want_write_ = want_write;
+  loop_.modify(fd_, want_write ? (EPOLLIN | EPOLLOUT) : EPOLLIN, this);
+}
+
+void ClientConnection::write_pending() {
+  while (written_ < request_.size()) {
+    ssize_t n = ::send(fd_, request_.data() + written_, request_.size() - written_, MSG_NOSIGNAL);
+    if (n > 0) {
+      written_ += static_cast<size_t>(n);
+      continue;
+    }
+    if (n < 0 && errno == EAGAIN) {
+      update_interest(true);
+      return;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    fail(ClientError::kConnectionReset, n < 0 ? std::strerror(errno) : "connection closed");
+    return;
+  }
+  update_interest(false);
+}
+
+void ClientConnection::on_io(uint32_t events) {
+  if (connecting_) {
+    if ((events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) == 0) return;
+    int error = net::connect_error(fd_);
+    if (error != 0) {
+      fail(error == ECONNREFUSED ? ClientError::kConnectionRefused : ClientError::kOther, std::strerror(error));
+      return;
+    }
+    connecting_ = false;
+    if (in_flight_) write_pending();
+    return;
+  }
+  if ((events & EPOLLOUT) != 0 && in_flight_ && written_ < request_.size()) write_pending();
+  if ((events & (EPOLLIN | EPOLLERR | EPOLLHUP)) != 0 && fd_ >= 0) handle_readable();
+}
+
+void ClientConnection::handle_readable() {
+  size_t capacity;
+  char* buffer = thread_read_buffer(capacity);
+  for (;;) {
+    ssize_t n = ::recv(fd_, buffer, capacity, 0);
+    if (n > 0) {
+      if (!in_flight_) {
+        // Bytes nobody asked for: the server is confused; drop the connection.
+        close_socket();
+        return;
+      }
+      response_started_ = true;
+      size_t consumed = parser_.feed(buffer, static_cast<size_t>(n));
+      if (response_complete_) {
+        finish();
+        return;
+      }
+      if (consumed != static_cast<size_t>(n) || parser_.failed()) {
+        fail(ClientError::kProtocol, parser_.error());
+        return;
+      }
+      if (static_cast<size_t>(n) < capacity) return;  // drained; wait for the next event
+      continue;
+    }
+    if (n < 0 && errno == EAGAIN) return;
+    if (n < 0 && errno == EINTR) continue;
+    // EOF or error.
+    if (in_flight_ && response_started_) {
+      parser_.feed_eof();  // completes responses delimited by connection close
+      if (response_complete_) {
+        keep_alive_ = false;
+        finish();
+        return;
+      }
+    }
+    if (!in_flight_) {
+      close_socket();  // idle keep-alive connection closed by the server
+      return;
+    }
+    std::string detail = n < 0 ? std::strerror(errno) : "connection closed by the server";
+    if (!response_started_ && reused_connection_ && !retried_) {
+      // The server closed an idle connection just as we reused it: retry once on a
+      // fresh connection, as HTTP clients do for idempotent reuse races.
+      close_socket();
+      retried_ = true;
+      written_ = 0;
+      parser_.reset();
+      if (options_.head_request) parser_.expect_head_response();
+      open_socket();
+      return;
+    }
+    fail(ClientError::kConnectionReset, detail);
+    return;
+  }
+}
+
+bool ClientConnection::on_head(MessageHead& head) {
+  status_ = head.status;
+  if (options_.capture_headers) headers_ = std::move(head.headers);
+  return true;
+}
+
+bool ClientConnection::on_body(std::string_view piece) {
+  body_bytes_ += piece.size();
+  if (options_.capture_body) body_.append(piece);
+  if (options_.on_body_piece) options_.on_body_piece(piece);
+  return true;
+}
+
+bool ClientConnection::on_complete(bool keep_alive) {
+  response_complete_ = true;
+  keep_alive_ = keep_alive;
+  return false;  // pause: one response per request
+}
+
+void ClientConnection::finish() {
+  loop_.disarm(timeout_timer_);
+  in_flight_ = false;
+  if (!keep_alive_) close_socket();
+  ClientResult result;
+  result.status = status_;
+  result.body_bytes = body_bytes_;
+  result.body = body_;
+  result.headers = options_.capture_headers ? &headers_ : nullptr;
+  result.completed_at = net::Clock::now();
+  listener_->on_response(*this, result);
+}
+
+void ClientConnection::fail(ClientError error, std::string detail) {
+  loop_.disarm(timeout_timer_);
+  close_socket();
+  if (!in_flight_) return;
+  in_flight_ = false;
+  ClientResult result;
+  result.error = error;
+  result.status = 0;
+  result.body_bytes = body_bytes_;
+  result.error_detail = std::move(detail);
+  result.completed_at = net::Clock::now();
+  listener_->on_response(*this, result);
+}
+
+void ClientConnection::close_socket() {
+  if (fd_ < 0) return;
+  loop_.remove(fd_);
+  ::close(fd_);
+  fd_ = -1;
+  connecting_ = false;
+  want_write_ = false;
+}
+
+void ClientConnection::close() {
+  if (in_flight_) {
+    fail(ClientError::kConnectionReset, "closed by the client");
+  } else {
+    close_socket();
+  }
+}
+
+}  // namespace ragscale::http

@@ -1,0 +1,124 @@
+// ClientConnection: one keep-alive HTTP/1.1 client connection on an event loop, one
+// request at a time (no pipelining), as a browser or Locust's HttpUser uses it. The
+// owner hands it fully serialized request bytes and gets one completion per request:
+// a status (and the body, when asked for) or a classified error. It connects lazily,
+// reconnects when the server closed the connection, and retries a request once when a
+// reused connection turns out to be dead before any response byte arrived.
+//
+// The completion callback may call send() again or destroy nothing but the request's
+// own state; destroying the connection from inside the callback is not allowed (use
+// EventLoop::defer).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "http/parser.h"
+#include "net/event_loop.h"
+#include "net/socket.h"
+
+namespace ragscale::http {
+
+enum class ClientError {
+  kNone,
+  kConnectionRefused,
+  kConnectionReset,  // reset or closed by the peer mid-response
+  kTimeout,
+  kProtocol,  // the response could not be parsed
+  kOther,
+};
+
+std::string_view to_string(ClientError error);
+
+struct ClientResult {
+  ClientError error = ClientError::kNone;
+  int status = 0;
+  std::string_view body;       // only when the request asked for it; valid during the callback
+  uint64_t body_bytes = 0;     // decoded body size, counted whether captured or not
+  const Headers* headers = nullptr;  // only when the request asked for headers
+  std::string error_detail;    // e.g. strerror text
+  net::TimePoint completed_at;
+};
+
+class ClientConnection final : public net::IoHandler, private MessageSink {
+ public:
+  class Listener {
+   public:
+    virtual ~Listener() = default;
+    virtual void on_response(ClientConnection& connection, const ClientResult& result) = 0;
+  };
+
+  struct RequestOptions {
+    bool capture_body = false;
+    bool capture_headers = false;
+    bool head_request = false;
+    net::Clock::duration timeout = std::chrono::seconds(60);
+    // Called with each body piece as it arrives (streamed responses: SSE, chunked).
+    // Optional; the body is still captured when capture_body is set.
+    std::function<void(std::string_view)> on_body_piece;
+  };
+
+  ClientConnection(net::EventLoop& loop, const net::SocketAddress& address, Listener* listener);
+  ~ClientConnection() override;
+  ClientConnection(const ClientConnection&) = delete;
+  ClientConnection& operator=(const ClientConnection&) = delete;
+
+  // Starts a request. `request_bytes` must stay valid until the completion. Only one
+  // request may be in flight.
+  void send(std::string_view request_bytes, const RequestOptions& options);
+
+  bool busy() const { return in_flight_; }
+  bool connected() const { return fd_ >= 0 && !connecting_; }
+  // Closes the socket; an in-flight request completes with kConnectionReset.
+  void close();
+  // Counts of TCP connections opened, for reports.
+  uint64_t connects() const { return connects_; }
+
+  void on_io(uint32_t events) override;
+
+ private:
+  bool on_head(MessageHead& head) override;
+  bool on_body(std::string_view piece) override;
+  bool on_complete(bool keep_alive) override;
+
+  void open_socket();
+  void write_pending();
+  void handle_readable();
+  void fail(ClientError error, std::string detail);
+  void finish();
+  void close_socket();
+  void update_interest(bool want_write);
+
+  net::EventLoop& loop_;
+  net::SocketAddress address_;
+  Listener* listener_;
+  HttpParser parser_;
+  net::Timer timeout_timer_;
+  // Delivers a failure found inside send() on the next loop iteration, so a caller that
+  // sends again from its completion callback cannot recurse without bound.
+  net::Timer deferred_failure_timer_;
+  ClientError deferred_error_ = ClientError::kNone;
+  std::string deferred_detail_;
+
+  int fd_ = -1;
+  bool connecting_ = false;
+  bool want_write_ = false;
+  bool in_flight_ = false;
+  bool reused_connection_ = false;  // the request went out on a connection used before
+  bool retried_ = false;
+  bool response_started_ = false;
+  bool response_complete_ = false;
+  bool keep_alive_ = true;
+  uint64_t connects_ = 0;
+
+  std::string_view request_;
+  size_t written_ = 0;
+  RequestOptions options_;
+  int status_ = 0;
+  uint64_t body_bytes_ = 0;
+  std::string body_;
+  Headers headers_;
+};
+
+}  // namespace ragscale::http

@@ -1,0 +1,160 @@
+// The HTTP client connection against the HTTP server, both on real loopback sockets.
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "http/client_connection.h"
+#include "http/request_format.h"
+#include "http/response_format.h"
+#include "http/server.h"
+
+namespace ragscale::http {
+namespace {
+
+// Runs a client loop on the test thread until `done` or a deadline.
+struct ClientHarness : ClientConnection::Listener {
+  net::EventLoop loop;
+  std::vector<ClientResult> results;
+  std::vector<std::string> bodies;
+  std::function<void(ClientConnection&, const ClientResult&)> next;
+  size_t expected = 1;
+
+  void on_response(ClientConnection& connection, const ClientResult& result) override {
+    results.push_back(result);
+    bodies.emplace_back(result.body);
+    if (next) next(connection, result);
+    if (results.size() >= expected) loop.stop();
+  }
+
+  void run_for(std::chrono::milliseconds limit) {
+    net::Timer guard([this] { loop.stop(); });
+    loop.arm_after(guard, limit);
+    loop.run();
+    loop.disarm(guard);
+  }
+};
+
+HttpServer::Options local_options() {
+  HttpServer::Options options;
+  options.host = "127.0.0.1";
+  options.port = 0;
+  return options;
+}
+
+TEST(HttpClientServer, KeepAliveRequestsShareOneConnection) {
+  HttpServer server(local_options(), [](Request& request, Responder responder) {
+    responder.send(200, "text/plain", "hello " + std::string(request.path()));
+  });
+  server.start();
+  ClientHarness harness;
+  ClientConnection connection(harness.loop, net::resolve("127.0.0.1", server.port()), &harness);
+  std::string request = format_request("GET", "/a", "localhost", {}, "");
+  ClientConnection::RequestOptions options;
+  options.capture_body = true;
+  harness.expected = 3;
+  harness.next = [&](ClientConnection& c, const ClientResult&) {
+    if (harness.results.size() < 3) c.send(request, options);
+  };
+  connection.send(request, options);
+  harness.run_for(std::chrono::seconds(5));
+  ASSERT_EQ(harness.results.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(harness.results[i].error, ClientError::kNone);
+    EXPECT_EQ(harness.results[i].status, 200);
+    EXPECT_EQ(harness.bodies[i], "hello /a");
+  }
+  EXPECT_EQ(connection.connects(), 1u);
+  server.shutdown(std::chrono::milliseconds(100));
+}
+
+TEST(HttpClientServer, StreamedChunkedResponseArrivesInPiecesAndWhole) {
+  HttpServer server(local_options(), [](Request&, Responder responder) {
+    responder.start_stream(200, "text/event-stream");
+    responder.write(sse_frame("one"));
+    responder.write(sse_frame("two"));
+    responder.finish();
+  });
+  server.start();
+  ClientHarness harness;
+  ClientConnection connection(harness.loop, net::resolve("127.0.0.1", server.port()), &harness);
+  std::string request = format_request("GET", "/stream", "localhost", {}, "");
+  std::string pieces;
+  ClientConnection::RequestOptions options;
+  options.capture_body = true;
+  options.on_body_piece = [&](std::string_view piece) { pieces.append(piece); };
+  connection.send(request, options);
+  harness.run_for(std::chrono::seconds(5));
+  ASSERT_EQ(harness.results.size(), 1u);
+  EXPECT_EQ(harness.bodies[0], "data: one\n\ndata: two\n\n");
+  EXPECT_EQ(pieces, harness.bodies[0]);
+  server.shutdown(std::chrono::milliseconds(100));
+}
+
+TEST(HttpClientServer, RefusedConnectionIsClassified) {
+  // Bind then close a listener to get a port nobody listens on.
+  uint16_t port;
+  {
+    net::UniqueFd fd(net::listen_tcp(net::resolve("127.0.0.1", 0), false));
+    port = net::local_port(fd.get());
+  }
+  ClientHarness harness;
+  ClientConnection connection(harness.loop, net::resolve("127.0.0.1", port), &harness);
+  std::string request = format_request("GET", "/", "localhost", {}, "");
+  connection.send(request, {});
+  harness.run_for(std::chrono::seconds(5));
+  ASSERT_EQ(harness.results.size(), 1u);
+  EXPECT_EQ(harness.results[0].error, ClientError::kConnectionRefused);
+}
+
+TEST(HttpClientServer, TimeoutAndResetAreClassified) {
+  HttpServer server(local_options(), [](Request& request, Responder responder) {
+    if (request.path() == "/reset") responder.abort();
+    // "/hang": never answer
+  });
+  server.start();
+  ClientHarness harness;
+  auto address = net::resolve("127.0.0.1", server.port());
+  ClientConnection hang(harness.loop, address, &harness);
+  ClientConnection reset(harness.loop, address, &harness);
+  std::string hang_request = format_request("GET", "/hang", "localhost", {}, "");
+  std::string reset_request = format_request("GET", "/reset", "localhost", {}, "");
+  ClientConnection::RequestOptions short_timeout;
+  short_timeout.timeout = std::chrono::milliseconds(100);
+  harness.expected = 2;
+  hang.send(hang_request, short_timeout);
+  reset.send(reset_request, {});
+  harness.run_for(std::chrono::seconds(5));
+  ASSERT_EQ(harness.results.size(), 2u);
+  std::vector<ClientError> errors{harness.results[0].error, harness.results[1].error};
+  EXPECT_NE(std::find(errors.begin(), errors.end(), ClientError::kTimeout), errors.end());
+  EXPECT_NE(std::find(errors.begin(), errors.end(), ClientError::kConnectionReset), errors.end());
+  server.shutdown(std::chrono::milliseconds(100));
+}
+
+TEST(HttpClientServer, OversizedBodyGets413AndMalformedRequestGets400) {
+  auto options = local_options();
+  options.limits.max_body_bytes = 10;
+  HttpServer server(options, [](Request&, Responder responder) { responder.send(200, "text/plain", "ok"); });
+  server.start();
+  ClientHarness harness;
+  auto address = net::resolve("127.0.0.1", server.port());
+  ClientConnection big(harness.loop, address, &harness);
+  ClientConnection bad(harness.loop, address, &harness);
+  std::string big_request = format_request("POST", "/", "localhost", {}, std::string(100, 'x'));
+  std::string bad_request = "GARBAGE\r\n\r\n";
+  ClientConnection::RequestOptions capture;
+  capture.capture_body = true;
+  harness.expected = 2;
+  big.send(big_request, capture);
+  bad.send(bad_request, capture);
+  harness.run_for(std::chrono::seconds(5));
+  ASSERT_EQ(harness.results.size(), 2u);
+  std::vector<int> statuses{harness.results[0].status, harness.results[1].status};
+  std::sort(statuses.begin(), statuses.end());
+  EXPECT_EQ(statuses, (std::vector<int>{400, 413}));
+  for (const auto& body : harness.bodies) EXPECT_NE(body.find("\"error\""), std::string::npos);
+  server.shutdown(std::chrono::milliseconds(100));
+}
+
+}  // namespace
+}  // namespace ragscale::http
