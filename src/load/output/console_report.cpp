@@ -1,0 +1,125 @@
+#include "load/output/console_report.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <vector>
+
+#include "load/output/number_format.h"
+#include "load/output/report_order.h"
+
+namespace ragscale::output {
+namespace {
+
+constexpr int kTypeWidth = 8;
+constexpr size_t kMinNameWidth = 24;
+
+std::string padded(std::string_view text, size_t width, bool right_aligned = false) {
+  if (text.size() >= width) return std::string(text);
+  const std::string padding(width - text.size(), ' ');
+  return right_aligned ? padding + std::string(text) : std::string(text) + padding;
+}
+
+size_t name_width(const RunStats& stats) {
+  size_t width = kMinNameWidth;
+  for (const EndpointStats& endpoint : stats.endpoints()) width = std::max(width, endpoint.name().size());
+  return width;
+}
+
+std::vector<const EndpointStats*> rows_of(const RunStats& stats) {
+  std::vector<const EndpointStats*> rows;
+  for (size_t index : endpoints_in_report_order(stats)) rows.push_back(&stats.endpoints()[index]);
+  return rows;
+}
+
+std::string fixed(double value, int decimals) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.*f", decimals, value);
+  return text;
+}
+
+std::string separator(size_t name_column, const std::vector<size_t>& widths) {
+  std::string line = std::string(kTypeWidth, '-') + "|" + std::string(name_column, '-');
+  for (size_t width : widths) line += "|" + std::string(width + 1, '-');
+  return line + "\n";
+}
+
+}  // namespace
+
+std::string format_stats_table(const RunStats& stats) {
+  const size_t name_column = name_width(stats);
+  const std::vector<size_t> widths = {8, 14, 9, 9, 9, 9, 10, 11};
+  auto line = [&](std::string_view type, std::string_view name, const std::vector<std::string>& cells) {
+    std::string text = padded(type, kTypeWidth) + " " + padded(name, name_column);
+    for (size_t i = 0; i < cells.size(); ++i) text += " " + padded(cells[i], widths[i], true);
+    return text + "\n";
+  };
+  std::string table = line("Type", "Name", {"# reqs", "# fails", "Avg ms", "Min ms", "Max ms", "Med ms", "req/s",
+                                            "failures/s"});
+  table += separator(name_column, widths);
+  auto row = [&](const EndpointStats& endpoint) {
+    const LatencyHistogram& latency = endpoint.latency();
+    return line(endpoint.method(), endpoint.name(),
+                {std::to_string(endpoint.requests()),
+                 std::to_string(endpoint.failures()) + "(" + fixed(endpoint.failure_ratio() * 100, 2) + "%)",
+                 format_ms(latency.mean()), format_ms(latency.min()), format_ms(latency.max()),
+                 format_ms(latency.percentile(50)), fixed(stats.requests_per_second(endpoint), 2),
+                 fixed(stats.failures_per_second(endpoint), 2)});
+  };
+  for (const EndpointStats* endpoint : rows_of(stats)) table += row(*endpoint);
+  table += separator(name_column, widths);
+  table += row(stats.aggregate());
+  return table;
+}
+
+std::string format_percentile_table(const RunStats& stats) {
+  const size_t name_column = name_width(stats);
+  std::vector<size_t> widths = {8};
+  widths.insert(widths.end(), kReportedPercentiles.size(), 8);
+  auto line = [&](std::string_view type, std::string_view name, const std::vector<std::string>& cells) {
+    std::string text = padded(type, kTypeWidth) + " " + padded(name, name_column);
+    for (size_t i = 0; i < cells.size(); ++i) text += " " + padded(cells[i], widths[i], true);
+    return text + "\n";
+  };
+  std::vector<std::string> header = {"# reqs"};
+  for (double p : kReportedPercentiles) header.push_back(percentile_label(p));
+  std::string table = "Response time percentiles in ms (exact to 3 significant digits)\n";
+  table += line("Type", "Name", header);
+  table += separator(name_column, widths);
+  auto row = [&](const EndpointStats& endpoint) {
+    uint64_t values[kReportedPercentiles.size()];
+    endpoint.latency().percentiles(kReportedPercentiles, values);
+    std::vector<std::string> cells = {std::to_string(endpoint.requests())};
+    for (uint64_t value : values) cells.push_back(format_ms(value));
+    return line(endpoint.method(), endpoint.name(), cells);
+  };
+  // As Locust, endpoints without any request have no percentiles to show.
+  for (const EndpointStats* endpoint : rows_of(stats)) {
+    if (endpoint->requests() != 0) table += row(*endpoint);
+  }
+  table += separator(name_column, widths);
+  if (stats.aggregate().requests() != 0) table += row(stats.aggregate());
+  return table;
+}
+
+std::string format_error_table(const RunStats& stats) {
+  if (stats.errors().empty()) return "";
+  std::string table = "Error report\n";
+  table += padded("# occurrences", 18) + " Error\n";
+  const std::string rule = std::string(18, '-') + "|" + std::string(name_width(stats) + 60, '-') + "\n";
+  table += rule;
+  for (const ErrorRecord* error : errors_in_report_order(stats)) {
+    table += padded(std::to_string(error->occurrences), 18) + " " + error->method + " " + error->name + ": " +
+             error->message + "\n";
+  }
+  table += rule;
+  return table;
+}
+
+std::string format_end_of_run_report(const RunStats& stats) {
+  std::string report = format_stats_table(stats) + "\n" + format_percentile_table(stats);
+  const std::string errors = format_error_table(stats);
+  if (!errors.empty()) report += "\n" + errors;
+  return report;
+}
+
+}  // namespace ragscale::output

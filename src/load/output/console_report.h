@@ -1,0 +1,21 @@
+// The end-of-run console tables: Locust's printed stats and percentile tables and its error
+// report, but with exact millisecond values (format_ms) instead of Locust's rounded integers.
+//
+// Contract: each function returns complete lines ending in '\n'. Endpoints are in report order
+// (name, method) followed by the "Aggregated" row; rates are over the whole run.
+// format_error_table() returns "" when there were no errors.
+#pragma once
+
+#include <string>
+
+#include "stats/run_stats.h"
+
+namespace ragscale::output {
+
+std::string format_stats_table(const RunStats& stats);
+std::string format_percentile_table(const RunStats& stats);
+std::string format_error_table(const RunStats& stats);
+// The three tables, separated by blank lines.
+std::string format_end_of_run_report(const RunStats& stats);
+
+}  // namespace ragscale::output
