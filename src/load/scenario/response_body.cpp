@@ -1,0 +1,39 @@
+#include "load/scenario/response_body.h"
+
+#include <rapidjson/pointer.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+namespace ragscale::scenario {
+
+bool ResponseBody::is_json() {
+  if (!document_) {
+    document_.emplace();
+    document_->Parse(text_.data(), text_.size());
+    parsed_ok_ = !document_->HasParseError();
+  }
+  return parsed_ok_;
+}
+
+const rapidjson::Value* ResponseBody::at(std::string_view pointer) {
+  if (!is_json()) return nullptr;
+  rapidjson::Pointer parsed(pointer.data(), pointer.size());
+  if (!parsed.IsValid()) return nullptr;
+  return parsed.Get(*document_);
+}
+
+std::string value_text(const rapidjson::Value& value) {
+  if (value.IsString()) return std::string(value.GetString(), value.GetStringLength());
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  value.Accept(writer);
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+bool is_valid_json_pointer(std::string_view pointer) {
+  if (pointer.empty()) return true;
+  if (pointer.front() != '/') return false;
+  return rapidjson::Pointer(pointer.data(), pointer.size()).IsValid();
+}
+
+}  // namespace ragscale::scenario
