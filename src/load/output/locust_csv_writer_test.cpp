@@ -4,7 +4,6 @@
 
 #include <filesystem>
 #include <fstream>
-#include <regex>
 #include <sstream>
 
 #include "stats/stats_shard.h"
@@ -57,9 +56,19 @@ std::vector<std::string> python_columns(const std::string& source, const std::st
   const size_t close = source.find(']', open);
   const std::string body = source.substr(open + 1, close - open - 1);
   std::vector<std::string> columns;
-  const std::regex item(R"re("([^"]*)"|(get_readable_percentiles))re");
-  for (auto it = std::sregex_iterator(body.begin(), body.end(), item); it != std::sregex_iterator(); ++it) {
-    columns.push_back((*it)[1].matched ? (*it)[1].str() : kPercentileMarker);
+  const std::string percentiles_call = "get_readable_percentiles";
+  for (size_t position = 0;;) {
+    const size_t quote = body.find('"', position);
+    const size_t call = body.find(percentiles_call, position);
+    if (quote == std::string::npos && call == std::string::npos) break;
+    if (call < quote) {
+      columns.push_back(kPercentileMarker);
+      position = call + percentiles_call.size();
+    } else {
+      const size_t closing = body.find('"', quote + 1);
+      columns.push_back(body.substr(quote + 1, closing - quote - 1));
+      position = closing + 1;
+    }
   }
   const size_t line_end = source.find('\n', close);
   if (source.substr(close, line_end - close).find("get_readable_percentiles") != std::string::npos) {
