@@ -1,12 +1,55 @@
+#include <csignal>
 #include <cstdio>
+#include <thread>
 
 #include "app/commands.h"
+#include "serve/api/rag_service.h"
+#include "serve/config/serve_config.h"
+
+extern char** environ;
 
 namespace ragscale {
+namespace {
 
-int run_serve_command(int, char**) {
-  std::fprintf(stderr, "ragscale serve: not available in this build yet\n");
-  return 2;
+volatile std::sig_atomic_t stop_requested = 0;
+
+}  // namespace
+
+int run_serve_command(int argc, char** argv) {
+  serve::ServeInvocation invocation;
+  try {
+    invocation = serve::load_serve_config(argc, argv, environ);
+  } catch (const serve::ConfigError& e) {
+    std::fprintf(stderr, "ragscale serve: %s\n", e.what());
+    return 2;
+  }
+  if (invocation.show_help) {
+    std::fputs(serve::serve_help().c_str(), stdout);
+    return 0;
+  }
+  const auto& config = invocation.config;
+  std::fputs(serve::describe(config).c_str(), stderr);
+  if (!config.auth_enabled()) {
+    std::fputs("ragscale serve: auth is off (no api_keys or users configured)\n", stderr);
+  }
+
+  std::signal(SIGPIPE, SIG_IGN);
+  std::signal(SIGINT, [](int) { stop_requested = 1; });
+  std::signal(SIGTERM, [](int) { stop_requested = 1; });
+
+  serve::RagService service(config);
+  try {
+    service.start();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "ragscale serve: %s\n", e.what());
+    return 1;
+  }
+  std::printf("listening on %s:%u\n", config.host.c_str(), service.port());
+  std::fflush(stdout);
+  while (!stop_requested) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  std::fputs("ragscale serve: shutting down\n", stderr);
+  service.shutdown();
+  return 0;
 }
 
 }  // namespace ragscale

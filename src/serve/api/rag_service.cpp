@@ -1,0 +1,775 @@
+#include "serve/api/rag_service.h"
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <charconv>
+#include <cstdio>
+#include <filesystem>
+
+#include "http/response_format.h"
+#include "serve/api/api_error.h"
+#include "serve/api/authenticator.h"
+#include "serve/api/json_input.h"
+#include "serve/api/multipart.h"
+#include "serve/api/service_metrics.h"
+#include "serve/cache/query_cache.h"
+#include "serve/embed/hashing_embedder.h"
+#include "serve/generate/extractive_generator.h"
+#include "serve/ingest/ingestor.h"
+#include "serve/retrieval/dense_index.h"
+#include "serve/retrieval/hybrid_retriever.h"
+#include "serve/storage/document_store.h"
+#include "serve/text/utf8.h"
+#include "serve/worker_pool.h"
+
+namespace ragscale::serve {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+
+constexpr int64_t kMaxSources = 50;
+
+// What a handler decided to send; built on any thread, sent on the loop thread.
+struct Reply {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  http::Headers headers;
+  bool stream = false;
+  std::vector<std::string> frames;  // Server-Sent Events, when stream is set
+};
+
+Reply json_reply(int status, std::string body) {
+  Reply reply;
+  reply.status = status;
+  reply.body = std::move(body);
+  return reply;
+}
+
+Reply error_reply(int status, std::string_view message) { return json_reply(status, http::error_json(status, message)); }
+
+void write_string(JsonWriter& w, std::string_view text) {
+  w.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+}
+
+double milliseconds_between(Clock::time_point from, Clock::time_point to) {
+  return std::chrono::duration<double, std::milli>(to - from).count();
+}
+
+// Route patterns, used for dispatch and as metric labels.
+enum class Route {
+  kHealth,
+  kReady,
+  kStartup,
+  kMetrics,
+  kQuery,
+  kSearch,
+  kRetrieval,
+  kUpload,
+  kStatus,
+  kList,
+  kDocument,
+  kLogin,
+  kUnknown,
+};
+
+const char* route_label(Route route) {
+  switch (route) {
+    case Route::kHealth: return "/health";
+    case Route::kReady: return "/ready";
+    case Route::kStartup: return "/startup";
+    case Route::kMetrics: return "/metrics";
+    case Route::kQuery: return "/query";
+    case Route::kSearch: return "/api/v1/search";
+    case Route::kRetrieval: return "/retrieval";
+    case Route::kUpload: return "/api/v1/documents/upload";
+    case Route::kStatus: return "/api/v1/documents/{id}/status";
+    case Route::kList: return "/documents";
+    case Route::kDocument: return "/documents/{id}";
+    case Route::kLogin: return "/auth/login";
+    case Route::kUnknown: return "unmatched";
+  }
+  return "unmatched";
+}
+
+struct MatchedRoute {
+  Route route = Route::kUnknown;
+  const char* allowed = "";  // methods the path accepts
+  std::string id_text;
+};
+
+// Paths are accepted with or without the /api/v1 prefix and a trailing slash.
+MatchedRoute match_route(std::string_view path) {
+  if (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
+  if (path.rfind("/api/v1/", 0) == 0) path.remove_prefix(7);
+  MatchedRoute m;
+  if (path == "/health") m = {Route::kHealth, "GET", {}};
+  else if (path == "/ready") m = {Route::kReady, "GET", {}};
+  else if (path == "/startup") m = {Route::kStartup, "GET", {}};
+  else if (path == "/metrics") m = {Route::kMetrics, "GET", {}};
+  else if (path == "/query") m = {Route::kQuery, "POST", {}};
+  else if (path == "/search") m = {Route::kSearch, "POST", {}};
+  else if (path == "/retrieval") m = {Route::kRetrieval, "GET", {}};
+  else if (path == "/documents/upload") m = {Route::kUpload, "POST", {}};
+  else if (path == "/documents") m = {Route::kList, "GET, POST", {}};
+  else if (path == "/auth/login") m = {Route::kLogin, "POST", {}};
+  else if (path.rfind("/documents/", 0) == 0) {
+    auto rest = path.substr(11);
+    auto slash = rest.find('/');
+    if (slash == std::string_view::npos) {
+      m = {Route::kDocument, "GET, DELETE", std::string(rest)};
+    } else if (rest.substr(slash) == "/status") {
+      m = {Route::kStatus, "GET", std::string(rest.substr(0, slash))};
+    }
+  }
+  return m;
+}
+
+bool method_allowed(const MatchedRoute& m, std::string_view method) {
+  std::string_view allowed = m.allowed;
+  size_t pos = 0;
+  while (pos < allowed.size()) {
+    auto comma = allowed.find(',', pos);
+    auto item = allowed.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    if (item == method) return true;
+    if (comma == std::string_view::npos) break;
+    pos = comma + 1;
+  }
+  return method == "HEAD" && allowed.find("GET") != std::string_view::npos;
+}
+
+int64_t parse_id(const std::string& text) {
+  int64_t id = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (error != std::errc() || end != text.data() + text.size() || id <= 0) {
+    throw ApiError(400, "document id must be a positive whole number, got \"" + text + "\"");
+  }
+  return id;
+}
+
+int64_t query_int(const http::Request& request, const char* name, int64_t min, int64_t max, int64_t fallback) {
+  auto value = request.query_param(name);
+  if (!value || value->empty()) return fallback;
+  int64_t number = 0;
+  auto [end, error] = std::from_chars(value->data(), value->data() + value->size(), number);
+  if (error != std::errc() || end != value->data() + value->size() || number < min || number > max) {
+    throw ApiError(400, std::string("query parameter ") + name + " must be a whole number from " +
+                            std::to_string(min) + " to " + std::to_string(max) + ", got \"" + *value + "\"");
+  }
+  return number;
+}
+
+bool is_blank(std::string_view text) { return text.find_first_not_of(" \t\r\n") == std::string_view::npos; }
+
+struct QueryParameters {
+  std::string question;
+  int64_t max_sources = 4;
+  double temperature = 0;
+  bool stream = false;
+};
+
+void write_chunks(JsonWriter& w, const std::vector<RetrievedChunk>& chunks) {
+  w.StartArray();
+  for (const auto& chunk : chunks) {
+    w.StartObject();
+    w.Key("document_id");
+    w.Int64(chunk.document_id);
+    w.Key("chunk_id");
+    w.Int64(chunk.chunk_id);
+    w.Key("title");
+    write_string(w, chunk.title);
+    w.Key("text");
+    write_string(w, chunk.text);
+    w.Key("score");
+    w.Double(chunk.score);
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
+void write_document(JsonWriter& w, const DocumentInfo& info) {
+  w.StartObject();
+  w.Key("id");
+  w.Int64(info.id);
+  w.Key("title");
+  write_string(w, info.title);
+  w.Key("status");
+  write_string(w, info.status);
+  w.Key("chunks");
+  w.Int64(info.chunks);
+  w.Key("bytes");
+  w.Int64(info.bytes);
+  w.Key("created_at");
+  w.Int64(info.created_at);
+  w.Key("error");
+  if (info.error.empty()) w.Null();
+  else write_string(w, info.error);
+  w.EndObject();
+}
+
+std::string timings_json(double retrieval_ms, double generation_ms, double total_ms) {
+  char buffer[160];
+  std::snprintf(buffer, sizeof buffer, "{\"retrieval_ms\":%.3f,\"generation_ms\":%.3f,\"total_ms\":%.3f}",
+                retrieval_ms, generation_ms, total_ms);
+  return buffer;
+}
+
+// A query answer is kept as its "core" — the response object up to (not including)
+// "cached" and "timings" — so a cached answer is re-sent without re-serializing it.
+std::string finish_answer(const std::string& core, bool cached, const std::string& timings) {
+  std::string body = core;
+  body += cached ? ",\"cached\":true,\"timings\":" : ",\"cached\":false,\"timings\":";
+  body += timings;
+  body += "}\n";
+  return body;
+}
+
+std::string token_frame(std::string_view text) {
+  std::string data = "{\"text\":\"";
+  http::append_json_escaped(data, text);
+  data += "\"}";
+  return http::sse_frame(data, "token");
+}
+
+}  // namespace
+
+struct RagService::State {
+  explicit State(ServeConfig c)
+      : config(std::move(c)),
+        auth(config.api_keys, config.users, config.token_ttl),
+        cache(QueryCache::Limits{config.cache_entries, config.cache_bytes, config.cache_ttl}) {}
+
+  ServeConfig config;
+  Authenticator auth;
+  QueryCache cache;
+  ServiceMetrics metrics;
+  std::unique_ptr<DocumentStore> store;
+  std::unique_ptr<Embedder> embedder;
+  std::unique_ptr<DenseIndex> index;
+  std::unique_ptr<HybridRetriever> retriever;
+  std::unique_ptr<Ingestor> ingestor;
+  std::unique_ptr<WorkerPool> workers;
+  std::unique_ptr<WorkerPool> ingestion;
+  std::unique_ptr<http::HttpServer> server;
+  std::thread startup;
+  std::atomic<bool> ready{false};
+  std::atomic<bool> stopping{false};
+  std::atomic<uint64_t> generation{0};
+  std::atomic<uint64_t> ingestion_pending{0};
+  // Written once by the startup thread before startup_failed is set; read only after.
+  std::string startup_error;
+  std::atomic<bool> startup_failed{false};
+  bool shut_down = false;
+
+  std::string index_path() const { return (std::filesystem::path(config.data_dir) / "dense.hnsw").string(); }
+
+  // ---- replies ---------------------------------------------------------------------
+  void finish(http::Responder& responder, Route route, Clock::time_point start, Reply reply) {
+    metrics.record(route_label(route), reply.status, std::chrono::duration<double>(Clock::now() - start).count());
+    if (reply.stream) {
+      http::Headers headers = reply.headers;
+      headers.add("Cache-Control", "no-cache");
+      responder.start_stream(reply.status, "text/event-stream", headers);
+      for (const auto& frame : reply.frames) {
+        if (!responder.write(frame)) return;
+      }
+      responder.finish();
+      return;
+    }
+    responder.send(reply.status, reply.content_type, std::move(reply.body), reply.headers);
+  }
+
+  // Runs `work` on the worker pool and sends its reply from the connection's loop.
+  void offload(http::Responder responder, Route route, Clock::time_point start, std::function<Reply()> work) {
+    net::EventLoop* loop = responder.loop();
+    bool queued = workers->submit([this, responder, route, start, loop, work = std::move(work)]() mutable {
+      Reply reply;
+      try {
+        reply = work();
+      } catch (const ApiError& e) {
+        reply = error_reply(e.status(), e.what());
+      } catch (const std::exception& e) {
+        reply = error_reply(500, std::string("internal error: ") + e.what());
+      }
+      loop->post([this, responder, route, start, reply = std::move(reply)]() mutable {
+        finish(responder, route, start, std::move(reply));
+      });
+    });
+    if (!queued) finish(responder, route, start, error_reply(503, "server busy: the work queue is full; retry shortly"));
+  }
+
+  void require_ready() const {
+    if (stopping.load()) throw ApiError(503, "server is shutting down");
+    if (!ready.load()) {
+      throw ApiError(503, startup_failed.load() ? "index failed to load: " + startup_error
+                                                : "index is still loading; retry shortly");
+    }
+  }
+
+  // ---- dispatch --------------------------------------------------------------------
+  void handle(http::Request& request, http::Responder responder) {
+    auto start = Clock::now();
+    auto matched = match_route(request.path());
+    try {
+      if (matched.route == Route::kUnknown) {
+        throw ApiError(404, "no route for " + request.method + " " + std::string(request.path()) +
+                                " (routes: /query, /api/v1/search, /retrieval, /api/v1/documents/upload, "
+                                "/documents, /auth/login, /health, /ready, /metrics)");
+      }
+      if (!method_allowed(matched, request.method)) {
+        Reply reply = error_reply(405, request.method + " is not allowed on " + std::string(request.path()) +
+                                           "; use " + matched.allowed);
+        reply.headers.add("Allow", matched.allowed);
+        finish(responder, matched.route, start, std::move(reply));
+        return;
+      }
+      bool open_route = matched.route == Route::kHealth || matched.route == Route::kReady ||
+                        matched.route == Route::kStartup || matched.route == Route::kMetrics ||
+                        matched.route == Route::kLogin;
+      if (!open_route && !auth.allows(request.headers)) {
+        Reply reply = error_reply(401, "missing or invalid credentials: send X-API-Key: KEY or "
+                                       "Authorization: Bearer KEY");
+        reply.headers.add("WWW-Authenticate", "Bearer");
+        finish(responder, matched.route, start, std::move(reply));
+        return;
+      }
+      dispatch(matched, request, responder, start);
+    } catch (const ApiError& e) {
+      finish(responder, matched.route, start, error_reply(e.status(), e.what()));
+    } catch (const std::exception& e) {
+      finish(responder, matched.route, start, error_reply(500, std::string("internal error: ") + e.what()));
+    }
+  }
+
+  void dispatch(const MatchedRoute& matched, http::Request& request, http::Responder& responder,
+                Clock::time_point start) {
+    switch (matched.route) {
+      case Route::kHealth:
+        finish(responder, matched.route, start, json_reply(200, "{\"status\":\"ok\"}\n"));
+        return;
+      case Route::kReady:
+      case Route::kStartup: {
+        bool up = ready.load() && !(matched.route == Route::kReady && stopping.load());
+        if (up) {
+          finish(responder, matched.route, start, json_reply(200, "{\"status\":\"ready\"}\n"));
+        } else {
+          std::string why = stopping.load()         ? "shutting down"
+                            : startup_failed.load() ? "startup failed: " + startup_error
+                                                    : "storage or index still loading";
+          finish(responder, matched.route, start, error_reply(503, "not ready: " + why));
+        }
+        return;
+      }
+      case Route::kMetrics: {
+        Reply reply = json_reply(200, metrics.render(gauges()));
+        reply.content_type = "text/plain; version=0.0.4";
+        finish(responder, matched.route, start, std::move(reply));
+        return;
+      }
+      case Route::kQuery:
+        handle_query(request, responder, start);
+        return;
+      case Route::kSearch: {
+        JsonInput input(request.body);
+        auto query = input.string("query");
+        if (!query) query = input.string("question");
+        if (!query || is_blank(*query)) throw ApiError(400, "field \"query\" is required and must not be blank");
+        auto top_k = input.integer("top_k", 1, kMaxSources).value_or(4);
+        check_question(*query);
+        offload_search(responder, matched.route, start, std::move(*query), top_k);
+        return;
+      }
+      case Route::kRetrieval: {
+        auto query = request.query_param("q");
+        if (!query) query = request.query_param("query");
+        if (!query || is_blank(*query)) throw ApiError(400, "query parameter q is required, e.g. /retrieval?q=hnsw");
+        if (auto bad = find_invalid_utf8(*query)) throw ApiError(400, "query parameter q is not valid UTF-8");
+        auto top_k = query_int(request, "top_k", 1, kMaxSources, 4);
+        check_question(*query);
+        offload_search(responder, matched.route, start, std::move(*query), top_k);
+        return;
+      }
+      case Route::kUpload:
+        handle_upload(request, responder, start);
+        return;
+      case Route::kList:
+        if (request.method == "POST") {
+          handle_upload(request, responder, start);
+          return;
+        }
+        handle_list(request, responder, start);
+        return;
+      case Route::kStatus:
+      case Route::kDocument:
+        handle_document(matched, request, responder, start);
+        return;
+      case Route::kLogin:
+        handle_login(request, responder, start);
+        return;
+      case Route::kUnknown:
+        break;
+    }
+  }
+
+  ServiceGauges gauges() const {
+    ServiceGauges g;
+    g.cache_hits = cache.hits();
+    g.cache_misses = cache.misses();
+    g.cache_entries = cache.entries();
+    g.cache_bytes = cache.bytes();
+    g.ingestion_queue = ingestion_pending.load();
+    g.index_chunks = index ? index->size() : 0;
+    g.index_generation = generation.load();
+    g.in_flight_requests = server ? server->in_flight_requests() : 0;
+    g.open_connections = server ? server->open_connections() : 0;
+    g.worker_queue = workers ? workers->pending() : 0;
+    return g;
+  }
+
+  void check_question(const std::string& question) const {
+    if (question.size() > config.max_question_chars) {
+      throw ApiError(400, "question is " + std::to_string(question.size()) + " bytes; the limit is " +
+                              std::to_string(config.max_question_chars) + " (max_question_chars)");
+    }
+  }
+
+  // ---- query -----------------------------------------------------------------------
+  QueryParameters parse_query(const http::Request& request) const {
+    JsonInput input(request.body);
+    QueryParameters q;
+    auto question = input.string("question");
+    if (!question) question = input.string("query");
+    if (!question) throw ApiError(400, "field \"question\" (or \"query\") is required");
+    if (is_blank(*question)) throw ApiError(400, "field \"question\" must not be blank");
+    check_question(*question);
+    q.question = std::move(*question);
+    if (auto k = input.integer("max_sources", 1, kMaxSources)) q.max_sources = *k;
+    else if (auto top_k = input.integer("top_k", 1, kMaxSources)) q.max_sources = *top_k;
+    q.temperature = input.number("temperature", 0.0, 2.0).value_or(0.0);
+    q.stream = input.boolean("stream").value_or(false);
+    if (auto accept = request.headers.get("Accept"); accept && accept->find("text/event-stream") != std::string_view::npos) {
+      q.stream = true;
+    }
+    return q;
+  }
+
+  Reply answer_reply(const QueryParameters& q, const std::string& core, const std::vector<std::string>& parts,
+                     bool cached, const std::string& timings) {
+    if (!q.stream) return json_reply(200, finish_answer(core, cached, timings));
+    Reply reply;
+    reply.stream = true;
+    for (size_t i = 0; i < parts.size(); ++i) reply.frames.push_back(token_frame(i == 0 ? parts[i] : " " + parts[i]));
+    std::string done = finish_answer(core, cached, timings);
+    done.pop_back();  // the newline; SSE data lines carry none
+    reply.frames.push_back(http::sse_frame(done, "done"));
+    return reply;
+  }
+
+  void handle_query(http::Request& request, http::Responder& responder, Clock::time_point start) {
+    QueryParameters q = parse_query(request);
+    require_ready();
+    std::string parameters = "k=" + std::to_string(q.max_sources) + ";t=" + std::to_string(q.temperature) +
+                             ";generator=extractive";
+    std::string key = QueryCache::make_key(q.question, parameters, generation.load());
+    if (auto core = cache.get(key)) {
+      std::vector<std::string> parts;
+      if (q.stream) {
+        rapidjson::Document parsed;
+        std::string object = *core + "}";
+        parsed.Parse(object.data(), object.size());
+        if (!parsed.HasParseError() && parsed.HasMember("answer") && parsed["answer"].IsString()) {
+          parts.emplace_back(parsed["answer"].GetString(), parsed["answer"].GetStringLength());
+        }
+      }
+      double total = milliseconds_between(start, Clock::now());
+      finish(responder, Route::kQuery, start, answer_reply(q, *core, parts, true, timings_json(0, 0, total)));
+      return;
+    }
+    offload(responder, Route::kQuery, start, [this, q = std::move(q), key = std::move(key), start]() -> Reply {
+      auto retrieval_start = Clock::now();
+      auto result = retriever->search(q.question, static_cast<size_t>(q.max_sources));
+      auto generation_start = Clock::now();
+      std::vector<std::string> texts;
+      texts.reserve(result.chunks.size());
+      for (const auto& chunk : result.chunks) texts.push_back(chunk.text);
+      auto parts = extractive_answer_parts(q.question, texts);
+      std::string answer;
+      for (const auto& part : parts) answer += (answer.empty() ? "" : " ") + part;
+      auto done = Clock::now();
+
+      rapidjson::StringBuffer buffer;
+      JsonWriter w(buffer);
+      w.StartObject();
+      w.Key("answer");
+      write_string(w, answer);
+      w.Key("sources");
+      write_chunks(w, result.chunks);
+      w.Key("degraded");
+      w.Bool(result.degraded);
+      w.EndObject();
+      std::string core(buffer.GetString(), buffer.GetSize() - 1);  // without the closing brace
+      if (!result.degraded) cache.put(key, core);
+      return answer_reply(q, core, parts, false,
+                          timings_json(milliseconds_between(retrieval_start, generation_start),
+                                       milliseconds_between(generation_start, done),
+                                       milliseconds_between(start, done)));
+    });
+  }
+
+  void offload_search(http::Responder& responder, Route route, Clock::time_point start, std::string query,
+                      int64_t top_k) {
+    require_ready();
+    offload(responder, route, start, [this, query = std::move(query), top_k]() -> Reply {
+      auto result = retriever->search(query, static_cast<size_t>(top_k));
+      rapidjson::StringBuffer buffer;
+      JsonWriter w(buffer);
+      w.StartObject();
+      w.Key("documents");
+      write_chunks(w, result.chunks);
+      w.Key("degraded");
+      w.Bool(result.degraded);
+      w.EndObject();
+      return json_reply(200, std::string(buffer.GetString(), buffer.GetSize()) + "\n");
+    });
+  }
+
+  // ---- documents -------------------------------------------------------------------
+  void handle_upload(http::Request& request, http::Responder& responder, Clock::time_point start) {
+    if (stopping.load()) throw ApiError(503, "server is shutting down");
+    std::string content_type(request.headers.get("Content-Type").value_or(""));
+    std::string title_param = request.query_param("title").value_or("");
+    // The body moves into the task: uploads can be 100 MB and must not be copied.
+    auto body = std::make_shared<std::string>(std::move(request.body));
+    offload(responder, Route::kUpload, start, [this, body, content_type, title_param]() -> Reply {
+      std::string title = title_param;
+      std::string text;
+      if (auto boundary = multipart_boundary(content_type)) {
+        std::vector<MultipartPart> parts;
+        try {
+          parts = parse_multipart(*body, *boundary);
+        } catch (const std::invalid_argument& e) {
+          throw ApiError(400, std::string("malformed multipart body: ") + e.what());
+        }
+        const MultipartPart* file = nullptr;
+        for (const auto& part : parts) {
+          if (part.name == "file" || (!file && !part.filename.empty())) file = &part;
+          if (part.name == "title" && title.empty()) title = std::string(part.body);
+        }
+        if (!file) throw ApiError(400, "multipart upload needs a part named \"file\" holding the document");
+        if (title.empty()) title = file->filename;
+        text = std::string(file->body);
+      } else if (content_type.find("json") != std::string::npos || content_type.empty()) {
+        JsonInput input(*body);
+        auto json_text = input.string("text");
+        if (!json_text) json_text = input.string("content");
+        if (!json_text) throw ApiError(400, "field \"text\" is required (the document's content)");
+        text = std::move(*json_text);
+        if (auto json_title = input.string("title")) title = std::move(*json_title);
+      } else if (content_type.rfind("text/", 0) == 0) {
+        text = std::move(*body);
+      } else {
+        throw ApiError(415, "unsupported Content-Type \"" + content_type +
+                                "\"; send multipart/form-data with a file field, application/json "
+                                "{title, text}, or text/plain");
+      }
+      if (auto bad = find_invalid_utf8(text)) {
+        throw ApiError(400, "document is not valid UTF-8 (first invalid byte at offset " + std::to_string(*bad) +
+                                "); convert it to UTF-8 and upload again");
+      }
+      if (auto bad = find_invalid_utf8(title)) throw ApiError(400, "title is not valid UTF-8");
+      if (is_blank(text)) throw ApiError(400, "document text is empty");
+      if (title.empty()) title = "untitled";
+      int64_t id = store->add_document(title, text);  // durable before the 201
+      generation.fetch_add(1);
+      schedule_ingestion(id);
+      Reply reply = json_reply(201, "{\"id\":" + std::to_string(id) + ",\"status\":\"processing\"}\n");
+      reply.headers.add("Location", "/api/v1/documents/" + std::to_string(id) + "/status");
+      return reply;
+    });
+  }
+
+  void schedule_ingestion(int64_t id) {
+    ingestion_pending.fetch_add(1);
+    bool queued = ingestion->submit([this, id] {
+      // A job not run before shutdown stays in storage and resumes at the next start.
+      if (!stopping.load()) ingestor->ingest(id);
+      ingestion_pending.fetch_sub(1);
+    });
+    if (!queued) ingestion_pending.fetch_sub(1);
+  }
+
+  void handle_list(http::Request& request, http::Responder& responder, Clock::time_point start) {
+    int64_t offset = query_int(request, "offset", 0, INT64_MAX / 2, 0);
+    int64_t limit = query_int(request, "limit", 1, 1000, 20);
+    offload(responder, Route::kList, start, [this, offset, limit]() -> Reply {
+      auto documents = store->list_documents(offset, limit);
+      rapidjson::StringBuffer buffer;
+      JsonWriter w(buffer);
+      w.StartObject();
+      w.Key("documents");
+      w.StartArray();
+      for (const auto& info : documents) write_document(w, info);
+      w.EndArray();
+      w.Key("total");
+      w.Int64(store->document_count());
+      w.Key("offset");
+      w.Int64(offset);
+      w.Key("limit");
+      w.Int64(limit);
+      w.EndObject();
+      return json_reply(200, std::string(buffer.GetString(), buffer.GetSize()) + "\n");
+    });
+  }
+
+  void handle_document(const MatchedRoute& matched, http::Request& request, http::Responder& responder,
+                       Clock::time_point start) {
+    int64_t id = parse_id(matched.id_text);
+    bool remove = request.method == "DELETE";
+    bool status_only = matched.route == Route::kStatus;
+    offload(responder, matched.route, start, [this, id, remove, status_only]() -> Reply {
+      if (remove) {
+        auto removed = store->delete_document(id);
+        if (!removed) throw ApiError(404, "no document with id " + std::to_string(id));
+        for (int64_t chunk_id : *removed) index->remove(chunk_id);
+        generation.fetch_add(1);
+        return json_reply(200, "{\"id\":" + std::to_string(id) + ",\"deleted\":true}\n");
+      }
+      auto info = store->document(id);
+      if (!info) throw ApiError(404, "no document with id " + std::to_string(id));
+      rapidjson::StringBuffer buffer;
+      JsonWriter w(buffer);
+      if (status_only) {
+        w.StartObject();
+        w.Key("id");
+        w.Int64(info->id);
+        w.Key("status");
+        write_string(w, info->status);
+        w.Key("chunks");
+        w.Int64(info->chunks);
+        w.Key("error");
+        if (info->error.empty()) w.Null();
+        else write_string(w, info->error);
+        w.EndObject();
+      } else {
+        write_document(w, *info);
+      }
+      return json_reply(200, std::string(buffer.GetString(), buffer.GetSize()) + "\n");
+    });
+  }
+
+  void handle_login(http::Request& request, http::Responder& responder, Clock::time_point start) {
+    JsonInput input(request.body);
+    auto username = input.string("username");
+    auto password = input.string("password");
+    if (!username || !password) throw ApiError(400, "fields \"username\" and \"password\" are required");
+    auto token = auth.login(*username, *password);
+    if (!token) throw ApiError(401, "invalid username or password");
+    std::string body = "{\"access_token\":\"" + *token + "\",\"token_type\":\"bearer\",\"expires_in\":" +
+                       std::to_string(std::chrono::duration_cast<std::chrono::seconds>(auth.token_ttl()).count()) +
+                       "}\n";
+    finish(responder, Route::kLogin, start, json_reply(200, std::move(body)));
+  }
+
+  // ---- lifecycle -------------------------------------------------------------------
+  void load_index() {
+    try {
+      auto signature = index_signature(*store, *embedder);
+      size_t chunks = 0;
+      bool loaded = index->load(index_path(), signature);
+      if (loaded) {
+        chunks = index->size();
+      } else {
+        chunks = ingestor->rebuild_index();
+      }
+      std::fprintf(stderr, "ragscale serve: dense index %s with %zu chunks\n",
+                   loaded ? "loaded from its saved file" : "rebuilt from storage", chunks);
+      auto jobs = store->unfinished_jobs();
+      if (!jobs.empty()) std::fprintf(stderr, "ragscale serve: resuming ingestion of %zu documents\n", jobs.size());
+      for (int64_t id : jobs) schedule_ingestion(id);
+      generation.fetch_add(1);
+      ready.store(true);
+    } catch (const std::exception& e) {
+      startup_error = e.what();
+      startup_failed.store(true);
+      std::fprintf(stderr, "ragscale serve: startup failed: %s\n", e.what());
+    }
+  }
+};
+
+RagService::RagService(ServeConfig config) : state_(std::make_unique<State>(std::move(config))) {}
+
+RagService::~RagService() { shutdown(); }
+
+void RagService::start() {
+  auto& s = *state_;
+  const auto& config = s.config;
+  if (config.embedder != "hashing") {
+    throw std::runtime_error("the " + config.embedder + " embedder is not available in this build; use --embedder hashing");
+  }
+  if (!config.llm_url.empty()) {
+    throw std::runtime_error("--llm-url is not available in this build; leave it empty for the extractive generator");
+  }
+  s.store = std::make_unique<DocumentStore>(config.data_dir);
+  s.embedder = std::make_unique<HashingEmbedder>(config.embed_dimension);
+  s.index = std::make_unique<DenseIndex>(s.embedder->dimension(),
+                                         HnswOptions{config.hnsw_m, config.hnsw_ef_construction, config.hnsw_ef_search});
+  s.retriever = std::make_unique<HybridRetriever>(*s.store, *s.index, *s.embedder, config.candidates, config.rrf_k);
+  s.ingestor = std::make_unique<Ingestor>(*s.store, *s.index, *s.embedder,
+                                          ChunkerOptions{config.chunk_size, config.chunk_overlap}, config.embed_batch,
+                                          [&s] { s.generation.fetch_add(1); });
+  s.workers = std::make_unique<WorkerPool>(static_cast<size_t>(config.workers), config.max_queued_tasks);
+  s.ingestion = std::make_unique<WorkerPool>(1, 10'000'000);
+
+  http::HttpServer::Options options;
+  options.host = config.host;
+  options.port = config.port;
+  options.threads = config.io_threads;
+  options.limits.max_body_bytes = config.max_body_bytes;
+  options.limits.max_connections = config.max_connections;
+  options.limits.head_timeout = config.header_timeout;
+  options.limits.body_timeout = config.body_timeout;
+  options.limits.idle_timeout = config.idle_timeout;
+  size_t max_body = config.max_body_bytes;
+  size_t max_upload = config.max_upload_bytes;
+  options.body_limit = [max_body, max_upload](const http::MessageHead& head) -> size_t {
+    std::string_view target = head.target;
+    auto path = target.substr(0, target.find('?'));
+    auto matched = match_route(path);
+    bool upload = matched.route == Route::kUpload || (matched.route == Route::kList && head.method == "POST");
+    return upload ? max_upload : max_body;
+  };
+  s.server = std::make_unique<http::HttpServer>(options, [&s](http::Request& request, http::Responder responder) {
+    s.handle(request, std::move(responder));
+  });
+  s.server->start();
+  s.startup = std::thread([&s] { s.load_index(); });
+}
+
+uint16_t RagService::port() const { return state_->server ? state_->server->port() : 0; }
+
+void RagService::shutdown() {
+  auto& s = *state_;
+  if (s.shut_down) return;
+  s.shut_down = true;
+  s.stopping.store(true);
+  if (s.server) s.server->shutdown(s.config.shutdown_grace);
+  if (s.startup.joinable()) s.startup.join();
+  // Drain before the server (and its loops, which tasks post to) is destroyed.
+  if (s.workers) s.workers->shutdown();
+  if (s.ingestion) s.ingestion->shutdown();
+  if (s.index && s.store && s.ready.load()) {
+    try {
+      s.index->save(s.index_path(), index_signature(*s.store, *s.embedder));
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "ragscale serve: could not save the dense index (it will be rebuilt): %s\n", e.what());
+    }
+  }
+  s.server.reset();
+  s.store.reset();
+}
+
+}  // namespace ragscale::serve

@@ -1,0 +1,100 @@
+#include "serve/api/service_metrics.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+
+namespace ragscale::serve {
+namespace {
+
+void append_number(std::string& out, double value) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.6g", value);
+  out += buffer;
+}
+
+void append_gauge(std::string& out, const char* name, const char* help, const char* type, uint64_t value) {
+  out += "# HELP ";
+  out += name;
+  out += ' ';
+  out += help;
+  out += "\n# TYPE ";
+  out += name;
+  out += ' ';
+  out += type;
+  out += '\n';
+  out += name;
+  out += ' ';
+  out += std::to_string(value);
+  out += '\n';
+}
+
+}  // namespace
+
+void ServiceMetrics::record(std::string_view route, int status, double seconds) {
+  std::lock_guard lock(mutex_);
+  ++requests_[{std::string(route), status}];
+  auto it = latency_.find(route);
+  if (it == latency_.end()) it = latency_.emplace(std::string(route), Histogram{}).first;
+  auto& histogram = it->second;
+  for (size_t i = 0; i < kBuckets.size(); ++i) {
+    if (seconds <= kBuckets[i]) ++histogram.counts[i];
+  }
+  ++histogram.count;
+  histogram.sum += seconds;
+}
+
+std::string ServiceMetrics::render(const ServiceGauges& gauges) const {
+  std::string out;
+  {
+    std::lock_guard lock(mutex_);
+    out += "# HELP ragscale_requests_total Requests answered, by route and status.\n";
+    out += "# TYPE ragscale_requests_total counter\n";
+    for (const auto& [key, count] : requests_) {
+      out += "ragscale_requests_total{route=\"" + key.first + "\",status=\"" + std::to_string(key.second) + "\"} " +
+             std::to_string(count) + "\n";
+    }
+    out += "# HELP ragscale_request_duration_seconds Time from request to response, by route.\n";
+    out += "# TYPE ragscale_request_duration_seconds histogram\n";
+    for (const auto& [route, histogram] : latency_) {
+      std::string prefix = "ragscale_request_duration_seconds_bucket{route=\"" + route + "\",le=\"";
+      for (size_t i = 0; i < kBuckets.size(); ++i) {
+        out += prefix;
+        append_number(out, kBuckets[i]);
+        out += "\"} " + std::to_string(histogram.counts[i]) + "\n";
+      }
+      out += prefix + "+Inf\"} " + std::to_string(histogram.count) + "\n";
+      out += "ragscale_request_duration_seconds_sum{route=\"" + route + "\"} ";
+      append_number(out, histogram.sum);
+      out += "\nragscale_request_duration_seconds_count{route=\"" + route + "\"} " + std::to_string(histogram.count) +
+             "\n";
+    }
+  }
+  append_gauge(out, "ragscale_cache_hits_total", "Query cache hits.", "counter", gauges.cache_hits);
+  append_gauge(out, "ragscale_cache_misses_total", "Query cache misses.", "counter", gauges.cache_misses);
+  append_gauge(out, "ragscale_cache_entries", "Answers held in the query cache.", "gauge", gauges.cache_entries);
+  append_gauge(out, "ragscale_cache_bytes", "Bytes held in the query cache.", "gauge", gauges.cache_bytes);
+  append_gauge(out, "ragscale_ingestion_queue", "Documents waiting for or in ingestion.", "gauge",
+               gauges.ingestion_queue);
+  append_gauge(out, "ragscale_index_chunks", "Chunks in the dense index.", "gauge", gauges.index_chunks);
+  append_gauge(out, "ragscale_index_generation", "Changes applied to the index since start.", "counter",
+               gauges.index_generation);
+  append_gauge(out, "ragscale_in_flight_requests", "Requests received and not yet answered.", "gauge",
+               gauges.in_flight_requests);
+  append_gauge(out, "ragscale_open_connections", "Open client connections.", "gauge", gauges.open_connections);
+  append_gauge(out, "ragscale_worker_queue", "Tasks waiting for or running on the worker pool.", "gauge",
+               gauges.worker_queue);
+  append_gauge(out, "process_resident_memory_bytes", "Resident memory size in bytes.", "gauge",
+               process_resident_bytes());
+  return out;
+}
+
+uint64_t process_resident_bytes() {
+  std::ifstream statm("/proc/self/statm");
+  uint64_t size = 0, resident = 0;
+  if (!(statm >> size >> resident)) return 0;
+  return resident * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+}
+
+}  // namespace ragscale::serve

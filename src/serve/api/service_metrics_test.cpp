@@ -1,0 +1,30 @@
+#include "serve/api/service_metrics.h"
+
+#include <gtest/gtest.h>
+
+namespace ragscale::serve {
+namespace {
+
+TEST(ServiceMetricsTest, RendersCountersHistogramsAndGauges) {
+  ServiceMetrics metrics;
+  metrics.record("/query", 200, 0.0008);
+  metrics.record("/query", 200, 0.3);
+  metrics.record("/query", 400, 0.0001);
+  ServiceGauges gauges;
+  gauges.cache_hits = 7;
+  gauges.index_chunks = 42;
+  auto text = metrics.render(gauges);
+  EXPECT_NE(text.find("ragscale_requests_total{route=\"/query\",status=\"200\"} 2\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("ragscale_requests_total{route=\"/query\",status=\"400\"} 1\n"), std::string::npos);
+  EXPECT_NE(text.find("ragscale_request_duration_seconds_bucket{route=\"/query\",le=\"0.001\"} 2\n"),
+            std::string::npos);
+  EXPECT_NE(text.find("ragscale_request_duration_seconds_bucket{route=\"/query\",le=\"+Inf\"} 3\n"),
+            std::string::npos);
+  EXPECT_NE(text.find("ragscale_cache_hits_total 7\n"), std::string::npos);
+  EXPECT_NE(text.find("ragscale_index_chunks 42\n"), std::string::npos);
+  EXPECT_NE(text.find("# TYPE ragscale_request_duration_seconds histogram"), std::string::npos);
+  EXPECT_GT(process_resident_bytes(), 0u);
+}
+
+}  // namespace
+}  // namespace ragscale::serve

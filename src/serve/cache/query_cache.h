@@ -1,0 +1,64 @@
+// QueryCache: an in-process cache of query answers, bounded by entry count and by
+// bytes, with a time-to-live and least-recently-used eviction. Thread-safe.
+//
+// Keys are digests the caller builds with make_key() from the normalized question, the
+// request parameters and the index generation; since every upload or delete advances
+// the generation, stale answers simply stop being hit and age out through LRU, with no
+// scan or invalidation pass.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <list>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+namespace ragscale::serve {
+
+class QueryCache {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  struct Limits {
+    size_t max_entries = 10000;
+    size_t max_bytes = 64 * 1024 * 1024;
+    std::chrono::milliseconds ttl{300000};
+  };
+
+  explicit QueryCache(Limits limits) : limits_(limits) {}
+
+  // SHA-256 of the normalized question (trimmed, lower-cased, inner whitespace
+  // collapsed), the parameters and the generation.
+  static std::string make_key(std::string_view question, std::string_view parameters, uint64_t generation);
+
+  std::optional<std::string> get(const std::string& key, Clock::time_point now = Clock::now());
+  // An entry larger than max_bytes is not stored.
+  void put(const std::string& key, std::string value, Clock::time_point now = Clock::now());
+
+  size_t entries() const;
+  size_t bytes() const;
+  uint64_t hits() const;
+  uint64_t misses() const;
+
+ private:
+  struct Entry {
+    std::string key;
+    std::string value;
+    Clock::time_point expires;
+  };
+  void erase(std::list<Entry>::iterator it);
+  static size_t cost(const Entry& entry) { return entry.key.size() + entry.value.size() + 64; }
+
+  Limits limits_;
+  mutable std::mutex mutex_;
+  std::list<Entry> lru_;  // most recently used first
+  std::unordered_map<std::string, std::list<Entry>::iterator> index_;
+  size_t bytes_ = 0;
+  uint64_t hits_ = 0;
+  uint64_t misses_ = 0;
+};
+
+}  // namespace ragscale::serve

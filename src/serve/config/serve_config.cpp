@@ -1,0 +1,357 @@
+#include "serve/config/serve_config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <functional>
+#include <sstream>
+#include <thread>
+
+#include "common/duration.h"
+
+namespace ragscale::serve {
+namespace {
+
+struct Setting {
+  const char* name;
+  const char* value_hint;
+  const char* help;
+  bool secret;
+  std::function<void(ServeConfig&, const std::string&)> set;
+  std::function<std::string(const ServeConfig&)> get;
+};
+
+std::string flag_name(const char* name) {
+  std::string flag = std::string("--") + name;
+  std::replace(flag.begin(), flag.end(), '_', '-');
+  return flag;
+}
+
+std::string env_name(const char* name) {
+  std::string env = "RAGSCALE_";
+  for (const char* p = name; *p; ++p) env.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(*p))));
+  return env;
+}
+
+uint64_t parse_unsigned(const std::string& text, uint64_t min, uint64_t max) {
+  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos) {
+    throw std::invalid_argument("expected a whole number, got \"" + text + "\"");
+  }
+  errno = 0;
+  unsigned long long value = std::strtoull(text.c_str(), nullptr, 10);
+  if (errno == ERANGE || value < min || value > max) {
+    throw std::invalid_argument("expected a number from " + std::to_string(min) + " to " + std::to_string(max) +
+                                ", got " + text);
+  }
+  return value;
+}
+
+// "65536", "64KB", "100MB", "1GiB" (powers of 1024 either way).
+uint64_t parse_bytes(const std::string& text) {
+  size_t digits = 0;
+  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
+  std::string unit = text.substr(digits);
+  std::transform(unit.begin(), unit.end(), unit.begin(), [](unsigned char c) { return std::toupper(c); });
+  uint64_t scale = 0;
+  if (unit.empty() || unit == "B") scale = 1;
+  else if (unit == "K" || unit == "KB" || unit == "KIB") scale = 1ull << 10;
+  else if (unit == "M" || unit == "MB" || unit == "MIB") scale = 1ull << 20;
+  else if (unit == "G" || unit == "GB" || unit == "GIB") scale = 1ull << 30;
+  if (digits == 0 || scale == 0) {
+    throw std::invalid_argument("expected a size like 65536, 64KB or 100MB, got \"" + text + "\"");
+  }
+  return parse_unsigned(text.substr(0, digits), 0, (1ull << 40)) * scale;
+}
+
+std::chrono::milliseconds parse_ms(const std::string& text) {
+  std::string error;
+  auto value = try_parse_duration(text, &error);
+  if (!value) throw std::invalid_argument(error);
+  return std::chrono::duration_cast<std::chrono::milliseconds>(*value);
+}
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> items;
+  std::stringstream stream(text);
+  std::string item;
+  while (std::getline(stream, item, ',')) {
+    auto begin = item.find_first_not_of(" \t");
+    auto end = item.find_last_not_of(" \t");
+    if (begin != std::string::npos) items.push_back(item.substr(begin, end - begin + 1));
+  }
+  return items;
+}
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : ",") + item;
+  return out;
+}
+
+std::string show_ms(std::chrono::milliseconds value) {
+  return format_duration(std::chrono::duration_cast<std::chrono::microseconds>(value));
+}
+
+#define SIZE_SETTING(field, min, max)                                                       \
+  [](ServeConfig& c, const std::string& v) { c.field = parse_unsigned(v, min, max); }, \
+      [](const ServeConfig& c) { return std::to_string(c.field); }
+#define BYTES_SETTING(field)                                                 \
+  [](ServeConfig& c, const std::string& v) { c.field = parse_bytes(v); }, \
+      [](const ServeConfig& c) { return std::to_string(c.field); }
+#define DURATION_SETTING(field)                                           \
+  [](ServeConfig& c, const std::string& v) { c.field = parse_ms(v); }, \
+      [](const ServeConfig& c) { return show_ms(c.field); }
+#define STRING_SETTING(field)                                     \
+  [](ServeConfig& c, const std::string& v) { c.field = v; }, \
+      [](const ServeConfig& c) { return c.field; }
+
+const std::vector<Setting>& settings() {
+  static const std::vector<Setting> table = {
+      {"host", "ADDR", "address to listen on", false, STRING_SETTING(host)},
+      {"port", "N", "TCP port (0 picks a free one)", false,
+       [](ServeConfig& c, const std::string& v) { c.port = static_cast<uint16_t>(parse_unsigned(v, 0, 65535)); },
+       [](const ServeConfig& c) { return std::to_string(c.port); }},
+      {"data", "DIR", "data directory (SQLite database and dense index)", false, STRING_SETTING(data_dir)},
+      {"io_threads", "N", "event-loop threads accepting and parsing HTTP", false, SIZE_SETTING(io_threads, 1, 256)},
+      {"workers", "N", "worker threads for chunking, embedding, retrieval, storage (0 = one per core)", false,
+       SIZE_SETTING(workers, 0, 1024)},
+      {"max_queued_tasks", "N", "work queued beyond this is refused with 503", false,
+       SIZE_SETTING(max_queued_tasks, 1, 10000000)},
+      {"max_connections", "N", "open connections beyond this are refused", false,
+       SIZE_SETTING(max_connections, 1, 10000000)},
+      {"max_body", "SIZE", "largest request body except uploads", false, BYTES_SETTING(max_body_bytes)},
+      {"max_upload", "SIZE", "largest upload body", false, BYTES_SETTING(max_upload_bytes)},
+      {"max_question_chars", "N", "longest question accepted, in bytes", false,
+       SIZE_SETTING(max_question_chars, 1, 10000000)},
+      {"header_timeout", "DURATION", "time allowed to receive a request head", false,
+       DURATION_SETTING(header_timeout)},
+      {"body_timeout", "DURATION", "time allowed to receive a request body", false, DURATION_SETTING(body_timeout)},
+      {"idle_timeout", "DURATION", "keep-alive connections idle this long are closed", false,
+       DURATION_SETTING(idle_timeout)},
+      {"shutdown_grace", "DURATION", "on SIGTERM, time given to in-flight requests", false,
+       DURATION_SETTING(shutdown_grace)},
+      {"chunk_size", "N", "target chunk size in bytes", false, SIZE_SETTING(chunk_size, 16, 1000000)},
+      {"chunk_overlap", "N", "bytes repeated from the previous chunk", false, SIZE_SETTING(chunk_overlap, 0, 999999)},
+      {"embedder", "NAME", "hashing (built in) or openai (set --embed-url)", false, STRING_SETTING(embedder)},
+      {"embed_dimension", "N", "dimension of the hashing embedder's vectors", false,
+       SIZE_SETTING(embed_dimension, 8, 65536)},
+      {"embed_url", "URL", "OpenAI-compatible embeddings base URL (e.g. http://127.0.0.1:8001)", false,
+       STRING_SETTING(embed_url)},
+      {"embed_model", "NAME", "model name sent to the embeddings endpoint", false, STRING_SETTING(embed_model)},
+      {"embed_key", "KEY", "API key for the embeddings endpoint", true, STRING_SETTING(embed_key)},
+      {"embed_batch", "N", "texts per embeddings request", false, SIZE_SETTING(embed_batch, 1, 10000)},
+      {"llm_url", "URL", "OpenAI-compatible chat completions base URL; empty uses the extractive generator", false,
+       STRING_SETTING(llm_url)},
+      {"llm_model", "NAME", "model name sent to the chat endpoint", false, STRING_SETTING(llm_model)},
+      {"llm_key", "KEY", "API key for the chat endpoint", true, STRING_SETTING(llm_key)},
+      {"llm_timeout", "DURATION", "time allowed for one generation", false, DURATION_SETTING(llm_timeout)},
+      {"hnsw_m", "N", "HNSW graph degree", false, SIZE_SETTING(hnsw_m, 2, 256)},
+      {"hnsw_ef_construction", "N", "HNSW build beam width", false, SIZE_SETTING(hnsw_ef_construction, 8, 4096)},
+      {"hnsw_ef_search", "N", "HNSW search beam width", false, SIZE_SETTING(hnsw_ef_search, 8, 4096)},
+      {"candidates", "N", "hits taken from each retriever before fusion", false, SIZE_SETTING(candidates, 1, 1000)},
+      {"rrf_k", "K", "reciprocal-rank fusion constant", false,
+       [](ServeConfig& c, const std::string& v) { c.rrf_k = static_cast<double>(parse_unsigned(v, 1, 100000)); },
+       [](const ServeConfig& c) { return std::to_string(static_cast<long>(c.rrf_k)); }},
+      {"cache_entries", "N", "query cache capacity in entries (0 disables it)", false,
+       SIZE_SETTING(cache_entries, 0, 100000000)},
+      {"cache_bytes", "SIZE", "query cache capacity in bytes", false, BYTES_SETTING(cache_bytes)},
+      {"cache_ttl", "DURATION", "how long a cached answer stays valid", false, DURATION_SETTING(cache_ttl)},
+      {"api_keys", "K1,K2", "accepted API keys (X-API-Key or Authorization: Bearer)", true,
+       [](ServeConfig& c, const std::string& v) { c.api_keys = split_list(v); },
+       [](const ServeConfig& c) { return join(c.api_keys); }},
+      {"users", "USER:PASS,...", "users allowed to POST /auth/login", true,
+       [](ServeConfig& c, const std::string& v) {
+         c.users.clear();
+         for (const auto& pair : split_list(v)) {
+           auto colon = pair.find(':');
+           if (colon == std::string::npos || colon == 0) {
+             throw std::invalid_argument("expected USER:PASSWORD pairs separated by commas");
+           }
+           c.users[pair.substr(0, colon)] = pair.substr(colon + 1);
+         }
+       },
+       [](const ServeConfig& c) {
+         std::vector<std::string> names;
+         for (const auto& [name, password] : c.users) names.push_back(name + ":***");
+         return join(names);
+       }},
+      {"token_ttl", "DURATION", "lifetime of tokens from /auth/login", false, DURATION_SETTING(token_ttl)},
+  };
+  return table;
+}
+
+const Setting* find_setting(std::string_view name) {
+  for (const auto& setting : settings()) {
+    if (name == setting.name) return &setting;
+  }
+  return nullptr;
+}
+
+void apply(ServeConfig& config, const Setting& setting, const std::string& value, const std::string& source) {
+  try {
+    setting.set(config, value);
+  } catch (const std::invalid_argument& e) {
+    throw ConfigError(source + ": " + e.what());
+  } catch (const std::out_of_range& e) {
+    throw ConfigError(source + ": value out of range");
+  }
+}
+
+// Lists become "a,b"; maps become "k:v,k2:v2", matching the flag syntax.
+std::string yaml_value_text(const YAML::Node& node, const std::string& key) {
+  if (node.IsScalar()) return node.as<std::string>();
+  if (node.IsNull()) return "";
+  std::vector<std::string> items;
+  if (node.IsSequence()) {
+    for (const auto& item : node) items.push_back(item.as<std::string>());
+  } else if (node.IsMap()) {
+    for (const auto& item : node) items.push_back(item.first.as<std::string>() + ":" + item.second.as<std::string>());
+  } else {
+    throw ConfigError("config key " + key + ": unsupported value");
+  }
+  return join(items);
+}
+
+void apply_yaml(ServeConfig& config, const std::string& path) {
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(path);
+  } catch (const YAML::BadFile&) {
+    throw ConfigError("cannot read config file " + path + " (check the path given to --config)");
+  } catch (const YAML::Exception& e) {
+    throw ConfigError("config file " + path + ": " + e.what());
+  }
+  if (root.IsNull()) return;
+  if (!root.IsMap()) throw ConfigError("config file " + path + ": expected a mapping of setting names to values");
+  for (const auto& item : root) {
+    std::string key = item.first.as<std::string>();
+    if (key == "data_dir") key = "data";
+    const Setting* setting = find_setting(key);
+    if (!setting) {
+      throw ConfigError("config file " + path + ": unknown setting \"" + key +
+                        "\" (see ragscale serve --help for the list)");
+    }
+    try {
+      apply(config, *setting, yaml_value_text(item.second, key), "config file " + path + ", " + key);
+    } catch (const YAML::Exception& e) {
+      throw ConfigError("config file " + path + ", " + key + ": " + e.what());
+    }
+  }
+}
+
+}  // namespace
+
+ServeInvocation load_serve_config(int argc, char** argv, char** environment) {
+  ServeInvocation invocation;
+  std::map<std::string, std::string> env;
+  for (char** entry = environment; entry && *entry; ++entry) {
+    std::string text = *entry;
+    auto equals = text.find('=');
+    if (equals != std::string::npos && text.rfind("RAGSCALE_", 0) == 0) env[text.substr(0, equals)] = text.substr(equals + 1);
+  }
+
+  // Flags are read first but applied last, so they override the file and environment.
+  std::vector<std::pair<const Setting*, std::string>> flags;
+  std::string config_path = env.count("RAGSCALE_CONFIG") ? env["RAGSCALE_CONFIG"] : "";
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      invocation.show_help = true;
+      return invocation;
+    }
+    std::string value;
+    bool has_value = false;
+    if (auto equals = arg.find('='); equals != std::string::npos && arg.rfind("--", 0) == 0) {
+      value = arg.substr(equals + 1);
+      arg = arg.substr(0, equals);
+      has_value = true;
+    }
+    const Setting* setting = nullptr;
+    if (arg != "--config") {
+      for (const auto& candidate : settings()) {
+        if (arg == flag_name(candidate.name)) setting = &candidate;
+      }
+      if (!setting) throw ConfigError("unknown flag " + arg + " (see ragscale serve --help)");
+    }
+    if (!has_value) {
+      if (i + 1 >= argc) throw ConfigError("flag " + arg + " needs a value");
+      value = argv[++i];
+    }
+    if (arg == "--config") config_path = value;
+    else flags.emplace_back(setting, value);
+  }
+
+  ServeConfig& config = invocation.config;
+  if (!config_path.empty()) apply_yaml(config, config_path);
+  for (const auto& setting : settings()) {
+    auto found = env.find(env_name(setting.name));
+    if (found != env.end()) apply(config, setting, found->second, "environment variable " + found->first);
+  }
+  for (const auto& [setting, value] : flags) apply(config, *setting, value, "flag " + flag_name(setting->name));
+
+  if (config.chunk_overlap >= config.chunk_size) {
+    throw ConfigError("chunk_overlap (" + std::to_string(config.chunk_overlap) + ") must be smaller than chunk_size (" +
+                      std::to_string(config.chunk_size) + ")");
+  }
+  if (config.embedder != "hashing" && config.embedder != "openai") {
+    throw ConfigError("embedder must be \"hashing\" or \"openai\", got \"" + config.embedder + "\"");
+  }
+  if (!config.embed_url.empty()) config.embedder = "openai";
+  if (config.embedder == "openai" && config.embed_url.empty()) {
+    throw ConfigError("embedder openai needs --embed-url (an OpenAI-compatible base URL)");
+  }
+  if (config.workers == 0) config.workers = static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
+  return invocation;
+}
+
+std::string describe(const ServeConfig& config) {
+  std::string out = "effective configuration:\n";
+  for (const auto& setting : settings()) {
+    std::string value = setting.get(config);
+    if (setting.secret && !value.empty() && std::string(setting.name) != "users") {
+      // Show how many secrets there are and a hint of each, never the secret itself.
+      std::vector<std::string> masked;
+      for (const auto& item : split_list(value)) masked.push_back(item.substr(0, std::min<size_t>(2, item.size() / 4)) + "***");
+      value = join(masked);
+    }
+    out += "  " + std::string(setting.name) + ": " + (value.empty() ? "\"\"" : value) + "\n";
+  }
+  return out;
+}
+
+std::string serve_help() {
+  std::string out =
+      "Usage: ragscale serve [--config FILE] [--port N] [--data DIR] [flags]\n"
+      "\n"
+      "Runs the RAG service: document upload and ingestion, hybrid retrieval (BM25 + HNSW),\n"
+      "answers with citations, an in-process query cache, Prometheus metrics.\n"
+      "\n"
+      "Every setting can be given as a flag, as a key in the YAML file named by --config\n"
+      "(or RAGSCALE_CONFIG), or as a RAGSCALE_<NAME> environment variable; flags override\n"
+      "the environment, which overrides the file. Durations: 250ms, 10s, 1m30s. Sizes:\n"
+      "65536, 64KB, 100MB.\n"
+      "\n"
+      "  --config FILE  YAML file of settings (keys as below, e.g. chunk_size: 800)\n"
+      "  --help         this text\n";
+  for (const auto& setting : settings()) {
+    std::string left = "  " + flag_name(setting.name) + " " + setting.value_hint;
+    if (left.size() < 32) left.resize(32, ' ');
+    else left += "\n" + std::string(32, ' ');
+    out += left + setting.help + " [" + env_name(setting.name) + "; default " +
+           [&] {
+             std::string value = setting.get(ServeConfig{});
+             return value.empty() ? std::string("none") : value;
+           }() +
+           "]\n";
+  }
+  out +=
+      "\n"
+      "Auth: with api_keys or users set, every route except /health, /ready, /startup and\n"
+      "/metrics needs X-API-Key: KEY or Authorization: Bearer KEY (or a /auth/login token).\n"
+      "With neither set, auth is off.\n";
+  return out;
+}
+
+}  // namespace ragscale::serve

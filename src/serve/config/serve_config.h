@@ -1,0 +1,93 @@
+// ServeConfig: every setting of `ragscale serve`, where it comes from and how it is
+// shown.
+//
+// Contract:
+// - Each setting has one name used in all three places: the YAML key ("chunk_size"),
+//   the flag ("--chunk-size") and the environment variable ("RAGSCALE_CHUNK_SIZE").
+// - Precedence, lowest to highest: built-in defaults, the YAML file (--config FILE or
+//   RAGSCALE_CONFIG), RAGSCALE_* variables, command-line flags.
+// - Bad values, unknown flags, unknown YAML keys and unreadable files throw
+//   ConfigError whose message names the setting, the source and what is accepted.
+// - describe() renders the effective configuration with secrets (keys, passwords)
+//   masked; help() documents every setting.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace ragscale::serve {
+
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct ServeConfig {
+  // Network
+  std::string host = "127.0.0.1";
+  uint16_t port = 8000;
+  int io_threads = 1;
+  size_t max_connections = 10000;
+  size_t max_body_bytes = 64 * 1024;
+  size_t max_upload_bytes = 100 * 1024 * 1024;
+  size_t max_question_chars = 4000;
+  std::chrono::milliseconds header_timeout{10000};
+  std::chrono::milliseconds body_timeout{60000};
+  std::chrono::milliseconds idle_timeout{60000};
+  std::chrono::milliseconds shutdown_grace{10000};
+  // Work
+  int workers = 0;  // 0: one per core
+  size_t max_queued_tasks = 4096;
+  // Storage and ingestion
+  std::string data_dir = "./ragscale-data";
+  size_t chunk_size = 800;
+  size_t chunk_overlap = 100;
+  // Embedder
+  std::string embedder = "hashing";
+  size_t embed_dimension = 384;
+  std::string embed_url;
+  std::string embed_model = "text-embedding-3-small";
+  std::string embed_key;
+  size_t embed_batch = 64;
+  // Generator
+  std::string llm_url;
+  std::string llm_model = "gpt-4o-mini";
+  std::string llm_key;
+  std::chrono::milliseconds llm_timeout{30000};
+  // Retrieval
+  size_t hnsw_m = 16;
+  size_t hnsw_ef_construction = 100;
+  size_t hnsw_ef_search = 64;
+  size_t candidates = 50;
+  double rrf_k = 60.0;
+  // Cache
+  size_t cache_entries = 10000;
+  size_t cache_bytes = 64 * 1024 * 1024;
+  std::chrono::milliseconds cache_ttl{300000};
+  // Auth
+  std::vector<std::string> api_keys;
+  std::map<std::string, std::string> users;  // username -> password
+  std::chrono::milliseconds token_ttl{86400000};
+
+  bool auth_enabled() const { return !api_keys.empty() || !users.empty(); }
+};
+
+// What the command line asked for besides settings.
+struct ServeInvocation {
+  ServeConfig config;
+  bool show_help = false;
+};
+
+// argv[0] is the subcommand name. `environment` is the process environment as
+// NAME=VALUE strings (environ), so tests can pass their own.
+ServeInvocation load_serve_config(int argc, char** argv, char** environment);
+
+std::string describe(const ServeConfig& config);
+std::string serve_help();
+
+}  // namespace ragscale::serve

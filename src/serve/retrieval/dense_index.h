@@ -1,0 +1,64 @@
+// DenseIndex: approximate nearest-neighbour search over unit-length embeddings with an
+// HNSW graph (hnswlib, inner-product space: similarity = cosine for unit vectors).
+//
+// Contract:
+// - Thread-safe: searches run concurrently; add/remove take an exclusive lock briefly.
+// - Capacity grows by doubling, so callers never size it.
+// - remove() hides an id from results (HNSW marks it deleted); re-adding an id
+//   replaces its vector.
+// - save() writes the graph plus a signature file; load() accepts a saved graph only
+//   when its signature equals the expected one (the caller derives it from storage),
+//   so a graph left stale by a crash is rebuilt instead of trusted.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <shared_mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace hnswlib {
+class InnerProductSpace;
+template <typename dist_t>
+class HierarchicalNSW;
+}  // namespace hnswlib
+
+namespace ragscale::serve {
+
+struct HnswOptions {
+  size_t m = 16;
+  size_t ef_construction = 100;
+  size_t ef_search = 64;
+};
+
+class DenseIndex {
+ public:
+  DenseIndex(size_t dimension, HnswOptions options);
+  ~DenseIndex();
+
+  void add(int64_t id, const float* vector);
+  void remove(int64_t id);
+  // (id, similarity) best first; at most k.
+  std::vector<std::pair<int64_t, float>> search(const float* query, size_t k) const;
+  size_t size() const;
+  size_t dimension() const { return dimension_; }
+
+  // Throws std::runtime_error when the file cannot be written.
+  void save(const std::string& path, const std::string& signature) const;
+  // False (index left empty) when there is no file, the signature differs or it is corrupt.
+  bool load(const std::string& path, const std::string& expected_signature);
+
+ private:
+  void reserve_locked(size_t capacity);
+
+  size_t dimension_;
+  HnswOptions options_;
+  std::unique_ptr<hnswlib::InnerProductSpace> space_;
+  std::unique_ptr<hnswlib::HierarchicalNSW<float>> graph_;
+  size_t live_ = 0;
+  mutable std::shared_mutex mutex_;
+};
+
+}  // namespace ragscale::serve

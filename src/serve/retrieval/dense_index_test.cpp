@@ -1,0 +1,70 @@
+#include "serve/retrieval/dense_index.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <random>
+
+#include "serve/embed/hashing_embedder.h"
+
+namespace ragscale::serve {
+namespace {
+
+TEST(DenseIndexTest, FindsNearestAndGrowsBeyondInitialCapacity) {
+  HashingEmbedder embedder(64);
+  DenseIndex index(64, {});
+  for (int i = 0; i < 1500; ++i) {
+    auto v = embedder.embed_one("document number " + std::to_string(i) + " topic" + std::to_string(i % 37));
+    index.add(i + 1, v.data());
+  }
+  EXPECT_EQ(index.size(), 1500u);
+  auto query = embedder.embed_one("document number 777 topic" + std::to_string(777 % 37));
+  auto hits = index.search(query.data(), 5);
+  ASSERT_EQ(hits.size(), 5u);
+  EXPECT_EQ(hits[0].first, 778);
+  EXPECT_NEAR(hits[0].second, 1.0f, 1e-4);
+  EXPECT_GE(hits[0].second, hits[1].second);
+}
+
+TEST(DenseIndexTest, RemovedIdsDisappearAndReAddingRestoresThem) {
+  HashingEmbedder embedder(32);
+  DenseIndex index(32, {});
+  auto a = embedder.embed_one("alpha");
+  auto b = embedder.embed_one("beta");
+  index.add(1, a.data());
+  index.add(2, b.data());
+  index.remove(1);
+  index.remove(1);  // twice is harmless
+  EXPECT_EQ(index.size(), 1u);
+  auto hits = index.search(a.data(), 2);
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits[0].first, 2);
+  index.add(1, a.data());
+  EXPECT_EQ(index.size(), 2u);
+  EXPECT_EQ(index.search(a.data(), 1)[0].first, 1);
+  DenseIndex empty(32, {});
+  EXPECT_TRUE(empty.search(a.data(), 3).empty());
+}
+
+TEST(DenseIndexTest, SaveAndLoadRequireMatchingSignature) {
+  auto path = (std::filesystem::temp_directory_path() / ("ragscale-dense-" + std::to_string(std::random_device{}())))
+                  .string();
+  HashingEmbedder embedder(32);
+  DenseIndex index(32, {});
+  auto a = embedder.embed_one("alpha");
+  index.add(7, a.data());
+  index.save(path, "chunks=1");
+  DenseIndex wrong(32, {});
+  EXPECT_FALSE(wrong.load(path, "chunks=2"));
+  DenseIndex loaded(32, {});
+  ASSERT_TRUE(loaded.load(path, "chunks=1"));
+  EXPECT_EQ(loaded.size(), 1u);
+  EXPECT_EQ(loaded.search(a.data(), 1)[0].first, 7);
+  DenseIndex again(32, {});
+  EXPECT_FALSE(again.load(path, "chunks=1"));  // the signature is consumed by a load
+  std::filesystem::remove(path);
+  EXPECT_FALSE(again.load(path + ".missing", "x"));
+}
+
+}  // namespace
+}  // namespace ragscale::serve

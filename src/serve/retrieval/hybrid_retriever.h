@@ -1,0 +1,47 @@
+// HybridRetriever: finds the chunks that best answer a query by running keyword search
+// (BM25 over SQLite FTS5) and dense search (HNSW over embeddings) and fusing the two
+// rankings with reciprocal-rank fusion. When the embedder fails, the keyword ranking
+// alone is used and the result is marked degraded. Thread-safe (its parts are).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "serve/embed/embedder.h"
+#include "serve/retrieval/dense_index.h"
+#include "serve/storage/document_store.h"
+
+namespace ragscale::serve {
+
+struct RetrievedChunk {
+  int64_t chunk_id = 0;
+  int64_t document_id = 0;
+  std::string title;
+  std::string text;
+  double score = 0;  // fused RRF score, higher is better
+};
+
+struct RetrievalResult {
+  std::vector<RetrievedChunk> chunks;
+  bool degraded = false;
+  std::string degraded_reason;
+};
+
+class HybridRetriever {
+ public:
+  HybridRetriever(DocumentStore& store, DenseIndex& index, Embedder& embedder, size_t candidates, double rrf_k)
+      : store_(store), index_(index), embedder_(embedder), candidates_(candidates), rrf_k_(rrf_k) {}
+
+  RetrievalResult search(std::string_view query, size_t top_k);
+
+ private:
+  DocumentStore& store_;
+  DenseIndex& index_;
+  Embedder& embedder_;
+  size_t candidates_;
+  double rrf_k_;
+};
+
+}  // namespace ragscale::serve

@@ -1,0 +1,110 @@
+#include "serve/storage/document_store.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <random>
+
+namespace ragscale::serve {
+namespace {
+
+class DocumentStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    directory_ = std::filesystem::temp_directory_path() /
+                 ("ragscale-store-test-" + std::to_string(std::random_device{}()));
+  }
+  void TearDown() override { std::filesystem::remove_all(directory_); }
+  std::filesystem::path directory_;
+};
+
+NewChunk chunk(std::string text, float x) { return {std::move(text), {x, 1.0f - x}}; }
+
+TEST_F(DocumentStoreTest, DocumentLifecycleSurvivesReopen) {
+  int64_t id;
+  {
+    DocumentStore store(directory_.string());
+    id = store.add_document("Guide", "Vector search with HNSW graphs.");
+    auto info = store.document(id);
+    ASSERT_TRUE(info);
+    EXPECT_EQ(info->status, "processing");
+    EXPECT_EQ(store.unfinished_jobs(), std::vector<int64_t>{id});
+  }
+  DocumentStore store(directory_.string());
+  EXPECT_EQ(store.unfinished_jobs(), std::vector<int64_t>{id});  // resumes after restart
+  EXPECT_EQ(store.document_text(id), "Vector search with HNSW graphs.");
+  auto ids = store.replace_chunks(id, {chunk("Vector search with HNSW graphs.", 0.25f)});
+  ASSERT_TRUE(ids);
+  ASSERT_EQ(ids->size(), 1u);
+  store.mark_ready(id);
+  EXPECT_TRUE(store.unfinished_jobs().empty());
+  auto info = store.document(id);
+  EXPECT_EQ(info->status, "ready");
+  EXPECT_EQ(info->chunks, 1);
+  EXPECT_EQ(info->title, "Guide");
+}
+
+TEST_F(DocumentStoreTest, KeywordSearchRanksAndChunksCarryTitles) {
+  DocumentStore store(directory_.string());
+  int64_t a = store.add_document("A", "");
+  int64_t b = store.add_document("B", "");
+  store.replace_chunks(a, {chunk("cats purr and cats sleep", 0), chunk("dogs bark", 0)});
+  store.replace_chunks(b, {chunk("a cat is not a dog; cats climb", 0)});
+  auto hits = store.keyword_search("Why do CATS purr?", 10);
+  ASSERT_GE(hits.size(), 2u);
+  auto best = store.chunks({hits[0].first});
+  ASSERT_EQ(best.size(), 1u);
+  EXPECT_EQ(best[0].text, "cats purr and cats sleep");
+  EXPECT_EQ(best[0].title, "A");
+  EXPECT_GT(hits[0].second, hits[1].second);
+  EXPECT_TRUE(store.keyword_search("\"*(", 10).empty());  // no words: no query, no syntax error
+}
+
+TEST_F(DocumentStoreTest, ReplaceIsIdempotentAndDeleteRemovesEverything) {
+  DocumentStore store(directory_.string());
+  int64_t id = store.add_document("T", "x");
+  store.replace_chunks(id, {chunk("alpha beta", 0.1f), chunk("gamma", 0.2f)});
+  auto second = store.replace_chunks(id, {chunk("alpha delta", 0.3f)});
+  ASSERT_TRUE(second);
+  EXPECT_EQ(store.chunk_count(), 1);
+  EXPECT_TRUE(store.keyword_search("gamma", 5).empty());
+  size_t visited = 0;
+  store.for_each_embedding([&](int64_t chunk_id, const float* v, size_t dim) {
+    EXPECT_EQ(chunk_id, (*second)[0]);
+    ASSERT_EQ(dim, 2u);
+    EXPECT_FLOAT_EQ(v[0], 0.3f);
+    ++visited;
+  });
+  EXPECT_EQ(visited, 1u);
+  auto removed = store.delete_document(id);
+  ASSERT_TRUE(removed);
+  EXPECT_EQ(*removed, *second);
+  EXPECT_FALSE(store.document(id));
+  EXPECT_TRUE(store.keyword_search("alpha", 5).empty());
+  EXPECT_FALSE(store.delete_document(id));
+  EXPECT_FALSE(store.replace_chunks(id, {chunk("late", 0)}));  // deleted while ingesting
+  int64_t next = store.add_document("U", "y");
+  EXPECT_GT(next, id);  // ids are never reused
+}
+
+TEST_F(DocumentStoreTest, ListsPagesAndMarksFailures) {
+  DocumentStore store(directory_.string());
+  for (int i = 0; i < 5; ++i) store.add_document("doc" + std::to_string(i), "text");
+  auto page = store.list_documents(2, 2);
+  ASSERT_EQ(page.size(), 2u);
+  EXPECT_EQ(page[0].title, "doc2");
+  EXPECT_EQ(store.document_count(), 5);
+  store.mark_failed(page[0].id, "embedder unreachable");
+  auto failed = store.document(page[0].id);
+  EXPECT_EQ(failed->status, "failed");
+  EXPECT_EQ(failed->error, "embedder unreachable");
+  EXPECT_EQ(store.unfinished_jobs().size(), 4u);
+}
+
+TEST(FtsQueryTest, QuotesWordsAndDropsSyntax) {
+  EXPECT_EQ(fts_query_for("what is \"RAG\" OR NOT*"), "\"what\" OR \"is\" OR \"rag\" OR \"or\" OR \"not\"");
+  EXPECT_EQ(fts_query_for("?!"), "");
+}
+
+}  // namespace
+}  // namespace ragscale::serve

@@ -1,0 +1,55 @@
+#include "serve/worker_pool.h"
+
+namespace ragscale::serve {
+
+WorkerPool::WorkerPool(size_t threads, size_t max_queued) : max_queued_(max_queued) {
+  if (threads == 0) threads = 1;
+  for (size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { run(); });
+}
+
+WorkerPool::~WorkerPool() { shutdown(); }
+
+bool WorkerPool::submit(std::function<void()> task) {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_ || queue_.size() >= max_queued_) return false;
+    queue_.push_back(std::move(task));
+  }
+  wake_.notify_one();
+  return true;
+}
+
+size_t WorkerPool::pending() const {
+  std::lock_guard lock(mutex_);
+  return queue_.size() + running_;
+}
+
+void WorkerPool::shutdown() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  for (auto& thread : threads_) {
+    if (thread.joinable()) thread.join();
+  }
+}
+
+void WorkerPool::run() {
+  for (;;) {
+    std::function<void()> task;
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping and drained
+      task = std::move(queue_.front());
+      queue_.pop_front();
+      ++running_;
+    }
+    task();
+    std::lock_guard lock(mutex_);
+    --running_;
+  }
+}
+
+}  // namespace ragscale::serve
