@@ -29,8 +29,8 @@ TEST(SimOpenAiRequest, ReadsAChatRequest) {
   EXPECT_EQ(request.max_tokens, 50u);
   EXPECT_TRUE(request.stream);
   EXPECT_TRUE(request.include_usage);
-  // 3 for the reply + 4 per message + the texts' tokens (4 and 5).
-  EXPECT_EQ(request.prompt_tokens, 3u + 4 + 4 + 4 + 5);
+  // 3 for the reply + 4 per message + the texts' tokens (4 each).
+  EXPECT_EQ(request.prompt_tokens, 3u + 4 + 4 + 4 + 4);
 }
 
 TEST(SimOpenAiRequest, ChatDefaultsAndMaxCompletionTokens) {

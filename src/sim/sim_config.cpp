@@ -280,8 +280,8 @@ std::string sim_help_text() {
       "  lognormal(300ms, 100ms) (mean and standard deviation of the samples).\n"
       "API keys come from 'Authorization: Bearer KEY'; requests without one share a key.\n\n"
       "Flags (default in brackets):\n"
-      "  --config FILE  YAML file with any of the settings below as keys (e.g. 'max_concurrency: 8';\n"
-      "                 outage takes a list); flags given on the command line win\n";
+      "  --config FILE                       YAML file with any setting below as a key (e.g. 'max_concurrency: 8';\n"
+      "                                      outage takes a list); flags on the command line win\n";
   for (const auto& option : options()) {
     std::string left = std::string("  --") + option.name + " " + option.metavar;
     if (left.size() < 38) left.resize(38, ' ');

@@ -4,7 +4,9 @@ namespace ragscale::sim {
 
 namespace {
 
-constexpr size_t kMaxWordPieceBytes = 6;
+// Common words stay whole; longer ones are cut into pieces, as BPE cuts rare words.
+constexpr size_t kMaxWholeWordBytes = 12;
+constexpr size_t kLongWordPieceBytes = 8;
 
 bool is_space(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 bool is_word_byte(unsigned char c) { return c >= 0x80 || (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'); }
@@ -25,9 +27,15 @@ void for_each_token(std::string_view text, Visit visit) {
       ++i;
       continue;
     }
+    size_t word_end = i;
+    while (word_end < n && is_word_byte(static_cast<unsigned char>(text[word_end]))) ++word_end;
+    if (word_end - i <= kMaxWholeWordBytes) {
+      i = word_end;
+      continue;
+    }
     size_t piece_start = i;
-    while (i < n && is_word_byte(static_cast<unsigned char>(text[i])) &&
-           (i - piece_start < kMaxWordPieceBytes || is_continuation(static_cast<unsigned char>(text[i])))) {
+    while (i < word_end &&
+           (i - piece_start < kLongWordPieceBytes || is_continuation(static_cast<unsigned char>(text[i])))) {
       ++i;
     }
   }

@@ -1,10 +1,10 @@
 // Splits text into model "tokens" the way the simulator counts and streams them.
 //
-// Contract: a token is an optional run of leading whitespace followed by either up to six
-// bytes of a word (letters, digits and any non-ASCII UTF-8 bytes; longer words are cut
-// into several tokens, never inside a UTF-8 character) or one other character. This
-// approximates a BPE tokenizer's counts for English (about four characters a token) and
-// gives streamable pieces that concatenate back to the original text exactly.
+// Contract: a token is an optional run of leading whitespace followed by either a word
+// (letters, digits and any non-ASCII UTF-8 bytes) of up to 12 bytes, an 8-byte piece of a
+// longer word (never cut inside a UTF-8 character), or one other character. This
+// approximates a BPE tokenizer's counts for English prose (common words are one token)
+// and gives streamable pieces that concatenate back to the original text exactly.
 // Trailing whitespace belongs to the last token; whitespace-only text has no tokens.
 #pragma once
 

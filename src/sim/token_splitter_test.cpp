@@ -23,12 +23,13 @@ TEST(SimTokenSplitter, WordsCarryTheirLeadingSpaceAndPunctuationStandsAlone) {
 }
 
 TEST(SimTokenSplitter, LongWordsAreCutIntoPieces) {
-  EXPECT_EQ(tokens_of("retrieval"), (std::vector<std::string>{"retrie", "val"}));
+  EXPECT_EQ(tokens_of("retrieval"), (std::vector<std::string>{"retrieval"}));
+  EXPECT_EQ(tokens_of(" internationalization"), (std::vector<std::string>{" internat", "ionaliza", "tion"}));
 }
 
 TEST(SimTokenSplitter, NeverCutsInsideAUtf8Character) {
   // "naïveté" has two two-byte characters; every token must be valid on its own.
-  for (const auto& token : tokens_of("na\xC3\xAFvet\xC3\xA9 caf\xC3\xA9")) {
+  for (const auto& token : tokens_of("na\xC3\xAFvet\xC3\xA9na\xC3\xAFvet\xC3\xA9 caf\xC3\xA9")) {
     ASSERT_FALSE(token.empty());
     EXPECT_NE(static_cast<unsigned char>(token[0]) & 0xC0, 0x80) << token;
   }
