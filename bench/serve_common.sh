@@ -30,7 +30,7 @@ stop_serve() {
 }
 
 # upload_corpus PORT DOCS PARAGRAPHS: uploads DOCS synthetic documents of PARAGRAPHS
-# paragraphs each (one paragraph is about one default-sized chunk) and waits until all
+# paragraphs each (one paragraph of 90 words is one default-sized chunk) and waits until all
 # are ready; prints "documents chunks seconds".
 upload_corpus() {
   python3 - "$1" "$2" "$3" << 'PY'
@@ -39,7 +39,7 @@ port, docs, paragraphs = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 rng = random.Random(7)
 words = [f"term{i}" for i in range(5000)] + "vector index graph search query chunk embedding retrieval fusion rank".split()
 def paragraph():
-    return " ".join(rng.choice(words) for _ in range(110)) + "."
+    return " ".join(rng.choice(words) for _ in range(90)) + "."
 conn = http.client.HTTPConnection("127.0.0.1", port)
 start = time.time()
 ids = []

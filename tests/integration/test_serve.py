@@ -323,8 +323,15 @@ class ServeDurabilityTest(unittest.TestCase):
 
         server = Server(self.data_dir)
         try:
-            status, listing = server.json("GET", "/documents?limit=1000")
-            stored = {d["id"]: d["title"] for d in listing["documents"]}
+            stored = {}
+            offset = 0
+            while True:
+                status, listing = server.json("GET", f"/documents?limit=1000&offset={offset}")
+                self.assertEqual(status, 200, listing)
+                stored.update({d["id"]: d["title"] for d in listing["documents"]})
+                offset += 1000
+                if offset >= listing["total"]:
+                    break
             for document_id, title in acknowledged:
                 self.assertEqual(stored.get(document_id), title, f"acknowledged document {document_id} lost")
             # Unfinished ingestion resumes: every document ends up ready.

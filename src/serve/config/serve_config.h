@@ -49,7 +49,7 @@ struct ServeConfig {
   size_t chunk_overlap = 100;
   // Embedder
   std::string embedder = "hashing";
-  size_t embed_dimension = 384;
+  size_t embed_dimension = 256;
   std::string embed_url;
   std::string embed_model = "text-embedding-3-small";
   std::string embed_key;
@@ -61,7 +61,7 @@ struct ServeConfig {
   std::chrono::milliseconds llm_timeout{30000};
   // Retrieval
   size_t hnsw_m = 16;
-  size_t hnsw_ef_construction = 100;
+  size_t hnsw_ef_construction = 64;
   size_t hnsw_ef_search = 64;
   size_t candidates = 50;
   double rrf_k = 60.0;

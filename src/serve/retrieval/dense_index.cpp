@@ -1,6 +1,7 @@
 #include "serve/retrieval/dense_index.h"
 
 #include <hnswlib/hnswlib.h>
+#include <immintrin.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -13,6 +14,50 @@ namespace {
 
 constexpr size_t kInitialCapacity = 1024;
 
+// Distance computations are most of the cost of building and searching the graph, and
+// the portable build only enables SSE; on CPUs with AVX2 and FMA this kernel does the
+// same 1 - dot(a, b) at twice the width.
+__attribute__((target("avx2,fma"))) float inner_product_distance_avx2(const void* a, const void* b,
+                                                                      const void* dimension_param) {
+  const auto* x = static_cast<const float*>(a);
+  const auto* y = static_cast<const float*>(b);
+  size_t dimension = *static_cast<const size_t*>(dimension_param);
+  __m256 sum0 = _mm256_setzero_ps();
+  __m256 sum1 = _mm256_setzero_ps();
+  size_t i = 0;
+  for (; i + 16 <= dimension; i += 16) {
+    sum0 = _mm256_fmadd_ps(_mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i), sum0);
+    sum1 = _mm256_fmadd_ps(_mm256_loadu_ps(x + i + 8), _mm256_loadu_ps(y + i + 8), sum1);
+  }
+  for (; i + 8 <= dimension; i += 8) sum0 = _mm256_fmadd_ps(_mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i), sum0);
+  __m256 sum = _mm256_add_ps(sum0, sum1);
+  __m128 half = _mm_add_ps(_mm256_castps256_ps128(sum), _mm256_extractf128_ps(sum, 1));
+  half = _mm_hadd_ps(half, half);
+  half = _mm_hadd_ps(half, half);
+  float dot = _mm_cvtss_f32(half);
+  for (; i < dimension; ++i) dot += x[i] * y[i];
+  return 1.0f - dot;
+}
+
+// hnswlib's inner-product space with the AVX2 kernel when the CPU has it.
+class InnerProductSpace final : public hnswlib::SpaceInterface<float> {
+ public:
+  explicit InnerProductSpace(size_t dimension) : portable_(dimension), dimension_(dimension) {
+    __builtin_cpu_init();
+    wide_ = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  }
+  size_t get_data_size() override { return portable_.get_data_size(); }
+  hnswlib::DISTFUNC<float> get_dist_func() override {
+    return wide_ ? inner_product_distance_avx2 : portable_.get_dist_func();
+  }
+  void* get_dist_func_param() override { return wide_ ? &dimension_ : portable_.get_dist_func_param(); }
+
+ private:
+  hnswlib::InnerProductSpace portable_;
+  size_t dimension_;
+  bool wide_ = false;
+};
+
 std::string signature_path(const std::string& path) { return path + ".signature"; }
 
 }  // namespace
@@ -20,7 +65,7 @@ std::string signature_path(const std::string& path) { return path + ".signature"
 DenseIndex::DenseIndex(size_t dimension, HnswOptions options)
     : dimension_(dimension),
       options_(options),
-      space_(std::make_unique<hnswlib::InnerProductSpace>(dimension)),
+      space_(std::make_unique<InnerProductSpace>(dimension)),
       graph_(std::make_unique<hnswlib::HierarchicalNSW<float>>(space_.get(), kInitialCapacity, options.m,
                                                                 options.ef_construction)) {
   graph_->ef_ = options.ef_search;

@@ -20,7 +20,8 @@
 #include <vector>
 
 namespace hnswlib {
-class InnerProductSpace;
+template <typename dist_t>
+class SpaceInterface;
 template <typename dist_t>
 class HierarchicalNSW;
 }  // namespace hnswlib
@@ -29,7 +30,7 @@ namespace ragscale::serve {
 
 struct HnswOptions {
   size_t m = 16;
-  size_t ef_construction = 100;
+  size_t ef_construction = 64;
   size_t ef_search = 64;
 };
 
@@ -55,7 +56,7 @@ class DenseIndex {
 
   size_t dimension_;
   HnswOptions options_;
-  std::unique_ptr<hnswlib::InnerProductSpace> space_;
+  std::unique_ptr<hnswlib::SpaceInterface<float>> space_;
   std::unique_ptr<hnswlib::HierarchicalNSW<float>> graph_;
   size_t live_ = 0;
   mutable std::shared_mutex mutex_;

@@ -68,3 +68,28 @@ TEST(DenseIndexTest, SaveAndLoadRequireMatchingSignature) {
 
 }  // namespace
 }  // namespace ragscale::serve
+
+namespace ragscale::serve {
+namespace {
+
+TEST(DenseIndexTest, SimilarityIsTheExactDotProductForAnyDimension) {
+  std::mt19937 random(3);
+  std::normal_distribution<float> normal;
+  for (size_t dimension : {8u, 37u, 384u}) {
+    DenseIndex index(dimension, {});
+    std::vector<float> a(dimension), b(dimension);
+    for (auto& v : a) v = normal(random);
+    for (auto& v : b) v = normal(random);
+    l2_normalize(a);
+    l2_normalize(b);
+    index.add(1, b.data());
+    double dot = 0;
+    for (size_t i = 0; i < dimension; ++i) dot += static_cast<double>(a[i]) * b[i];
+    auto hits = index.search(a.data(), 1);
+    ASSERT_EQ(hits.size(), 1u);
+    EXPECT_NEAR(hits[0].second, dot, 1e-5) << "dimension " << dimension;
+  }
+}
+
+}  // namespace
+}  // namespace ragscale::serve
