@@ -33,10 +33,13 @@ void for_each_token(std::string_view text, Visit visit) {
       i = word_end;
       continue;
     }
-    size_t piece_start = i;
-    while (i < word_end &&
-           (i - piece_start < kLongWordPieceBytes || is_continuation(static_cast<unsigned char>(text[i])))) {
-      ++i;
+    for (bool first_piece = true; i < word_end; first_piece = false) {
+      if (!first_piece) visit(i);
+      size_t piece_start = i;
+      while (i < word_end &&
+             (i - piece_start < kLongWordPieceBytes || is_continuation(static_cast<unsigned char>(text[i])))) {
+        ++i;
+      }
     }
   }
 }
