@@ -10,6 +10,9 @@
 
 #include "http/response_format.h"
 #include "serve/api/api_error.h"
+#include "serve/backend/backend_client.h"
+#include "serve/backend/chat_generator.h"
+#include "serve/backend/openai_embedder.h"
 #include "serve/api/authenticator.h"
 #include "serve/api/json_input.h"
 #include "serve/api/multipart.h"
@@ -248,6 +251,9 @@ struct RagService::State {
   QueryCache cache;
   ServiceMetrics metrics;
   std::unique_ptr<DocumentStore> store;
+  std::unique_ptr<BackendClient> embed_client;
+  std::unique_ptr<BackendClient> llm_client;
+  std::unique_ptr<ChatGenerator> generator;  // null: the extractive generator
   std::unique_ptr<Embedder> embedder;
   std::unique_ptr<DenseIndex> index;
   std::unique_ptr<HybridRetriever> retriever;
@@ -473,7 +479,7 @@ struct RagService::State {
     QueryParameters q = parse_query(request);
     require_ready();
     std::string parameters = "k=" + std::to_string(q.max_sources) + ";t=" + std::to_string(q.temperature) +
-                             ";generator=extractive";
+                             ";generator=" + (generator ? "chat:" + generator->model() : std::string("extractive"));
     std::string key = QueryCache::make_key(q.question, parameters, generation.load());
     if (auto core = cache.get(key)) {
       std::vector<std::string> parts;
@@ -493,10 +499,24 @@ struct RagService::State {
       auto retrieval_start = Clock::now();
       auto result = retriever->search(q.question, static_cast<size_t>(q.max_sources));
       auto generation_start = Clock::now();
-      std::vector<std::string> texts;
-      texts.reserve(result.chunks.size());
-      for (const auto& chunk : result.chunks) texts.push_back(chunk.text);
-      auto parts = extractive_answer_parts(q.question, texts);
+      std::vector<std::string> parts;
+      if (generator) {
+        std::vector<SourceText> sources;
+        for (const auto& chunk : result.chunks) sources.push_back({chunk.title, chunk.text});
+        try {
+          parts.push_back(generator->generate(q.question, sources, q.temperature));
+        } catch (const std::exception& e) {
+          // The model is down or slow: answer extractively rather than fail the query.
+          result.degraded = true;
+          result.degraded_reason = e.what();
+        }
+      }
+      if (parts.empty()) {
+        std::vector<std::string> texts;
+        texts.reserve(result.chunks.size());
+        for (const auto& chunk : result.chunks) texts.push_back(chunk.text);
+        parts = extractive_answer_parts(q.question, texts);
+      }
       std::string answer;
       for (const auto& part : parts) answer += (answer.empty() ? "" : " ") + part;
       auto done = Clock::now();
@@ -707,14 +727,26 @@ RagService::~RagService() { shutdown(); }
 void RagService::start() {
   auto& s = *state_;
   const auto& config = s.config;
-  if (config.embedder != "hashing") {
-    throw std::runtime_error("the " + config.embedder + " embedder is not available in this build; use --embedder hashing");
-  }
-  if (!config.llm_url.empty()) {
-    throw std::runtime_error("--llm-url is not available in this build; leave it empty for the extractive generator");
-  }
   s.store = std::make_unique<DocumentStore>(config.data_dir);
-  s.embedder = std::make_unique<HashingEmbedder>(config.embed_dimension);
+  // Backend calls block a worker thread each, so one connection per worker suffices.
+  size_t backend_connections = static_cast<size_t>(config.workers) + 1;
+  try {
+    if (config.embedder == "openai") {
+      s.embed_client = std::make_unique<BackendClient>(parse_backend_url(config.embed_url), config.embed_key,
+                                                       backend_connections);
+      s.embedder = std::make_unique<OpenAiEmbedder>(*s.embed_client, config.embed_model, config.embed_batch,
+                                                    config.embed_timeout);
+    } else {
+      s.embedder = std::make_unique<HashingEmbedder>(config.embed_dimension);
+    }
+    if (!config.llm_url.empty()) {
+      s.llm_client = std::make_unique<BackendClient>(parse_backend_url(config.llm_url), config.llm_key,
+                                                     backend_connections);
+      s.generator = std::make_unique<ChatGenerator>(*s.llm_client, config.llm_model, config.llm_timeout);
+    }
+  } catch (const std::invalid_argument& e) {
+    throw std::runtime_error(e.what());
+  }
   s.index = std::make_unique<DenseIndex>(s.embedder->dimension(),
                                          HnswOptions{config.hnsw_m, config.hnsw_ef_construction, config.hnsw_ef_search});
   s.retriever = std::make_unique<HybridRetriever>(*s.store, *s.index, *s.embedder, config.candidates, config.rrf_k);

@@ -142,6 +142,7 @@ const std::vector<Setting>& settings() {
       {"embed_model", "NAME", "model name sent to the embeddings endpoint", false, STRING_SETTING(embed_model)},
       {"embed_key", "KEY", "API key for the embeddings endpoint", true, STRING_SETTING(embed_key)},
       {"embed_batch", "N", "texts per embeddings request", false, SIZE_SETTING(embed_batch, 1, 10000)},
+      {"embed_timeout", "DURATION", "time allowed for one embeddings request", false, DURATION_SETTING(embed_timeout)},
       {"llm_url", "URL", "OpenAI-compatible chat completions base URL; empty uses the extractive generator", false,
        STRING_SETTING(llm_url)},
       {"llm_model", "NAME", "model name sent to the chat endpoint", false, STRING_SETTING(llm_model)},

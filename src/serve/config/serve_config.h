@@ -54,6 +54,7 @@ struct ServeConfig {
   std::string embed_model = "text-embedding-3-small";
   std::string embed_key;
   size_t embed_batch = 64;
+  std::chrono::milliseconds embed_timeout{30000};
   // Generator
   std::string llm_url;
   std::string llm_model = "gpt-4o-mini";

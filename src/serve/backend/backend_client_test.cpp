@@ -1,0 +1,113 @@
+#include "serve/backend/backend_client.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cmath>
+
+#include <rapidjson/document.h>
+
+#include "http/server.h"
+#include "serve/backend/chat_generator.h"
+#include "serve/backend/openai_embedder.h"
+
+namespace ragscale::serve {
+namespace {
+
+TEST(BackendUrlTest, ParsesHostPortAndBasePath) {
+  auto url = parse_backend_url("http://127.0.0.1:8001");
+  EXPECT_EQ(url.host, "127.0.0.1");
+  EXPECT_EQ(url.port, 8001);
+  EXPECT_EQ(url.base_path, "");
+  url = parse_backend_url("http://llm.internal/openai/v1/");
+  EXPECT_EQ(url.port, 80);
+  EXPECT_EQ(url.base_path, "/openai");
+  EXPECT_THROW(parse_backend_url("https://api.openai.com"), std::invalid_argument);
+  EXPECT_THROW(parse_backend_url("http://host:99999"), std::invalid_argument);
+  EXPECT_THROW(parse_backend_url("http://:80"), std::invalid_argument);
+}
+
+// A minimal OpenAI-compatible server: 3-dimensional embeddings, a fixed chat answer.
+class FakeOpenAi {
+ public:
+  FakeOpenAi()
+      : server_(http::HttpServer::Options{}, [this](http::Request& request, http::Responder responder) {
+          ++requests;
+          last_authorization = std::string(request.headers.get("Authorization").value_or(""));
+          if (fail) {
+            responder.send(500, "application/json", R"({"error":{"message":"boom"}})");
+          } else if (request.path() == "/v1/embeddings") {
+            // One vector per input, [3, 4, i] so normalization and order are visible.
+            rapidjson::Document parsed;
+            parsed.Parse(request.body.c_str());
+            size_t inputs = parsed["input"].Size();
+            std::string body = R"({"object":"list","data":[)";
+            for (size_t i = 0; i < inputs; ++i) {
+              body += (i ? "," : "") + std::string(R"({"object":"embedding","index":)") + std::to_string(i) +
+                      R"(,"embedding":[3,4,)" + std::to_string(i) + "]}";
+            }
+            body += "]}";
+            responder.send(200, "application/json", body);
+          } else if (request.path() == "/v1/chat/completions") {
+            responder.send(200, "application/json",
+                           R"({"choices":[{"index":0,"message":{"role":"assistant","content":"Paris [1]."}}]})");
+          } else {
+            responder.send(404, "application/json", "{}");
+          }
+        }) {
+    server_.start();
+  }
+  uint16_t port() const { return server_.port(); }
+
+  std::atomic<int> requests{0};
+  std::atomic<bool> fail{false};
+  std::string last_authorization;
+
+ private:
+  http::HttpServer server_;
+};
+
+TEST(BackendClientTest, EmbedderBatchesAndNormalizes) {
+  FakeOpenAi fake;
+  BackendClient client({"127.0.0.1", fake.port(), ""}, "sk-test", 2);
+  OpenAiEmbedder embedder(client, "emb", 2, std::chrono::seconds(5));
+  EXPECT_EQ(embedder.dimension(), 3u);
+  EXPECT_EQ(fake.last_authorization, "Bearer sk-test");
+  int before = fake.requests.load();
+  auto vectors = embedder.embed({"a", "b", "c"});
+  EXPECT_EQ(fake.requests.load() - before, 2);  // batches of two
+  ASSERT_EQ(vectors.size(), 3u);
+  EXPECT_NEAR(vectors[0][0], 0.6f, 1e-6);
+  EXPECT_NEAR(vectors[0][1], 0.8f, 1e-6);
+  float norm = 0;
+  for (float v : vectors[1]) norm += v * v;
+  EXPECT_NEAR(norm, 1.0f, 1e-5);
+  EXPECT_GT(vectors[1][2], 0.0f);  // the second of its batch: index 1
+}
+
+TEST(BackendClientTest, ChatGeneratorReturnsTheAnswerAndReportsFailures) {
+  FakeOpenAi fake;
+  BackendClient client({"127.0.0.1", fake.port(), ""}, "", 4);
+  ChatGenerator generator(client, "chat", std::chrono::seconds(5));
+  EXPECT_EQ(generator.generate("capital of France?", {{"Geo", "Paris is the capital."}}, 0.2), "Paris [1].");
+  fake.fail = true;
+  EXPECT_THROW(generator.generate("again?", {}, 0), std::runtime_error);
+  auto prompt = citation_prompt("Q?", {{"T1", "one"}, {"T2", "two"}});
+  EXPECT_NE(prompt.find("[2] T2\ntwo"), std::string::npos);
+}
+
+TEST(BackendClientTest, UnreachableBackendIsAnErrorNotAHang) {
+  uint16_t port;
+  {
+    FakeOpenAi closed;
+    port = closed.port();
+  }
+  BackendClient client({"127.0.0.1", port, ""}, "", 1);
+  auto response = client.post_json("/v1/embeddings", "{}", std::chrono::seconds(2));
+  EXPECT_FALSE(response.ok());
+  EXPECT_FALSE(response.error.empty());
+  EXPECT_THROW(OpenAiEmbedder(client, "emb", 8, std::chrono::seconds(2)), std::runtime_error);
+}
+
+}  // namespace
+}  // namespace ragscale::serve
