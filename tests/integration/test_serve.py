@@ -341,5 +341,59 @@ class ServeDurabilityTest(unittest.TestCase):
             server.stop()
 
 
+def sim_available():
+    if not BIN:
+        return False
+    try:
+        return subprocess.run([BIN, "sim", "--help"], capture_output=True, timeout=10).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+@unittest.skipUnless(sim_available(), "needs a ragscale binary with the sim subcommand")
+class ServeBackendsTest(unittest.TestCase):
+    """--embed-url and --llm-url against `ragscale sim`, the OpenAI-compatible simulator."""
+
+    def test_remote_embeddings_and_chat_with_degraded_fallback(self):
+        sim_port = free_port()
+        sim = subprocess.Popen([BIN, "sim", "--port", str(sim_port), "--ttft", "10ms", "--itl", "1ms",
+                                "--output-tokens", "8", "--embedding-latency", "1ms"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        data_dir = tempfile.mkdtemp(prefix="ragscale-serve-backends-")
+        server = None
+        try:
+            deadline = time.time() + 10
+            while True:
+                try:
+                    with socket.create_connection(("127.0.0.1", sim_port), timeout=1):
+                        break
+                except OSError:
+                    if time.time() > deadline:
+                        raise
+                    time.sleep(0.05)
+            url = f"http://127.0.0.1:{sim_port}"
+            server = Server(data_dir, ["--embed-url", url, "--llm-url", url + "/v1", "--llm-timeout", "5s"])
+            doc = server.upload("Geo", "Berlin is the capital of Germany. Paris is the capital of France.")
+            self.assertEqual(server.wait_document_ready(doc)["status"], "ready")
+            status, answer = server.json("POST", "/query", {"question": "capital of Germany?"})
+            self.assertEqual(status, 200, answer)
+            self.assertFalse(answer["degraded"])
+            self.assertEqual(answer["sources"][0]["document_id"], doc)
+            self.assertTrue(answer["answer"])
+            sim.terminate()
+            sim.wait(timeout=10)
+            status, answer = server.json("POST", "/query", {"question": "capital of France?"})
+            self.assertEqual(status, 200, answer)
+            self.assertTrue(answer["degraded"], "a dead model degrades to keyword retrieval and extraction")
+            self.assertIn("[1]", answer["answer"])
+        finally:
+            if server:
+                server.stop()
+            if sim.poll() is None:
+                sim.kill()
+                sim.wait()
+            shutil.rmtree(data_dir, ignore_errors=True)
+
+
 if __name__ == "__main__":
     unittest.main()
