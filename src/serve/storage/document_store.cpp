@@ -1,6 +1,7 @@
 #include "serve/storage/document_store.h"
 
 #include <chrono>
+#include <algorithm>
 #include <filesystem>
 #include <set>
 #include <stdexcept>
@@ -29,11 +30,15 @@ CREATE TABLE IF NOT EXISTS chunks (
 );
 CREATE INDEX IF NOT EXISTS chunks_by_document ON chunks(document_id);
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(text, tokenize = 'unicode61');
+CREATE VIRTUAL TABLE IF NOT EXISTS chunks_vocab USING fts5vocab(chunks_fts, 'row');
 CREATE TABLE IF NOT EXISTS ingestion_jobs (
   document_id INTEGER PRIMARY KEY,
   queued_at INTEGER NOT NULL
 );
 )sql";
+
+// Above this many matching chunks a query term counts as common (see keyword_search).
+constexpr int64_t kCommonTermChunks = 1000;
 
 int64_t unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -76,19 +81,32 @@ class DocumentStore::ReaderLease {
   std::unique_ptr<sqlite::Connection> connection_;
 };
 
-std::string fts_query_for(std::string_view text) {
-  std::string query;
+namespace {
+
+std::vector<std::string> query_terms(std::string_view text) {
+  std::vector<std::string> terms;
   std::set<std::string> seen;
   for (auto& word : tokenize_words(text)) {
-    if (seen.size() >= 32) break;  // bounds the cost of pathological questions
-    if (!seen.insert(word).second) continue;
+    if (terms.size() >= 32) break;  // bounds the cost of pathological questions
+    if (seen.insert(word).second) terms.push_back(std::move(word));
+  }
+  return terms;
+}
+
+std::string or_query(const std::vector<std::string>& terms) {
+  std::string query;
+  for (const auto& term : terms) {
     if (!query.empty()) query += " OR ";
     query += '"';
-    query += word;
+    query += term;
     query += '"';
   }
   return query;
 }
+
+}  // namespace
+
+std::string fts_query_for(std::string_view text) { return or_query(query_terms(text)); }
 
 DocumentStore::DocumentStore(const std::string& directory) {
   std::error_code error;
@@ -124,6 +142,10 @@ std::unique_ptr<sqlite::Connection> DocumentStore::acquire_reader() {
   }
   auto connection = std::make_unique<sqlite::Connection>(path_);
   connection->exec("PRAGMA query_only=ON");
+  // Keyword search touches a row of the FTS size table per match: memory-mapped pages
+  // and a larger page cache keep those lookups off the read() path.
+  connection->exec("PRAGMA mmap_size=1073741824");
+  connection->exec("PRAGMA cache_size=-32768");
   return connection;
 }
 
@@ -268,9 +290,28 @@ std::vector<int64_t> DocumentStore::unfinished_jobs() {
 }
 
 std::vector<std::pair<int64_t, double>> DocumentStore::keyword_search(std::string_view query, size_t limit) {
-  std::string match = fts_query_for(query);
-  if (match.empty() || limit == 0) return {};
+  auto terms = query_terms(query);
+  if (terms.empty() || limit == 0) return {};
   ReaderLease reader(*this);
+  if (terms.size() > 1) {
+    // BM25 scores every chunk matching any term, so one very common term makes a query
+    // cost as much as the corpus is large while adding almost nothing to the ranking
+    // (its IDF is near zero). Such terms are left out when rarer ones remain.
+    sqlite::Statement frequency(*reader, "SELECT doc FROM chunks_vocab WHERE term = ?");
+    std::vector<std::pair<int64_t, std::string>> by_frequency;
+    for (auto& term : terms) {
+      frequency.reset();
+      frequency.bind(1, term);
+      by_frequency.emplace_back(frequency.step() ? frequency.column_int(0) : 0, std::move(term));
+    }
+    std::stable_sort(by_frequency.begin(), by_frequency.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    terms.clear();
+    for (auto& [documents, term] : by_frequency) {
+      if (terms.empty() || documents <= kCommonTermChunks) terms.push_back(std::move(term));
+    }
+  }
+  std::string match = or_query(terms);
   // bm25() is lower-is-better; negate so every score in the service reads higher-is-better.
   sqlite::Statement s(*reader,
                       "SELECT rowid, -bm25(chunks_fts) FROM chunks_fts WHERE chunks_fts MATCH ? "

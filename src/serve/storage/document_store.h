@@ -69,7 +69,10 @@ class DocumentStore {
   std::optional<std::vector<int64_t>> delete_document(int64_t document_id);
   std::vector<int64_t> unfinished_jobs();
 
-  // BM25 over chunk text: (chunk id, score) best first, score higher is better.
+  // BM25 over chunk text: (chunk id, score) best first, score higher is better. Terms
+  // found in more than 1,000 chunks are dropped from multi-term queries while a rarer
+  // term remains, which bounds the cost on large corpora (dense retrieval still sees
+  // the whole question).
   std::vector<std::pair<int64_t, double>> keyword_search(std::string_view query, size_t limit);
   // The chunks that still exist, in the order of `ids`.
   std::vector<StoredChunk> chunks(const std::vector<int64_t>& ids);

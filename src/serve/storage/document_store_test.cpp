@@ -108,3 +108,23 @@ TEST(FtsQueryTest, QuotesWordsAndDropsSyntax) {
 
 }  // namespace
 }  // namespace ragscale::serve
+
+namespace ragscale::serve {
+namespace {
+
+TEST_F(DocumentStoreTest, CommonTermsAreDroppedOnlyWhenRarerOnesRemain) {
+  DocumentStore store(directory_.string());
+  int64_t id = store.add_document("T", "");
+  std::vector<NewChunk> chunks;
+  for (int i = 0; i < 1100; ++i) chunks.push_back(chunk("common filler " + std::to_string(i), 0));
+  chunks.push_back(chunk("common rare", 0));
+  auto ids = store.replace_chunks(id, chunks);
+  ASSERT_TRUE(ids);
+  auto hits = store.keyword_search("common rare", 10);
+  ASSERT_EQ(hits.size(), 1u);  // "common" (1,101 chunks) no longer matches on its own
+  EXPECT_EQ(hits[0].first, ids->back());
+  EXPECT_EQ(store.keyword_search("common", 10).size(), 10u);  // alone, it is still searched
+}
+
+}  // namespace
+}  // namespace ragscale::serve
