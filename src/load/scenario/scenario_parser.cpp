@@ -510,12 +510,12 @@ class Parser {
     for (auto it = node.begin(); it != node.end(); ++it) {
       std::string key = reader_.text(it->first, "a threshold metric");
       for (const auto& item : reader_.items(it->second)) {
-        Node condition = item;
         if (item.IsMap()) {
           reader_.check_keys(item, "a threshold", {"threshold", "abort_on_fail", "delay_abort_eval"});
           if (!item["threshold"]) reader_.fail(item, "missing threshold:, e.g. {threshold: \"rate<0.01\", abort_on_fail: true}");
-          condition = item["threshold"];
         }
+        // Not a Node assignment: yaml-cpp's operator= would overwrite the node itself.
+        const Node condition = item.IsMap() ? item["threshold"] : item;
         Threshold threshold;
         try {
           threshold = parse_threshold(key, reader_.text(condition, "threshold"));

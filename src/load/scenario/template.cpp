@@ -392,16 +392,27 @@ void Expression::evaluate(std::string& out, UserState& user, Rng& rng) const {
   }
 }
 
+namespace {
+
+// Literal text is encoded for its destination just like rendered values, once, here.
+std::string encoded_literal(std::string_view text, Escape escape) {
+  std::string encoded;
+  append_escaped(encoded, text, escape == Escape::kJsonValue ? Escape::kJsonString : escape);
+  return encoded;
+}
+
+}  // namespace
+
 Template Template::compile(std::string_view text, Escape escape, const TemplateContext& context) {
   Template result;
   size_t pos = 0;
   while (pos < text.size()) {
     size_t open = text.find("{{", pos);
     if (open == std::string_view::npos) {
-      result.append_literal(text.substr(pos));
+      result.append_literal(encoded_literal(text.substr(pos), escape));
       break;
     }
-    result.append_literal(text.substr(pos, open - pos));
+    result.append_literal(encoded_literal(text.substr(pos, open - pos), escape));
     size_t close = text.find("}}", open + 2);
     if (close == std::string_view::npos) {
       fail("unclosed '{{' in '" + std::string(text) + "'; close the expression with '}}'");
