@@ -24,6 +24,11 @@ start_serve() {
   return 1
 }
 
+# cpu_seconds PID: user+system CPU time the process has used so far.
+cpu_seconds() {
+  awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$1/stat"
+}
+
 stop_serve() {
   kill -TERM "$SERVE_PID" 2> /dev/null
   wait "$SERVE_PID" 2> /dev/null

@@ -10,8 +10,11 @@ work=$(mktemp -d)
 trap 'stop_serve; rm -rf "$work"' EXIT
 port=$(free_port)
 start_serve "$work/data" "$port"
+cpu_before=$(cpu_seconds "$SERVE_PID")
 set -- $(upload_corpus "$port" "$DOCS" "$PARAGRAPHS")
-echo "ingested $1 documents, $2 chunks in $3 s: $(python3 -c "print(round($2/$3))") chunks/s (upload + ingestion, one core)"
+cpu_after=$(cpu_seconds "$SERVE_PID")
+echo "ingested $1 documents, $2 chunks in $3 s wall: $(python3 -c "print(round($2/$3))") chunks/s (upload + ingestion, server pinned to one core)"
+echo "server CPU time: $(python3 -c "print(round($cpu_after-$cpu_before,2))") s: $(python3 -c "print(round($2/($cpu_after-$cpu_before)))") chunks per CPU-second (independent of other load on the machine)"
 
 cat > "$work/query.lua" << LUA
 wrk.method = "POST"

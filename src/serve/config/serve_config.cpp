@@ -334,8 +334,8 @@ std::string serve_help() {
       "the environment, which overrides the file. Durations: 250ms, 10s, 1m30s. Sizes:\n"
       "65536, 64KB, 100MB.\n"
       "\n"
-      "  --config FILE  YAML file of settings (keys as below, e.g. chunk_size: 800)\n"
-      "  --help         this text\n";
+      "  --config FILE                 YAML file of settings (keys as below, e.g. chunk_size: 800)\n"
+      "  --help                        this text\n";
   for (const auto& setting : settings()) {
     std::string left = "  " + flag_name(setting.name) + " " + setting.value_hint;
     if (left.size() < 32) left.resize(32, ' ');
