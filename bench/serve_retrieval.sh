@@ -1,6 +1,6 @@
 #!/bin/sh
 # Hybrid retrieval (BM25 + HNSW + RRF) over ~100,000 chunks: p99 of POST
-# /api/v1/search (not cached) with wrk (target < 20 ms).
+# /api/v1/search (not cached) with wrk, CONNECTIONS (default 1) at a time (target < 20 ms).
 set -e
 . "$(dirname "$0")/serve_common.sh"
 DOCS=${DOCS:-2000}
@@ -20,4 +20,4 @@ request = function()
   return wrk.format("POST", "/api/v1/search", {["Content-Type"] = "application/json"}, body)
 end
 LUA
-taskset -c "$CLIENT_CORE" wrk -t1 -c4 -d"$DURATION" --latency -s "$work/search.lua" "http://127.0.0.1:$port/api/v1/search"
+taskset -c "$CLIENT_CORE" wrk -t1 -c"${CONNECTIONS:-1}" -d"$DURATION" --latency -s "$work/search.lua" "http://127.0.0.1:$port/api/v1/search"
