@@ -380,6 +380,19 @@ class ServeBackendsTest(unittest.TestCase):
             self.assertFalse(answer["degraded"])
             self.assertEqual(answer["sources"][0]["document_id"], doc)
             self.assertTrue(answer["answer"])
+            # Streamed: the model's tokens arrive as token events, then the sources.
+            status, headers, raw = server.request(
+                "POST", "/query", json.dumps({"question": "Which city is Germany's capital?", "stream": True}).encode(),
+                {**AUTH, "Content-Type": "application/json"})
+            self.assertEqual(status, 200)
+            events = [block for block in raw.decode().split("\n\n") if block.strip()]
+            tokens = [json.loads(e.split("data:", 1)[1])["text"] for e in events if e.startswith("event: token")]
+            self.assertGreater(len(tokens), 1, "the model's answer should arrive in several pieces")
+            self.assertTrue(events[-1].startswith("event: done"), events[-1])
+            final = json.loads(events[-1].split("data:", 1)[1])
+            self.assertEqual(final["answer"], "".join(tokens))
+            self.assertFalse(final["degraded"])
+            self.assertEqual(final["sources"][0]["document_id"], doc)
             sim.terminate()
             sim.wait(timeout=10)
             status, answer = server.json("POST", "/query", {"question": "capital of France?"})

@@ -413,6 +413,10 @@ struct RagService::State {
       finish(responder, Route::kQuery, start, answer_reply(q, *core, parts, true, timings_json(0, 0, total)));
       return;
     }
+    if (q.stream && generator) {
+      stream_generation(responder, start, std::move(q), std::move(key));
+      return;
+    }
     offload(responder, Route::kQuery, start, [this, q = std::move(q), key = std::move(key), start]() -> Reply {
       auto retrieval_start = Clock::now();
       auto result = retriever->search(q.question, static_cast<size_t>(q.max_sources));
@@ -439,23 +443,97 @@ struct RagService::State {
       for (const auto& part : parts) answer += (answer.empty() ? "" : " ") + part;
       auto done = Clock::now();
 
-      rapidjson::StringBuffer buffer;
-      JsonWriter w(buffer);
-      w.StartObject();
-      w.Key("answer");
-      write_string(w, answer);
-      w.Key("sources");
-      write_chunks(w, result.chunks);
-      w.Key("degraded");
-      w.Bool(result.degraded);
-      w.EndObject();
-      std::string core(buffer.GetString(), buffer.GetSize() - 1);  // without the closing brace
+      std::string core = answer_core(answer, result);
       if (!result.degraded) cache.put(key, core);
       return answer_reply(q, core, parts, false,
                           timings_json(milliseconds_between(retrieval_start, generation_start),
                                        milliseconds_between(generation_start, done),
                                        milliseconds_between(start, done)));
     });
+  }
+
+  // The response object up to "cached": answer, sources and the degraded flag.
+  static std::string answer_core(const std::string& answer, const RetrievalResult& result) {
+    rapidjson::StringBuffer buffer;
+    JsonWriter w(buffer);
+    w.StartObject();
+    w.Key("answer");
+    write_string(w, answer);
+    w.Key("sources");
+    write_chunks(w, result.chunks);
+    w.Key("degraded");
+    w.Bool(result.degraded);
+    w.EndObject();
+    return std::string(buffer.GetString(), buffer.GetSize() - 1);  // without the closing brace
+  }
+
+  // A streamed answer from the chat backend: token events are forwarded as the model
+  // produces them, then the final event with the sources. If the model fails before its
+  // first token, the extractive answer is streamed instead and marked degraded.
+  void stream_generation(http::Responder responder, Clock::time_point start, QueryParameters q, std::string key) {
+    net::EventLoop* loop = responder.loop();
+    bool queued = workers->submit([this, responder, start, loop, q = std::move(q), key = std::move(key)] {
+      auto send_error = [&](int status, std::string message) {
+        loop->post([this, r = responder, start, status, message]() mutable {
+          finish(r, Route::kQuery, start, error_reply(status, message));
+        });
+      };
+      RetrievalResult result;
+      auto retrieval_start = Clock::now();
+      try {
+        result = retriever->search(q.question, static_cast<size_t>(q.max_sources));
+      } catch (const std::exception& e) {
+        send_error(500, std::string("internal error: ") + e.what());
+        return;
+      }
+      auto generation_start = Clock::now();
+      loop->post([r = responder]() mutable {
+        http::Headers headers;
+        headers.add("Cache-Control", "no-cache");
+        r.start_stream(200, "text/event-stream", headers);
+      });
+      auto write = [loop, responder](std::string frame) {
+        loop->post([r = responder, frame = std::move(frame)]() mutable { r.write(frame); });
+      };
+      std::vector<SourceText> sources;
+      for (const auto& chunk : result.chunks) sources.push_back({chunk.title, chunk.text});
+      std::string answer;
+      bool streamed = false;
+      try {
+        answer = generator->generate_stream(q.question, sources, q.temperature, [&](std::string_view token) {
+          streamed = true;
+          write(token_frame(token));
+        });
+      } catch (const std::exception& e) {
+        result.degraded = true;
+        result.degraded_reason = e.what();
+      }
+      if (!streamed) {
+        std::vector<std::string> texts;
+        for (const auto& chunk : result.chunks) texts.push_back(chunk.text);
+        auto parts = extractive_answer_parts(q.question, texts);
+        answer.clear();
+        for (size_t i = 0; i < parts.size(); ++i) {
+          std::string piece = i == 0 ? parts[i] : " " + parts[i];
+          answer += piece;
+          write(token_frame(piece));
+        }
+      }
+      auto done = Clock::now();
+      std::string core = answer_core(answer, result);
+      if (!result.degraded) cache.put(key, core);
+      std::string final_event = finish_answer(core, false,
+                                              timings_json(milliseconds_between(retrieval_start, generation_start),
+                                                           milliseconds_between(generation_start, done),
+                                                           milliseconds_between(start, done)));
+      final_event.pop_back();
+      loop->post([this, r = responder, start, frame = http::sse_frame(final_event, "done")]() mutable {
+        metrics.record(route_label(Route::kQuery), 200, std::chrono::duration<double>(Clock::now() - start).count());
+        r.write(frame);
+        r.finish();
+      });
+    });
+    if (!queued) finish(responder, Route::kQuery, start, error_reply(503, "server busy: the work queue is full; retry shortly"));
   }
 
   void offload_search(http::Responder& responder, Route route, Clock::time_point start, std::string query,

@@ -42,7 +42,7 @@ BackendUrl parse_backend_url(std::string_view url) {
 
 struct BackendClient::Call {
   std::string request;
-  std::chrono::milliseconds timeout;
+  http::ClientConnection::RequestOptions options;
   std::promise<BackendResponse> done;
 };
 
@@ -85,14 +85,17 @@ BackendClient::~BackendClient() {
   for (auto& call : waiting_) call->done.set_value({0, {}, "client shut down"});
 }
 
-BackendResponse BackendClient::post_json(std::string_view path, std::string body, std::chrono::milliseconds timeout) {
+BackendResponse BackendClient::post_json(std::string_view path, std::string body, std::chrono::milliseconds timeout,
+                                         std::function<void(std::string_view)> on_body_piece) {
   auto call = std::make_shared<Call>();
   std::vector<std::pair<std::string, std::string>> headers = {{"Content-Type", "application/json"},
                                                               {"Accept", "application/json"}};
   if (!api_key_.empty()) headers.emplace_back("Authorization", "Bearer " + api_key_);
   std::string host_header = url_.host + ":" + std::to_string(url_.port);
   call->request = http::format_request("POST", url_.base_path + std::string(path), host_header, headers, body);
-  call->timeout = timeout;
+  call->options.capture_body = true;
+  call->options.timeout = timeout;
+  call->options.on_body_piece = std::move(on_body_piece);
   auto future = call->done.get_future();
   loop_.post([this, call] { start_on_loop(call); });
   // The connection's own timer ends the call; this wait only guards against a loop
@@ -116,10 +119,7 @@ void BackendClient::start_on_loop(std::shared_ptr<Call> call) {
     return;
   }
   slot->call = std::move(call);
-  http::ClientConnection::RequestOptions options;
-  options.capture_body = true;
-  options.timeout = slot->call->timeout;
-  slot->connection.send(slot->call->request, options);
+  slot->connection.send(slot->call->request, slot->call->options);
 }
 
 void BackendClient::release_on_loop(Slot* slot) {
@@ -127,10 +127,7 @@ void BackendClient::release_on_loop(Slot* slot) {
     auto next = std::move(waiting_.front());
     waiting_.pop_front();
     slot->call = std::move(next);
-    http::ClientConnection::RequestOptions options;
-    options.capture_body = true;
-    options.timeout = slot->call->timeout;
-    slot->connection.send(slot->call->request, options);
+    slot->connection.send(slot->call->request, slot->call->options);
     return;
   }
   idle_.push_back(slot);

@@ -50,8 +50,11 @@ class BackendClient {
   BackendClient(const BackendClient&) = delete;
   BackendClient& operator=(const BackendClient&) = delete;
 
-  // POSTs a JSON body to base_path + path.
-  BackendResponse post_json(std::string_view path, std::string body, std::chrono::milliseconds timeout);
+  // POSTs a JSON body to base_path + path. `on_body_piece`, if given, sees the body as
+  // it arrives (a streamed response), on the client's loop thread: it must be quick and
+  // must not call back into this client.
+  BackendResponse post_json(std::string_view path, std::string body, std::chrono::milliseconds timeout,
+                            std::function<void(std::string_view)> on_body_piece = {});
 
   const BackendUrl& url() const { return url_; }
 

@@ -48,6 +48,15 @@ class FakeOpenAi {
             }
             body += "]}";
             responder.send(200, "application/json", body);
+          } else if (request.path() == "/v1/chat/completions" &&
+                     request.body.find("\"stream\":true") != std::string::npos) {
+            responder.start_stream(200, "text/event-stream");
+            for (const char* token : {"Par", "is [1]", "."}) {
+              responder.write(std::string(R"(data: {"choices":[{"index":0,"delta":{"content":")") + token +
+                              "\"}}]}\n\n");
+            }
+            responder.write("data: [DONE]\n\n");
+            responder.finish();
           } else if (request.path() == "/v1/chat/completions") {
             responder.send(200, "application/json",
                            R"({"choices":[{"index":0,"message":{"role":"assistant","content":"Paris [1]."}}]})");
@@ -94,6 +103,35 @@ TEST(BackendClientTest, ChatGeneratorReturnsTheAnswerAndReportsFailures) {
   EXPECT_THROW(generator.generate("again?", {}, 0), std::runtime_error);
   auto prompt = citation_prompt("Q?", {{"T1", "one"}, {"T2", "two"}});
   EXPECT_NE(prompt.find("[2] T2\ntwo"), std::string::npos);
+}
+
+TEST(BackendClientTest, ChatGeneratorStreamsTokens) {
+  FakeOpenAi fake;
+  BackendClient client({"127.0.0.1", fake.port(), ""}, "", 1);
+  ChatGenerator generator(client, "chat", std::chrono::seconds(5));
+  std::vector<std::string> tokens;
+  auto answer = generator.generate_stream("capital?", {{"Geo", "Paris."}}, 0,
+                                          [&](std::string_view token) { tokens.emplace_back(token); });
+  EXPECT_EQ(answer, "Paris [1].");
+  EXPECT_EQ(tokens, (std::vector<std::string>{"Par", "is [1]", "."}));
+}
+
+TEST(ChatStreamReaderTest, ReassemblesEventsSplitAnywhere) {
+  std::string stream =
+      "data: {\"choices\":[{\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}]}\r\n\r\n"
+      ": keep-alive comment\n\n"
+      "data: {\"choices\":[{\"delta\":{\"content\":\"Hel\"}}]}\n\n"
+      "data: {\"choices\":[{\"delta\":{\"content\":\"lo\"}}]}\n\n"
+      "data: {\"choices\":[],\"usage\":{\"completion_tokens\":2}}\n\n"
+      "data: [DONE]\n\n";
+  for (size_t split = 1; split < stream.size(); split += 7) {
+    std::string seen;
+    ChatStreamReader reader([&](std::string_view token) { seen.append(token).append("|"); });
+    reader.feed(std::string_view(stream).substr(0, split));
+    reader.feed(std::string_view(stream).substr(split));
+    EXPECT_EQ(reader.text(), "Hello") << split;
+    EXPECT_EQ(seen, "Hel|lo|") << split;
+  }
 }
 
 TEST(BackendClientTest, UnreachableBackendIsAnErrorNotAHang) {

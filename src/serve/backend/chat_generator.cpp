@@ -4,6 +4,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <memory>
 #include <stdexcept>
 
 namespace ragscale::serve {
@@ -25,8 +26,8 @@ std::string citation_prompt(std::string_view question, const std::vector<SourceT
   return prompt;
 }
 
-std::string ChatGenerator::generate(std::string_view question, const std::vector<SourceText>& sources,
-                                    double temperature) {
+std::string ChatGenerator::request_body(std::string_view question, const std::vector<SourceText>& sources,
+                                        double temperature, bool stream) const {
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
   std::string prompt = citation_prompt(question, sources);
@@ -36,7 +37,7 @@ std::string ChatGenerator::generate(std::string_view question, const std::vector
   w.Key("temperature");
   w.Double(temperature);
   w.Key("stream");
-  w.Bool(false);
+  w.Bool(stream);
   w.Key("messages");
   w.StartArray();
   w.StartObject();
@@ -53,8 +54,12 @@ std::string ChatGenerator::generate(std::string_view question, const std::vector
   w.EndObject();
   w.EndArray();
   w.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
 
-  auto response = client_.post_json("/v1/chat/completions", std::string(buffer.GetString(), buffer.GetSize()),
+std::string ChatGenerator::generate(std::string_view question, const std::vector<SourceText>& sources,
+                                    double temperature) {
+  auto response = client_.post_json("/v1/chat/completions", request_body(question, sources, temperature, false),
                                     timeout_);
   if (!response.error.empty()) throw std::runtime_error("chat request failed: " + response.error);
   if (!response.ok()) {
@@ -74,6 +79,52 @@ std::string ChatGenerator::generate(std::string_view question, const std::vector
   }
   const auto& content = choice["message"]["content"];
   return std::string(content.GetString(), content.GetStringLength());
+}
+
+std::string ChatGenerator::generate_stream(std::string_view question, const std::vector<SourceText>& sources,
+                                           double temperature,
+                                           const std::function<void(std::string_view)>& on_token) {
+  auto reader = std::make_shared<ChatStreamReader>(on_token);
+  auto response = client_.post_json("/v1/chat/completions", request_body(question, sources, temperature, true),
+                                    timeout_, [reader](std::string_view piece) { reader->feed(piece); });
+  if (!response.error.empty()) throw std::runtime_error("chat request failed: " + response.error);
+  if (!response.ok()) {
+    throw std::runtime_error("chat endpoint answered " + std::to_string(response.status) + ": " +
+                             response.body.substr(0, 200));
+  }
+  return reader->text();
+}
+
+void ChatStreamReader::feed(std::string_view piece) {
+  pending_.append(piece);
+  size_t start = 0;
+  for (size_t newline; (newline = pending_.find('\n', start)) != std::string::npos; start = newline + 1) {
+    std::string_view text(pending_.data() + start, newline - start);
+    if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
+    line(text);
+  }
+  pending_.erase(0, start);
+}
+
+void ChatStreamReader::line(std::string_view text) {
+  if (text.rfind("data:", 0) != 0) return;  // event names, comments, blank separators
+  text.remove_prefix(5);
+  if (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+  if (text == "[DONE]") return;
+  rapidjson::Document chunk;
+  chunk.Parse(text.data(), text.size());
+  if (chunk.HasParseError() || !chunk.IsObject() || !chunk.HasMember("choices") || !chunk["choices"].IsArray() ||
+      chunk["choices"].Empty()) {
+    return;  // e.g. the usage chunk, whose choices are empty
+  }
+  const auto& choice = chunk["choices"][0];
+  if (!choice.IsObject() || !choice.HasMember("delta") || !choice["delta"].IsObject()) return;
+  const auto& delta = choice["delta"];
+  if (!delta.HasMember("content") || !delta["content"].IsString()) return;
+  std::string_view token(delta["content"].GetString(), delta["content"].GetStringLength());
+  if (token.empty()) return;
+  text_.append(token);
+  if (on_token_) on_token_(token);
 }
 
 }  // namespace ragscale::serve

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,12 +27,33 @@ class ChatGenerator {
       : client_(client), model_(std::move(model)), timeout_(timeout) {}
 
   std::string generate(std::string_view question, const std::vector<SourceText>& sources, double temperature);
+  // The same, streamed ("stream": true): on_token sees each piece of text as it arrives,
+  // on the backend client's loop thread. Returns the whole answer.
+  std::string generate_stream(std::string_view question, const std::vector<SourceText>& sources, double temperature,
+                              const std::function<void(std::string_view)>& on_token);
   const std::string& model() const { return model_; }
 
  private:
+  std::string request_body(std::string_view question, const std::vector<SourceText>& sources, double temperature,
+                           bool stream) const;
   BackendClient& client_;
   std::string model_;
   std::chrono::milliseconds timeout_;
+};
+
+// Collects the text of an OpenAI chat completion stream (Server-Sent Events whose data
+// lines carry choices[0].delta.content) from body pieces split anywhere.
+class ChatStreamReader {
+ public:
+  explicit ChatStreamReader(std::function<void(std::string_view)> on_token) : on_token_(std::move(on_token)) {}
+  void feed(std::string_view piece);
+  const std::string& text() const { return text_; }
+
+ private:
+  void line(std::string_view line);
+  std::function<void(std::string_view)> on_token_;
+  std::string pending_;
+  std::string text_;
 };
 
 // The user message: numbered sources, then the question.
