@@ -4,7 +4,6 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <regex>
 
 #include "load/scenario/render.h"
 #include "load/scenario/scenario.h"
@@ -179,10 +178,13 @@ TEST_F(ScenarioParserTest, RendersTemplatedRequestsWithTypes) {
       << rendered.target;
   EXPECT_EQ(rendered.headers[1].second, "Bearer t1");
   // k is a number because its template yields one; note stays a string; quoted "4" stays a string.
-  EXPECT_TRUE(std::regex_match(rendered.body,
-                               std::regex(R"(\{"question":"what is (rag|a vector)\?","max_sources":4,"k":[1-8],)"
-                                          R"("note":"q 1","flag":true,"none":null,"quoted":"4"\})")))
-      << rendered.body;
+  const std::string& body = rendered.body;
+  EXPECT_TRUE(body.rfind(R"({"question":"what is rag?","max_sources":4,"k":)", 0) == 0 ||
+              body.rfind(R"({"question":"what is a vector?","max_sources":4,"k":)", 0) == 0)
+      << body;
+  size_t k = body.find("\"k\":") + 4;
+  EXPECT_TRUE(body[k] >= '1' && body[k] <= '8' && body[k + 1] == ',') << body;
+  EXPECT_EQ(body.substr(k + 1), R"(,"note":"q 1","flag":true,"none":null,"quoted":"4"})");
 
   const UserClass& admin = scenario.users[1];
   RenderedRequest upload = render(admin.tasks[0].steps[0], user, rng);
