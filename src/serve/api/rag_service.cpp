@@ -497,11 +497,12 @@ struct RagService::State {
       };
       std::vector<SourceText> sources;
       for (const auto& chunk : result.chunks) sources.push_back({chunk.title, chunk.text});
-      std::string answer;
+      std::string answer;  // what the client has been sent, even if the model fails midway
       bool streamed = false;
       try {
-        answer = generator->generate_stream(q.question, sources, q.temperature, [&](std::string_view token) {
+        generator->generate_stream(q.question, sources, q.temperature, [&](std::string_view token) {
           streamed = true;
+          answer.append(token);
           write(token_frame(token));
         });
       } catch (const std::exception& e) {
@@ -611,8 +612,13 @@ struct RagService::State {
   void schedule_ingestion(int64_t id) {
     ingestion_pending.fetch_add(1);
     bool queued = ingestion->submit([this, id] {
+      // Chunks added to the dense index before it is loaded would be lost when the
+      // loaded graph replaces it, so uploads accepted during startup wait here.
+      while (!ready.load() && !stopping.load() && !startup_failed.load()) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
       // A job not run before shutdown stays in storage and resumes at the next start.
-      if (!stopping.load()) ingestor->ingest(id);
+      if (ready.load() && !stopping.load()) ingestor->ingest(id);
       ingestion_pending.fetch_sub(1);
     });
     if (!queued) ingestion_pending.fetch_sub(1);

@@ -6,6 +6,14 @@ namespace ragscale::serve {
 
 IngestOutcome Ingestor::ingest(int64_t document_id) {
   IngestOutcome outcome;
+  auto info = store_.document(document_id);
+  if (info && info->status != "processing") {
+    // Already finished: the same job was queued twice (at upload and by the start-up scan).
+    outcome.ready = info->status == "ready";
+    outcome.chunks = static_cast<size_t>(info->chunks);
+    outcome.error = info->error;
+    return outcome;
+  }
   auto text = store_.document_text(document_id);
   if (!text) {
     outcome.error = "document was deleted";

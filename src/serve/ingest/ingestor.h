@@ -3,7 +3,8 @@
 // document ready — and rebuilds the dense index from storage at start.
 //
 // Contract:
-// - ingest() is idempotent: a job interrupted by a crash is simply run again.
+// - ingest() is idempotent: a job interrupted by a crash is simply run again, and a job
+//   for a document no longer processing returns its state without work.
 // - A failure (e.g. the embedder is unreachable) marks the document failed with the
 //   reason; a document deleted meanwhile is skipped.
 // - on_index_changed runs after every change visible to queries (cache invalidation).
