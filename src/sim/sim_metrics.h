@@ -1,7 +1,9 @@
 // The simulator's own counters, rendered as Prometheus text for GET /metrics.
 //
 // Contract: counters only grow; gauges are passed in at render time by the server that
-// owns the live state. Series (all prefixed ragscale_sim_):
+// owns the live state. A request's status is the one it was answered with, or 499 when
+// the client left in the middle of a stream (connections reset by the reset fault are
+// counted under faults_injected_total instead). Series (all prefixed ragscale_sim_):
 //   requests_total{endpoint,status}, prompt_tokens_total, completion_tokens_total,
 //   streamed_chunks_total, embedding_inputs_total, rate_limited_total{limit},
 //   faults_injected_total{kind}, time_to_first_token_seconds (histogram),

@@ -141,7 +141,7 @@ uint64_t SimServer::completion_tokens() const { return state_->metrics.completio
 
 void SimServer::handle(http::Request& request, http::Responder responder) {
   std::string_view path = route_path(request);
-  const bool get = request.method == "GET" || request.method == "HEAD";
+  const bool get = request.method == "GET";
   const bool post = request.method == "POST";
   auto wrong_method = [&](const char* allowed) {
     http::Headers headers;
