@@ -13,6 +13,7 @@ namespace {
 constexpr uint64_t kTokensPerMessage = 4;
 constexpr uint64_t kTokensPerReply = 3;
 constexpr size_t kMaxEmbeddingInputs = 2048;
+constexpr size_t kMaxEmbeddingDimensions = 8192;
 
 rapidjson::Document parse_object(std::string_view body) {
   rapidjson::Document document;
@@ -219,7 +220,10 @@ EmbeddingRequest parse_embedding_request(std::string_view body, std::string_view
   auto dimensions = document.FindMember("dimensions");
   if (dimensions != document.MemberEnd() && !dimensions->value.IsNull()) {
     if (!dimensions->value.IsInt64()) wrong_type("dimensions", "an integer");
-    if (dimensions->value.GetInt64() < 1) throw InvalidRequest("'dimensions' must be at least 1.", "dimensions");
+    if (dimensions->value.GetInt64() < 1 || dimensions->value.GetInt64() > static_cast<int64_t>(kMaxEmbeddingDimensions)) {
+      throw InvalidRequest("'dimensions' must be between 1 and " + std::to_string(kMaxEmbeddingDimensions) + ".",
+                           "dimensions");
+    }
     request.dimensions = static_cast<size_t>(dimensions->value.GetInt64());
   }
   return request;

@@ -5,7 +5,8 @@
 // "messages[2].content", "max_tokens", ...) for the 400 answer. Unknown fields are
 // ignored, as OpenAI's API ignores the sampling parameters a simulator has no use for.
 // A missing "model" takes `default_model`. Only one choice per request is supported
-// (n must be 1) and completions take one prompt.
+// (n must be 1) and completions take one prompt. Embeddings take at most 2048 inputs and
+// "dimensions" up to 8192.
 #pragma once
 
 #include <cstdint>

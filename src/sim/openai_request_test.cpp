@@ -100,6 +100,7 @@ TEST(SimOpenAiRequest, BadEmbeddingRequestsNameTheParameter) {
   EXPECT_EQ(blamed(parse, R"({"input":["a",5]})"), "input[1]");
   EXPECT_EQ(blamed(parse, R"({"input":"a","encoding_format":"hex"})"), "encoding_format");
   EXPECT_EQ(blamed(parse, R"({"input":"a","dimensions":0})"), "dimensions");
+  EXPECT_EQ(blamed(parse, R"({"input":"a","dimensions":1000000})"), "dimensions");
 }
 
 }  // namespace

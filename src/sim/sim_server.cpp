@@ -251,7 +251,8 @@ bool SimServer::admit(const http::Request& request, http::Responder& responder, 
     return false;
   }
   if (fault.kind == FaultKind::kTimeout) {
-    // Dead clients' entries are dropped now and then so the list stays bounded by the live ones.
+    // Entries of clients that left are dropped now and then; the live ones are bounded by
+    // the connection limit.
     if (state.hung.size() >= 1024 && (state.hung.size() & (state.hung.size() - 1)) == 0) {
       std::erase_if(state.hung, [](const http::Responder& r) { return !r.alive(); });
     }
