@@ -35,6 +35,7 @@ using Clock = std::chrono::steady_clock;
 using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
 
 constexpr int64_t kMaxSources = 50;
+constexpr size_t kMaxTitleBytes = 1024;
 
 // What a handler decided to send; built on any thread, sent on the loop thread.
 struct Reply {
@@ -588,6 +589,8 @@ struct RagService::State {
         if (auto json_title = input.string("title")) title = std::move(*json_title);
       } else if (content_type.rfind("text/", 0) == 0) {
         text = std::move(*body);
+      } else if (content_type.rfind("multipart/", 0) == 0) {
+        throw ApiError(400, "multipart upload needs Content-Type: multipart/form-data; boundary=...");
       } else {
         throw ApiError(415, "unsupported Content-Type \"" + content_type +
                                 "\"; send multipart/form-data with a file field, application/json "
@@ -598,6 +601,10 @@ struct RagService::State {
                                 "); convert it to UTF-8 and upload again");
       }
       if (auto bad = find_invalid_utf8(title)) throw ApiError(400, "title is not valid UTF-8");
+      if (title.size() > kMaxTitleBytes) {
+        throw ApiError(400, "title is " + std::to_string(title.size()) + " bytes; the limit is " +
+                                std::to_string(kMaxTitleBytes));
+      }
       if (is_blank(text)) throw ApiError(400, "document text is empty");
       if (title.empty()) title = "untitled";
       int64_t id = store->add_document(title, text);  // durable before the 201
