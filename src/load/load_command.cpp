@@ -1,12 +1,240 @@
+// `ragscale load`: from the command line to a finished run. Reads the flags and the
+// scenario, resolves targets, plans the load shape, runs it, prints the live line and the
+// end-of-run tables, writes the requested reports and turns the verdict into the exit
+// code (see load_help_text()).
+#include <sched.h>
+#include <unistd.h>
+
+#include <cmath>
 #include <cstdio>
+#include <ctime>
+#include <stdexcept>
 
 #include "app/commands.h"
+#include "load/load_options.h"
+#include "load/load_plan.h"
+#include "load/runner.h"
+#include "load/scenario/scenario.h"
+#include "load/scenario/thresholds.h"
+#include "load/scenario/wait_time.h"
+#include "load/output/console_report.h"
+#include "load/output/json_summary.h"
+#include "load/output/live_status_line.h"
+#include "load/output/locust_csv_writer.h"
+#include "load/output/number_format.h"
+#include "common/duration.h"
 
 namespace ragscale {
 
-int run_load_command(int, char**) {
-  std::fprintf(stderr, "ragscale load: not available in this build yet\n");
-  return 2;
+namespace {
+
+using load::LoadOptions;
+
+constexpr int kExitThresholdFailed = 1;
+constexpr int kExitBadInput = 2;
+constexpr int kExitAborted = 3;
+constexpr int kExitInterrupted = 130;
+
+int available_cpus() {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) == 0) return std::max(1, CPU_COUNT(&set));
+  return 1;
+}
+
+scenario::Scenario build_scenario(const LoadOptions& options) {
+  if (options.scenario_file) {
+    scenario::Scenario scenario = scenario::load_scenario_file(*options.scenario_file);
+    // -H or the positional URL point the file's users elsewhere (Locust's --host).
+    const std::optional<std::string>& override_url = options.host ? options.host : options.url;
+    if (override_url) {
+      scenario::TargetUrl override_target = scenario::parse_target_url(*override_url);
+      if (override_target.base_path != "/" && override_target.base_path != "") {
+        throw std::invalid_argument("ragscale load: --host " + *override_url +
+                                    ": a host given with -f cannot carry a path; put the path in the file's host");
+      }
+      for (auto& user_class : scenario.users) {
+        if (!user_class.target || user_class.target->origin() == (scenario.host ? scenario.host->origin() : "")) {
+          scenario::TargetUrl target = override_target;
+          if (user_class.target) target.base_path = user_class.target->base_path;
+          user_class.target = target;
+        }
+      }
+      scenario.host = override_target;
+    }
+    return scenario;
+  }
+  const std::optional<std::string>& url = options.url ? options.url : options.host;
+  if (!url) {
+    throw std::invalid_argument(
+        "ragscale load: no target; give a URL (ragscale load http://127.0.0.1:8080/) or a scenario (-f FILE)");
+  }
+  scenario::WaitSpec wait;
+  if (options.wait) wait = scenario::parse_wait_range(*options.wait);
+  scenario::Scenario scenario = scenario::quick_scenario(*url, wait);
+  scenario::RequestSpec& request = scenario.users[0].tasks[0].steps[0];
+  request.method = options.method;
+  for (const auto& [name, value] : options.headers) {
+    request.headers.push_back(scenario::HeaderSpec{name, scenario::Template::literal(value)});
+  }
+  if (options.body) {
+    request.body = scenario::Template::literal(*options.body);
+    request.has_body = true;
+  }
+  if (options.request_timeout) request.timeout = *options.request_timeout;
+  return scenario;
+}
+
+std::vector<load::ResolvedTarget> resolve_targets(const scenario::Scenario& scenario) {
+  std::vector<load::ResolvedTarget> targets;
+  for (const auto& user_class : scenario.users) {
+    const std::optional<scenario::TargetUrl>& url = user_class.target ? user_class.target : scenario.host;
+    if (!url) {
+      throw std::invalid_argument("ragscale load: user class '" + user_class.name +
+                                  "' has no host; set host: in the file or pass -H URL");
+    }
+    load::ResolvedTarget target;
+    target.address = net::resolve(url->host, url->port);
+    target.host_header = url->host_header();
+    targets.push_back(std::move(target));
+  }
+  return targets;
+}
+
+output::RunInfo make_run_info(const scenario::Scenario& scenario, const load::LoadPlan& plan, int threads,
+                              const LoadOptions& options) {
+  output::RunInfo info;
+  info.host = scenario.host ? scenario.host->origin() : "";
+  info.coordinated_omission_corrected = plan.model == load::LoadPlan::Model::kOpen;
+  info.settings.emplace_back("model", plan.model == load::LoadPlan::Model::kOpen ? "open" : "closed");
+  info.settings.emplace_back("shape", plan.describe());
+  if (options.scenario_file) info.settings.emplace_back("scenario", *options.scenario_file);
+  info.settings.emplace_back("threads", std::to_string(threads));
+  std::string classes;
+  for (const auto& user_class : scenario.users) {
+    if (!classes.empty()) classes += ", ";
+    classes += user_class.name + " (" + user_class.wait.describe() + ")";
+  }
+  info.settings.emplace_back("user classes", classes);
+  return info;
+}
+
+void print_thresholds(const scenario::ThresholdEvaluation& evaluation) {
+  if (evaluation.results.empty()) return;
+  std::printf("\nThresholds\n");
+  for (const auto& result : evaluation.results) {
+    std::string observed = result.has_data ? output::format_decimal(result.observed, 3) : "no data";
+    std::printf("  %s %-50s observed %s\n", result.passed ? "PASS" : "FAIL", result.expression.c_str(),
+                observed.c_str());
+  }
+}
+
+}  // namespace
+
+int run_load_command(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "-h" || arg == "--help") {
+      std::fputs(load::load_help_text(), stdout);
+      return 0;
+    }
+  }
+  LoadOptions options;
+  scenario::Scenario scenario;
+  load::LoadPlan plan;
+  std::vector<load::ResolvedTarget> targets;
+  std::vector<scenario::Threshold> thresholds;
+  try {
+    options = load::parse_load_options(argc, argv);
+    scenario = build_scenario(options);
+    plan = load::make_load_plan(options, scenario.load);
+    targets = resolve_targets(scenario);
+    thresholds = scenario.thresholds;
+    for (const auto& text : options.thresholds) thresholds.push_back(scenario::parse_threshold_cli(text));
+  } catch (const std::exception& error) {
+    std::string message = error.what();
+    if (message.rfind("ragscale", 0) != 0) message = "ragscale load: " + message;
+    std::fprintf(stderr, "%s\n", message.c_str());
+    return kExitBadInput;
+  }
+
+  int threads = options.threads.value_or(available_cpus());
+  if (plan.model == load::LoadPlan::Model::kClosed) {
+    threads = std::max(1, std::min<int>(threads, static_cast<int>(std::ceil(plan.users.peak()))));
+  }
+  output::RunInfo info = make_run_info(scenario, plan, threads, options);
+
+  std::fprintf(stderr, "ragscale load: %s -> %s\n", plan.describe().c_str(), info.host.c_str());
+  for (const auto& note : plan.notes) std::fprintf(stderr, "  default: %s\n", note.c_str());
+  if (plan.model == load::LoadPlan::Model::kClosed) {
+    std::fprintf(stderr,
+                 "  closed model: latency is measured from each request's actual send; a stalled server also "
+                 "stalls the users (coordinated omission), which this model cannot correct. Use --rate for "
+                 "corrected latencies.\n");
+  }
+
+  load::RunnerSettings settings;
+  settings.threads = threads;
+  settings.seed = options.seed.value_or(static_cast<uint64_t>(::getpid()) * 2654435761ULL ^
+                                        static_cast<uint64_t>(std::time(nullptr)));
+  settings.request_timeout = options.request_timeout;
+  settings.stop_timeout = options.stop_timeout;
+  settings.thresholds = thresholds;
+  const bool live = !options.quiet;
+  const bool tty = ::isatty(STDERR_FILENO) != 0;
+  std::optional<double> planned;
+  if (plan.run_time) planned = std::chrono::duration<double>(*plan.run_time).count();
+  if (live) {
+    settings.on_second = [&](const RunStats& stats, uint64_t users, double elapsed) {
+      output::LiveStatus status;
+      status.elapsed_seconds = elapsed;
+      status.users = static_cast<int>(users);
+      status.planned_duration_seconds = planned;
+      std::string line = output::format_live_status(stats, status);
+      if (tty) std::fprintf(stderr, "\r\033[K%s", line.c_str());
+      else std::fprintf(stderr, "%s\n", line.c_str());
+      std::fflush(stderr);
+    };
+  }
+
+  load::install_stop_signal_handlers();
+  load::RunOutcome outcome = load::run_load(scenario, targets, plan, settings);
+  if (live && tty) std::fprintf(stderr, "\n");
+
+  std::fputs(output::format_end_of_run_report(outcome.stats).c_str(), stdout);
+  const RunStats& stats = outcome.stats;
+  if (stats.dropped() > 0 || stats.late() > 0) {
+    std::printf("\nOpen model: %llu arrivals dropped (no free virtual user and a full backlog), %llu started late\n",
+                static_cast<unsigned long long>(stats.dropped()), static_cast<unsigned long long>(stats.late()));
+  }
+  if (plan.model == load::LoadPlan::Model::kClosed) {
+    std::printf("\nNote: closed model; latencies are not corrected for coordinated omission (use --rate).\n");
+  }
+  if (outcome.abandoned_in_flight > 0) {
+    std::printf("Note: %llu requests were still in flight after the stop timeout and are not counted.\n",
+                static_cast<unsigned long long>(outcome.abandoned_in_flight));
+  }
+  print_thresholds(outcome.thresholds);
+
+  int exit_code = 0;
+  try {
+    if (options.csv_prefix) {
+      output::LocustCsvOptions csv_options;
+      csv_options.full_history = options.csv_full_history;
+      output::write_locust_csv_files(*options.csv_prefix, stats, csv_options);
+    }
+    if (options.json_file) output::write_json_summary_file(*options.json_file, info, stats);
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "ragscale load: %s\n", error.what());
+    exit_code = kExitBadInput;
+  }
+
+  if (outcome.aborted_by_threshold) {
+    std::printf("\nRun aborted: %s\n", outcome.abort_reason.c_str());
+    return kExitAborted;
+  }
+  if (!outcome.thresholds.all_passed()) return kExitThresholdFailed;
+  if (outcome.interrupted) return kExitInterrupted;
+  return exit_code;
 }
 
 }  // namespace ragscale

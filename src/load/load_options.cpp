@@ -1,0 +1,182 @@
+#include "load/load_options.h"
+
+#include <charconv>
+#include <cstring>
+#include <stdexcept>
+#include <string_view>
+
+#include "common/duration.h"
+
+namespace ragscale::load {
+
+const char* load_help_text() {
+  return R"(Usage: ragscale load [URL] [-f SCENARIO.yaml] [options]
+
+Generates load with Locust's model (users running weighted tasks with think time), k6's
+load shapes and thresholds, and Locust-compatible output. Quick mode needs only a URL:
+  ragscale load http://127.0.0.1:8080/ -u 64 -r 64 -t 10s --wait 0
+
+Target and scenario
+  URL                     target; in quick mode every user GETs it; with -f it is the host
+  -f, --file FILE         scenario file (YAML): user classes, tasks, requests, checks,
+                          data, load shape and thresholds (see scenarios/README.md)
+  -H, --host URL          base URL, overriding the file's host
+  -X, --method METHOD     quick mode: request method (default GET)
+      --header 'K: V'     quick mode: add a request header (repeatable)
+      --body TEXT         quick mode: request body
+      --wait W            quick mode think time: 0, 1s (constant) or 1s..3s (random
+                          between); default 0
+
+Closed model (concurrent users)
+  -u, --users N           peak number of concurrent users
+  -r, --spawn-rate N      users started per second (default: all at once)
+      --stage DUR:N       ramp linearly to N users over DUR; repeatable (k6 stages)
+  -t, --run-time DUR      stop after DUR (e.g. 30s, 10m, 1h30m)
+
+Open model (arrival rate; latency corrected for coordinated omission)
+      --rate N            start N iterations per second
+      --rate-stage DUR:N  ramp the rate linearly to N over DUR; repeatable
+      --max-in-flight N   bound on concurrent iterations (default 1000); arrivals beyond it
+                          wait in a backlog of the same size, then count as dropped
+      --burst N/DUR       N requests spread over DUR (e.g. 1000/30s), then stop
+
+Run bounds and presets
+      --iterations N      stop after N iterations (tasks) in all
+      --profile NAME      smoke | load | stress | spike | soak | burst (the test types;
+                          flags and the file's load: section override the preset)
+      --stop-timeout DUR  at the end or on Ctrl-C, wait this long for requests in flight
+                          (default 10s)
+      --timeout DUR       per-request timeout (default 60s)
+      --threads N         event-loop threads (default: the CPUs this process may use)
+      --seed N            random seed, for reproducible task choice and data
+
+Verdicts and output
+      --threshold EXPR    pass/fail criterion, k6 syntax, repeatable:
+                          'http_req_duration:p(95)<500', 'http_req_failed:rate<0.01',
+                          'http_req_duration{name:/query}:p(99)<2000',
+                          append ';abort_on_fail;delay=10s' to stop a run that fails it
+      --csv PREFIX        Locust-compatible PREFIX_stats.csv, PREFIX_stats_history.csv,
+                          PREFIX_failures.csv, PREFIX_exceptions.csv
+      --csv-full-history  history rows for every request name, not only the aggregate
+      --json FILE         summary with every figure, time series and histograms
+  -q, --quiet             no live status line
+
+Exit codes
+  0  the run completed and every threshold passed
+  1  the run completed but a threshold failed
+  2  bad input (flags, scenario file, URL)
+  3  the run was aborted by a threshold (abort_on_fail)
+  130 interrupted (SIGINT/SIGTERM) before the planned end; results are still written
+)";
+}
+
+namespace {
+
+[[noreturn]] void bad(std::string_view flag, const std::string& message) {
+  throw std::invalid_argument("ragscale load: " + std::string(flag) + ": " + message);
+}
+
+double parse_number(std::string_view flag, std::string_view text, double min_value) {
+  double value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size()) {
+    bad(flag, "'" + std::string(text) + "' is not a number");
+  }
+  if (value < min_value) bad(flag, "must be at least " + std::to_string(static_cast<long long>(min_value)));
+  return value;
+}
+
+uint64_t parse_count(std::string_view flag, std::string_view text) {
+  uint64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size()) {
+    bad(flag, "'" + std::string(text) + "' is not a whole number");
+  }
+  return value;
+}
+
+std::chrono::microseconds parse_flag_duration(std::string_view flag, std::string_view text) {
+  std::string error;
+  auto value = try_parse_duration(text, &error);
+  if (!value) bad(flag, error);
+  return *value;
+}
+
+Stage parse_stage(std::string_view flag, std::string_view text) {
+  size_t colon = text.rfind(':');
+  if (colon == std::string_view::npos) bad(flag, "'" + std::string(text) + "' should be DURATION:TARGET, e.g. 30s:100");
+  Stage stage;
+  stage.duration = parse_flag_duration(flag, text.substr(0, colon));
+  stage.target = parse_number(flag, text.substr(colon + 1), 0);
+  return stage;
+}
+
+}  // namespace
+
+LoadOptions parse_load_options(int argc, char** argv) {
+  LoadOptions options;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    std::string_view inline_value;
+    bool has_inline = false;
+    if (arg.size() > 2 && arg.substr(0, 2) == "--") {
+      size_t eq = arg.find('=');
+      if (eq != std::string_view::npos) {
+        inline_value = arg.substr(eq + 1);
+        arg = arg.substr(0, eq);
+        has_inline = true;
+      }
+    }
+    auto value = [&]() -> std::string_view {
+      if (has_inline) return inline_value;
+      if (i + 1 >= argc) bad(arg, "needs a value (see ragscale load --help)");
+      return argv[++i];
+    };
+
+    if (arg == "-f" || arg == "--file") options.scenario_file = std::string(value());
+    else if (arg == "-H" || arg == "--host") options.host = std::string(value());
+    else if (arg == "-X" || arg == "--method") options.method = std::string(value());
+    else if (arg == "--header") {
+      std::string_view header = value();
+      size_t colon = header.find(':');
+      if (colon == std::string_view::npos || colon == 0) bad(arg, "'" + std::string(header) + "' should be 'Name: value'");
+      std::string_view header_value = header.substr(colon + 1);
+      while (!header_value.empty() && header_value.front() == ' ') header_value.remove_prefix(1);
+      options.headers.emplace_back(std::string(header.substr(0, colon)), std::string(header_value));
+    } else if (arg == "--body") options.body = std::string(value());
+    else if (arg == "--wait") options.wait = std::string(value());
+    else if (arg == "-u" || arg == "--users") options.users = parse_number(arg, value(), 0);
+    else if (arg == "-r" || arg == "--spawn-rate") options.spawn_rate = parse_number(arg, value(), 0);
+    else if (arg == "-t" || arg == "--run-time") options.run_time = parse_flag_duration(arg, value());
+    else if (arg == "--stage") options.stages.push_back(parse_stage(arg, value()));
+    else if (arg == "--rate") options.rate = parse_number(arg, value(), 0);
+    else if (arg == "--rate-stage") options.rate_stages.push_back(parse_stage(arg, value()));
+    else if (arg == "--max-in-flight") options.max_in_flight = parse_count(arg, value());
+    else if (arg == "--iterations") options.iterations = parse_count(arg, value());
+    else if (arg == "--burst") {
+      std::string_view burst = value();
+      size_t slash = burst.find('/');
+      if (slash == std::string_view::npos) bad(arg, "'" + std::string(burst) + "' should be COUNT/DURATION, e.g. 1000/30s");
+      options.burst_requests = parse_count(arg, burst.substr(0, slash));
+      options.burst_window = parse_flag_duration(arg, burst.substr(slash + 1));
+    } else if (arg == "--profile") options.profile = std::string(value());
+    else if (arg == "--stop-timeout") options.stop_timeout = parse_flag_duration(arg, value());
+    else if (arg == "--timeout") options.request_timeout = parse_flag_duration(arg, value());
+    else if (arg == "--threads") options.threads = static_cast<int>(parse_number(arg, value(), 1));
+    else if (arg == "--seed") options.seed = parse_count(arg, value());
+    else if (arg == "--threshold") options.thresholds.emplace_back(value());
+    else if (arg == "--csv") options.csv_prefix = std::string(value());
+    else if (arg == "--csv-full-history") options.csv_full_history = true;
+    else if (arg == "--json") options.json_file = std::string(value());
+    else if (arg == "-q" || arg == "--quiet") options.quiet = true;
+    else if (!arg.empty() && arg.front() == '-') {
+      bad(arg, "unknown option (see ragscale load --help)");
+    } else {
+      if (options.url) bad(arg, "a second URL; give one target URL (and -f for a scenario)");
+      options.url = std::string(arg);
+    }
+  }
+  return options;
+}
+
+}  // namespace ragscale::load

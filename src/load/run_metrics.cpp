@@ -1,0 +1,85 @@
+#include "load/run_metrics.h"
+
+#include <charconv>
+
+namespace ragscale::load {
+
+namespace {
+
+struct Totals {
+  uint64_t requests = 0;
+  uint64_t failures = 0;
+  uint64_t rate_limited = 0;
+  LatencyHistogram latency;
+};
+
+Totals totals_for(const RunStats& stats, std::string_view name_filter) {
+  Totals totals;
+  auto add = [&](const EndpointStats& endpoint) {
+    totals.requests += endpoint.requests();
+    totals.failures += endpoint.failures();
+    totals.rate_limited += endpoint.rate_limited();
+    totals.latency.merge(endpoint.latency());
+  };
+  if (name_filter.empty()) {
+    add(stats.aggregate());
+  } else {
+    for (const auto& endpoint : stats.endpoints()) {
+      if (endpoint.name() == name_filter) add(endpoint);
+    }
+  }
+  return totals;
+}
+
+std::optional<double> ratio(uint64_t part, uint64_t whole) {
+  if (whole == 0) return std::nullopt;
+  return static_cast<double>(part) / static_cast<double>(whole);
+}
+
+std::optional<double> per_second(const RunStats& stats, uint64_t count) {
+  double seconds = stats.duration_seconds();
+  if (seconds <= 0) return std::nullopt;
+  return static_cast<double>(count) / seconds;
+}
+
+}  // namespace
+
+std::optional<double> RunMetrics::value(std::string_view metric, std::string_view name_filter,
+                                        std::string_view aggregation) const {
+  if (metric == "iterations" || metric == "dropped_iterations") {
+    uint64_t count = metric == "iterations" ? stats_.iterations() : stats_.dropped();
+    if (aggregation == "count") return static_cast<double>(count);
+    if (aggregation == "rate") return per_second(stats_, count);
+    return std::nullopt;
+  }
+  Totals totals = totals_for(stats_, name_filter);
+  if (totals.requests == 0) return std::nullopt;
+  if (metric == "http_req_duration") {
+    const LatencyHistogram& h = totals.latency;
+    if (aggregation == "avg") return h.mean() / 1000.0;
+    if (aggregation == "min") return static_cast<double>(h.min()) / 1000.0;
+    if (aggregation == "max") return static_cast<double>(h.max()) / 1000.0;
+    if (aggregation == "med") return static_cast<double>(h.percentile(50)) / 1000.0;
+    if (aggregation.size() > 3 && aggregation.substr(0, 2) == "p(" && aggregation.back() == ')') {
+      std::string_view number = aggregation.substr(2, aggregation.size() - 3);
+      double percent = 0;
+      auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), percent);
+      if (ec != std::errc() || end != number.data() + number.size()) return std::nullopt;
+      return static_cast<double>(h.percentile(percent)) / 1000.0;
+    }
+    return std::nullopt;
+  }
+  if (metric == "http_req_failed" && aggregation == "rate") return ratio(totals.failures, totals.requests);
+  if (metric == "checks" && aggregation == "rate") return ratio(totals.requests - totals.failures, totals.requests);
+  if (metric == "http_reqs") {
+    if (aggregation == "count") return static_cast<double>(totals.requests);
+    if (aggregation == "rate") return per_second(stats_, totals.requests);
+  }
+  if (metric == "http_req_rate_limited") {
+    if (aggregation == "count") return static_cast<double>(totals.rate_limited);
+    if (aggregation == "rate") return ratio(totals.rate_limited, totals.requests);
+  }
+  return std::nullopt;
+}
+
+}  // namespace ragscale::load

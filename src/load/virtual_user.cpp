@@ -1,0 +1,227 @@
+#include "load/virtual_user.h"
+
+#include "http/request_format.h"
+#include "load/scenario/checks.h"
+#include "load/scenario/extraction.h"
+#include "load/scenario/poll.h"
+#include "load/worker.h"
+
+namespace ragscale::load {
+
+namespace {
+
+uint64_t micros_between(net::TimePoint from, net::TimePoint to) {
+  auto us = std::chrono::duration_cast<std::chrono::microseconds>(to - from).count();
+  return us > 0 ? static_cast<uint64_t>(us) : 0;
+}
+
+ErrorKind error_kind_of(http::ClientError error) {
+  switch (error) {
+    case http::ClientError::kConnectionRefused: return ErrorKind::kConnectionRefused;
+    case http::ClientError::kConnectionReset: return ErrorKind::kConnectionReset;
+    case http::ClientError::kTimeout: return ErrorKind::kTimeout;
+    default: return ErrorKind::kOther;
+  }
+}
+
+}  // namespace
+
+VirtualUser::VirtualUser(Worker& worker, const CompiledClass& user_class, uint64_t user_id, uint64_t seed, Mode mode)
+    : worker_(worker),
+      class_(user_class),
+      mode_(mode),
+      connection_(worker.loop(), user_class.target->address, this),
+      rng_(seed ^ (user_id * 0x9E3779B97F4A7C15ULL)),
+      wait_timer_([this] {
+        if (steps_ != nullptr && step_index_ < steps_->size()) {
+          run_steps();  // a poll interval ended: send the step again
+        } else {
+          next_task();  // think time ended
+        }
+      }) {
+  state_.user_id = user_id;
+}
+
+VirtualUser::~VirtualUser() { worker_.loop().disarm(wait_timer_); }
+
+void VirtualUser::start() {
+  if (!class_.on_start.empty()) {
+    on_start_pending_ = false;
+    steps_ = &class_.on_start;
+    step_index_ = 0;
+    task_start_ = net::Clock::now();
+    run_steps();
+    return;
+  }
+  on_start_pending_ = false;
+  next_task();
+}
+
+void VirtualUser::run_iteration(net::TimePoint intended) {
+  intended_start_ = intended;
+  use_intended_start_ = true;
+  if (on_start_pending_ && !class_.on_start.empty()) {
+    // on_start happens before the arrival's task, so the task's latency still counts
+    // from the arrival: the time spent logging in is part of what the arrival waited.
+    on_start_pending_ = false;
+    steps_ = &class_.on_start;
+    step_index_ = 0;
+    task_start_ = net::Clock::now();
+    run_steps();
+    return;
+  }
+  on_start_pending_ = false;
+  next_task();
+}
+
+void VirtualUser::stop() {
+  stopping_ = true;
+  if (!connection_.busy()) halt();
+}
+
+void VirtualUser::next_task() {
+  if (stopping_) return halt();
+  if (mode_ == Mode::kClosed && !worker_.claim_iteration()) return halt();
+  const auto& tasks = class_.tasks;
+  size_t index = tasks.size() == 1 ? 0 : class_.spec->task_picker.pick(rng_);
+  steps_ = &tasks[index].steps;
+  step_index_ = 0;
+  poll_attempts_ = 0;
+  sent_in_task_ = false;
+  ++state_.iteration;
+  task_start_ = net::Clock::now();
+  run_steps();
+}
+
+void VirtualUser::run_steps() {
+  while (step_index_ < steps_->size()) {
+    const CompiledStep& step = (*steps_)[step_index_];
+    if (const std::string* missing = scenario::missing_var(*step.spec, state_)) {
+      worker_.shard().record_exception("skipped " + step.spec->method + " " + step.spec->stats_name + " (" +
+                                       step.spec->location + "): vars." + *missing + " is not set yet");
+      ++step_index_;
+      continue;
+    }
+    send_step(step);
+    return;
+  }
+  task_done();
+}
+
+void VirtualUser::send_step(const CompiledStep& step) {
+  std::string_view bytes;
+  if (!step.static_bytes.empty()) {
+    bytes = step.static_bytes;
+  } else {
+    scenario::render_into(*step.spec, state_, rng_, rendered_);
+    request_bytes_ = http::format_request(rendered_.method, rendered_.target, class_.target->host_header,
+                                          rendered_.headers, rendered_.body);
+    bytes = request_bytes_;
+  }
+  http::ClientConnection::RequestOptions options;
+  options.capture_body = step.needs_body;
+  options.head_request = step.head_request;
+  options.timeout = worker_.request_timeout().value_or(step.spec->timeout);
+  // The first request of an open-model iteration is timed from when it should have
+  // started; every other request from when it was sent.
+  step_start_ = use_intended_start_ ? intended_start_ : net::Clock::now();
+  use_intended_start_ = false;
+  sent_in_task_ = true;
+  connection_.send(bytes, options);
+}
+
+void VirtualUser::on_response(http::ClientConnection&, const http::ClientResult& result) {
+  const CompiledStep& step = (*steps_)[step_index_];
+  const uint64_t latency_us = micros_between(step_start_, result.completed_at);
+  StatsShard& shard = worker_.shard();
+  if (result.error != http::ClientError::kNone) {
+    std::string message(http::to_string(result.error));
+    if (result.error == http::ClientError::kOther || result.error == http::ClientError::kProtocol) {
+      message += ": " + result.error_detail;
+    }
+    shard.record_failure(step.endpoint_id, latency_us, result.body_bytes, error_kind_of(result.error), message);
+  } else {
+    scenario::ResponseBody body(result.body);
+    if (step.spec->poll) {
+      switch (scenario::decide_poll(*step.spec, body, ++poll_attempts_)) {
+        case scenario::PollDecision::kRepeat: {
+          scenario::CheckOutcome attempt = scenario::evaluate_status(*step.spec, result.status);
+          if (attempt.kind == scenario::CheckOutcome::kOk) {
+            shard.record_success(step.endpoint_id, latency_us, result.body_bytes);
+          } else {
+            record_outcome(step, result.status, body, latency_us, result.body_bytes);
+          }
+          if (stopping_) return halt();
+          worker_.loop().arm(wait_timer_, net::Clock::now() + step.spec->poll->interval);
+          return;
+        }
+        case scenario::PollDecision::kGaveUp:
+          shard.record_failure(step.endpoint_id, latency_us, result.body_bytes, ErrorKind::kCheckFailed,
+                               scenario::poll_gave_up_message(*step.spec));
+          goto next_step;
+        case scenario::PollDecision::kDone:
+          break;
+      }
+    }
+    record_outcome(step, result.status, body, latency_us, result.body_bytes);
+    if (!step.spec->extract.empty()) scenario::apply_extracts(*step.spec, body, state_);
+  }
+next_step:
+  poll_attempts_ = 0;
+  ++step_index_;
+  if (stopping_) return halt();
+  run_steps();
+}
+
+void VirtualUser::record_outcome(const CompiledStep& step, int status, scenario::ResponseBody& body,
+                                 uint64_t latency_us, uint64_t bytes) {
+  StatsShard& shard = worker_.shard();
+  scenario::CheckOutcome outcome = scenario::evaluate(*step.spec, status, body, latency_us);
+  switch (outcome.kind) {
+    case scenario::CheckOutcome::kOk:
+      shard.record_success(step.endpoint_id, latency_us, bytes);
+      break;
+    case scenario::CheckOutcome::kRateLimited:
+      shard.record_rate_limited(step.endpoint_id, latency_us, bytes, outcome.counts_as_failure);
+      break;
+    case scenario::CheckOutcome::kFailed: {
+      bool status_failed = scenario::evaluate_status(*step.spec, status).kind != scenario::CheckOutcome::kOk;
+      shard.record_failure(step.endpoint_id, latency_us, bytes,
+                           status_failed ? ErrorKind::kHttpStatus : ErrorKind::kCheckFailed, outcome.message);
+      break;
+    }
+  }
+}
+
+void VirtualUser::task_done() {
+  const bool was_on_start = steps_ == &class_.on_start;
+  if (!was_on_start) worker_.shard().record_iteration();
+  if (mode_ == Mode::kOpen) {
+    if (was_on_start) {
+      next_task();  // the arrival's own task follows its user's on_start
+      return;
+    }
+    worker_.on_iteration_done(*this);
+    return;
+  }
+  if (stopping_) return halt();
+  auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(net::Clock::now() - task_start_);
+  auto wait = was_on_start ? std::chrono::microseconds(0) : class_.spec->wait.next(rng_, elapsed);
+  if (wait.count() > 0 || !sent_in_task_) {
+    // A task whose steps were all skipped goes through the loop before the next one,
+    // so a scenario that can never send cannot spin inside one callback.
+    worker_.loop().arm(wait_timer_, net::Clock::now() + wait);
+    steps_ = nullptr;
+    return;
+  }
+  next_task();
+}
+
+void VirtualUser::halt() {
+  if (halted_) return;
+  halted_ = true;
+  worker_.loop().disarm(wait_timer_);
+  worker_.on_user_halted(*this);
+}
+
+}  // namespace ragscale::load

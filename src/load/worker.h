@@ -1,0 +1,120 @@
+// Worker: one thread with its own event loop, statistics shard and share of the users.
+// Nothing on the request path is shared between workers; the controller talks to a
+// worker only by posting tasks to its loop, and collects its statistics once a second.
+//
+// Closed model: the controller sets how many users this worker should run; the worker
+// starts users (global user index = worker index + k * worker count) or stops the most
+// recent ones. Open model: the worker owns every arrival k with k % count == index,
+// dispatches each to an idle virtual user, creates users up to its share of the
+// in-flight bound, queues the rest in a backlog of the same size and drops beyond that.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "load/compiled_scenario.h"
+#include "load/load_shape.h"
+#include "load/virtual_user.h"
+#include "net/event_loop.h"
+#include "stats/stats_shard.h"
+
+namespace ragscale::load {
+
+// The run-wide iteration bound, shared by all workers (one atomic per task start).
+class IterationBudget {
+ public:
+  explicit IterationBudget(std::optional<uint64_t> limit)
+      : remaining_(limit ? static_cast<int64_t>(*limit) : INT64_MAX) {}
+  bool claim() { return remaining_.fetch_sub(1, std::memory_order_relaxed) > 0; }
+  bool exhausted() const { return remaining_.load(std::memory_order_relaxed) <= 0; }
+
+ private:
+  std::atomic<int64_t> remaining_;
+};
+
+struct WorkerSetup {
+  const scenario::Scenario* scenario = nullptr;
+  const std::vector<ResolvedTarget>* targets = nullptr;
+  int index = 0;
+  int count = 1;
+  uint64_t seed = 0;
+  bool open_model = false;
+  StagedValue rate;                 // open model: iterations/s for the whole run
+  uint64_t max_in_flight = 1000;    // this worker's share
+  std::optional<std::chrono::microseconds> request_timeout;  // overrides the scenario's
+  IterationBudget* budget = nullptr;
+};
+
+// What a worker reports once a second.
+struct WorkerReport {
+  int worker = 0;
+  IntervalStats interval;
+  uint64_t users = 0;       // running users (closed) or busy virtual users (open)
+  uint64_t in_flight = 0;   // requests on the wire
+  bool finished = false;    // no user left and nothing more to start
+};
+
+class Worker {
+ public:
+  explicit Worker(const WorkerSetup& setup);
+  ~Worker();
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  // --- controller side (any thread) ---
+  void start_thread();
+  void set_user_target(uint64_t users);
+  void start_arrivals(net::TimePoint run_start);
+  void request_stop();
+  void collect(std::function<void(WorkerReport)> sink);
+  void stop_and_join();
+  // After stop_and_join: what was recorded since the last collect.
+  WorkerReport final_report();
+
+  // --- loop side, used by VirtualUser ---
+  net::EventLoop& loop() { return loop_; }
+  StatsShard& shard() { return shard_; }
+  const std::optional<std::chrono::microseconds>& request_timeout() const { return setup_.request_timeout; }
+  bool claim_iteration();
+  void on_iteration_done(VirtualUser& user);
+  void on_user_halted(VirtualUser& user);
+
+ private:
+  void adjust_users();
+  void schedule_next_arrival();
+  void dispatch_arrival(net::TimePoint intended);
+  VirtualUser* new_user(VirtualUser::Mode mode);
+  void retire(VirtualUser& user);
+  WorkerReport make_report();
+
+  WorkerSetup setup_;
+  net::EventLoop loop_;
+  StatsShard shard_;
+  CompiledScenario compiled_;
+  std::thread thread_;
+
+  // Closed model.
+  std::vector<std::unique_ptr<VirtualUser>> users_;  // running, oldest first
+  uint64_t user_target_ = 0;
+  uint64_t next_user_ordinal_ = 0;
+  // Users stopped while a request was in flight, kept until it completes.
+  std::vector<std::unique_ptr<VirtualUser>> retiring_;
+
+  // Open model.
+  net::Timer arrival_timer_;
+  net::TimePoint run_start_;
+  uint64_t next_arrival_ = 0;
+  bool arrivals_ended_ = false;
+  std::vector<VirtualUser*> idle_;
+  std::deque<net::TimePoint> backlog_;
+
+  bool stopping_ = false;
+};
+
+}  // namespace ragscale::load
