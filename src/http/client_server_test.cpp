@@ -1,6 +1,12 @@
 // The HTTP client connection against the HTTP server, both on real loopback sockets.
 #include <gtest/gtest.h>
 
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <mutex>
+#include <optional>
 #include <thread>
 
 #include "http/client_connection.h"
@@ -153,6 +159,51 @@ TEST(HttpClientServer, OversizedBodyGets413AndMalformedRequestGets400) {
   std::sort(statuses.begin(), statuses.end());
   EXPECT_EQ(statuses, (std::vector<int>{400, 413}));
   for (const auto& body : harness.bodies) EXPECT_NE(body.find("\"error\""), std::string::npos);
+  server.shutdown(std::chrono::milliseconds(100));
+}
+
+// A client may half-close (shutdown its write side) and still wait for the answer. The
+// server must answer, close afterwards, and not spin on the repeated EOF meanwhile.
+TEST(HttpClientServer, HalfClosedClientStillGetsItsAnswerWithoutBusyWaiting) {
+  std::mutex mutex;
+  std::optional<Responder> held;
+  HttpServer server(local_options(), [&](Request&, Responder responder) {
+    std::lock_guard lock(mutex);
+    held.emplace(std::move(responder));
+  });
+  server.start();
+  auto address = net::resolve("127.0.0.1", server.port());
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<const sockaddr*>(&address.storage), address.length), 0);
+  std::string request = format_request("GET", "/slow", "localhost", {}, "");
+  ASSERT_EQ(::send(fd, request.data(), request.size(), 0), static_cast<ssize_t>(request.size()));
+  ASSERT_EQ(::shutdown(fd, SHUT_WR), 0);
+
+  timespec cpu_before{}, cpu_after{};
+  ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu_before);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu_after);
+  double cpu_ms = (cpu_after.tv_sec - cpu_before.tv_sec) * 1e3 + (cpu_after.tv_nsec - cpu_before.tv_nsec) / 1e6;
+  // A spinning loop would burn the whole 300 ms; an idle one next to nothing.
+  EXPECT_LT(cpu_ms, 100.0);
+
+  {
+    std::lock_guard lock(mutex);
+    ASSERT_TRUE(held.has_value());
+    Responder responder = *held;
+    responder.loop()->post([responder]() mutable { responder.send(200, "text/plain", "late answer"); });
+  }
+  std::string received;
+  char buffer[4096];
+  for (;;) {
+    ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+    if (n <= 0) break;  // the server closes after answering a half-closed client
+    received.append(buffer, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  EXPECT_NE(received.find("200 OK"), std::string::npos);
+  EXPECT_NE(received.find("late answer"), std::string::npos);
   server.shutdown(std::chrono::milliseconds(100));
 }
 

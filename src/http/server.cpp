@@ -154,8 +154,14 @@ class ServerConnection final : public net::IoHandler,
       if (n < 0 && errno == EAGAIN) return;
       if (n < 0 && errno == EINTR) continue;
       // EOF: the client is done sending. Finish the answer in progress if any.
-      if (!awaiting_response_) close();
-      else half_closed_ = true;
+      // Stop reading: level-triggered EPOLLIN would report the EOF again and again.
+      if (!awaiting_response_) {
+        close();
+        return;
+      }
+      half_closed_ = true;
+      reading_paused_ = true;
+      loop_.modify(fd_, want_write_ ? static_cast<uint32_t>(EPOLLOUT) : 0u, this);
       return;
     }
   }
