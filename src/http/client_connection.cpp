@@ -32,9 +32,11 @@ char* thread_read_buffer(size_t& size) {
 
 }  // namespace
 
-ClientConnection::ClientConnection(net::EventLoop& loop, const net::SocketAddress& address, Listener* listener)
+ClientConnection::ClientConnection(net::EventLoop& loop, const net::SocketAddress& address, Listener* listener,
+                                   std::optional<net::SocketAddress> source)
     : loop_(loop),
       address_(address),
+      source_(std::move(source)),
       listener_(listener),
       parser_(HttpParser::Kind::kResponse, this, false),
       timeout_timer_([this] { fail(ClientError::kTimeout, "no response within the timeout"); }),
@@ -72,7 +74,7 @@ void ClientConnection::send(std::string_view request_bytes, const RequestOptions
 
 void ClientConnection::open_socket() {
   reused_connection_ = false;
-  fd_ = net::start_connect(address_);
+  fd_ = net::start_connect(address_, source_ ? &*source_ : nullptr);
   if (fd_ < 0) {
     deferred_error_ = errno == ECONNREFUSED ? ClientError::kConnectionRefused : ClientError::kOther;
     deferred_detail_ = std::strerror(errno);

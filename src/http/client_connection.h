@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -59,7 +60,10 @@ class ClientConnection final : public net::IoHandler, private MessageSink {
     std::function<void(std::string_view)> on_body_piece;
   };
 
-  ClientConnection(net::EventLoop& loop, const net::SocketAddress& address, Listener* listener);
+  // `source`: the local address to connect from (see net::SourceAddressPool); none = the
+  // kernel's choice.
+  ClientConnection(net::EventLoop& loop, const net::SocketAddress& address, Listener* listener,
+                   std::optional<net::SocketAddress> source = std::nullopt);
   ~ClientConnection() override;
   ClientConnection(const ClientConnection&) = delete;
   ClientConnection& operator=(const ClientConnection&) = delete;
@@ -92,6 +96,7 @@ class ClientConnection final : public net::IoHandler, private MessageSink {
 
   net::EventLoop& loop_;
   net::SocketAddress address_;
+  std::optional<net::SocketAddress> source_;
   Listener* listener_;
   HttpParser parser_;
   net::Timer timeout_timer_;

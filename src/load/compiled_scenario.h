@@ -4,11 +4,13 @@
 // send() of prepared bytes.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "load/scenario/scenario.h"
 #include "net/socket.h"
+#include "net/source_addresses.h"
 #include "stats/stats_shard.h"
 
 namespace ragscale::load {
@@ -17,6 +19,8 @@ namespace ragscale::load {
 struct ResolvedTarget {
   net::SocketAddress address;
   std::string host_header;
+  // Shared by every target with the same address (they share the kernel's port space).
+  std::shared_ptr<net::SourceAddressPool> sources;
 };
 
 struct CompiledStep {

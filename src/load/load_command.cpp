@@ -8,6 +8,8 @@
 #include <cmath>
 #include <cstdio>
 #include <ctime>
+#include <map>
+#include <memory>
 #include <stdexcept>
 
 #include "app/commands.h"
@@ -84,7 +86,10 @@ scenario::Scenario build_scenario(const LoadOptions& options) {
   return scenario;
 }
 
-std::vector<load::ResolvedTarget> resolve_targets(const scenario::Scenario& scenario) {
+std::vector<load::ResolvedTarget> resolve_targets(const scenario::Scenario& scenario, const LoadOptions& options) {
+  std::vector<net::SocketAddress> local_addresses;
+  if (options.local_ips) local_addresses = net::parse_local_addresses(*options.local_ips);
+  std::map<std::string, std::shared_ptr<net::SourceAddressPool>> pools;
   std::vector<load::ResolvedTarget> targets;
   for (const auto& user_class : scenario.users) {
     const std::optional<scenario::TargetUrl>& url = user_class.target ? user_class.target : scenario.host;
@@ -95,6 +100,9 @@ std::vector<load::ResolvedTarget> resolve_targets(const scenario::Scenario& scen
     load::ResolvedTarget target;
     target.address = net::resolve(url->host, url->port);
     target.host_header = url->host_header();
+    auto& pool = pools[target.address.to_string()];
+    if (!pool) pool = std::make_shared<net::SourceAddressPool>(target.address, local_addresses);
+    target.sources = pool;
     targets.push_back(std::move(target));
   }
   return targets;
@@ -147,7 +155,7 @@ int run_load_command(int argc, char** argv) {
     options = load::parse_load_options(argc, argv);
     scenario = build_scenario(options);
     plan = load::make_load_plan(options, scenario.load);
-    targets = resolve_targets(scenario);
+    targets = resolve_targets(scenario, options);
     thresholds = scenario.thresholds;
     for (const auto& text : options.thresholds) thresholds.push_back(scenario::parse_threshold_cli(text));
   } catch (const std::exception& error) {

@@ -49,6 +49,9 @@ Run bounds and presets
       --timeout DUR       per-request timeout (default 60s)
       --threads N         event-loop threads (default: the CPUs this process may use)
       --seed N            random seed, for reproducible task choice and data
+      --local-ips LIST    source addresses to spread connections over, round robin:
+                          10.0.0.1,10.0.0.5-10.0.0.9 (default: the kernel's choice;
+                          toward 127.x targets, 127.0.0.2+ after every 10,000 connections)
 
 Verdicts and output
       --threshold EXPR    pass/fail criterion, k6 syntax, repeatable:
@@ -164,6 +167,7 @@ LoadOptions parse_load_options(int argc, char** argv) {
     else if (arg == "--timeout") options.request_timeout = parse_flag_duration(arg, value());
     else if (arg == "--threads") options.threads = static_cast<int>(parse_number(arg, value(), 1));
     else if (arg == "--seed") options.seed = parse_count(arg, value());
+    else if (arg == "--local-ips") options.local_ips = std::string(value());
     else if (arg == "--threshold") options.thresholds.emplace_back(value());
     else if (arg == "--csv") options.csv_prefix = std::string(value());
     else if (arg == "--csv-full-history") options.csv_full_history = true;

@@ -42,6 +42,7 @@ struct LoadOptions {
 
   // Execution.
   std::optional<int> threads;
+  std::optional<std::string> local_ips;
   std::optional<std::chrono::microseconds> request_timeout;  // overrides the scenario's
   std::chrono::microseconds stop_timeout{std::chrono::seconds(10)};
   std::optional<uint64_t> seed;

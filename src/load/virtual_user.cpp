@@ -30,7 +30,8 @@ VirtualUser::VirtualUser(Worker& worker, const CompiledClass& user_class, uint64
     : worker_(worker),
       class_(user_class),
       mode_(mode),
-      connection_(worker.loop(), user_class.target->address, this),
+      connection_(worker.loop(), user_class.target->address, this,
+                  user_class.target->sources ? user_class.target->sources->next() : std::nullopt),
       rng_(seed ^ (user_id * 0x9E3779B97F4A7C15ULL)),
       wait_timer_([this] {
         if (steps_ != nullptr && step_index_ < steps_->size()) {

@@ -44,10 +44,22 @@ void set_nodelay(int fd) {
 
 }  // namespace
 
-int start_connect(const SocketAddress& address) {
+int start_connect(const SocketAddress& address, const SocketAddress* source) {
   int fd = ::socket(address.storage.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return -1;
   set_nodelay(fd);
+  if (source != nullptr) {
+    // Without this, bind() would reserve a port for the address alone, and connect()
+    // could not share it with connections to other destinations.
+    int one = 1;
+    ::setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
+    if (::bind(fd, reinterpret_cast<const sockaddr*>(&source->storage), source->length) != 0) {
+      int saved = errno;
+      ::close(fd);
+      errno = saved;
+      return -1;
+    }
+  }
   if (::connect(fd, reinterpret_cast<const sockaddr*>(&address.storage), address.length) != 0 &&
       errno != EINPROGRESS) {
     int saved = errno;

@@ -23,9 +23,10 @@ struct SocketAddress {
 // names the host on failure.
 SocketAddress resolve(const std::string& host, uint16_t port);
 
-// Starts a non-blocking connect. Returns the socket (connect may still be in progress:
+// Starts a non-blocking connect, from `source` when given (its port is left to the
+// kernel, chosen at connect time). Returns the socket (connect may still be in progress:
 // wait for EPOLLOUT and check connect_error()), or -1 with errno set.
-int start_connect(const SocketAddress& address);
+int start_connect(const SocketAddress& address, const SocketAddress* source = nullptr);
 
 // The pending error of a socket after a non-blocking connect (0 when connected).
 int connect_error(int fd);
