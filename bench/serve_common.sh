@@ -1,13 +1,9 @@
 #!/bin/sh
 # Shared helpers for the serve benchmarks: sourced, not run.
 # RAGSCALE_BIN: the ragscale binary (default build/ragscale).
-RAGSCALE_BIN=${RAGSCALE_BIN:-build/ragscale}
+. "$(dirname "$0")/lib/common.sh"
 SERVER_CORE=${SERVER_CORE:-0}
 CLIENT_CORE=${CLIENT_CORE:-1}
-
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
 
 # start_serve DATA_DIR PORT [flags...]: starts the server pinned to SERVER_CORE, waits for /ready.
 start_serve() {
@@ -22,11 +18,6 @@ start_serve() {
   echo "server did not become ready; log:" >&2
   cat "$data.log" >&2
   return 1
-}
-
-# cpu_seconds PID: user+system CPU time the process has used so far.
-cpu_seconds() {
-  awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$1/stat"
 }
 
 stop_serve() {

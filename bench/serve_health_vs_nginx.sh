@@ -6,27 +6,12 @@ set -e
 . "$(dirname "$0")/serve_common.sh"
 DURATION=${DURATION:-10s}
 work=$(mktemp -d)
-trap 'stop_serve; [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null; rm -rf "$work"' EXIT
+trap 'stop_serve; stop_static_nginx; rm -rf "$work"' EXIT
 
 nginx_port=$(free_port)
-cat > "$work/nginx.conf" << CONF
-worker_processes 1;
-daemon off;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  server {
-    listen 127.0.0.1:$nginx_port;
-    location / { return 200 'ok'; }
-  }
-}
-CONF
-taskset -c "$SERVER_CORE" nginx -c "$work/nginx.conf" -p "$work" &
-sleep 0.5
+start_static_nginx "$work" "$nginx_port" "$SERVER_CORE"
 nginx_rps=$(taskset -c "$CLIENT_CORE" wrk -t1 -c64 -d"$DURATION" "http://127.0.0.1:$nginx_port/" | awk '/Requests\/sec/ {print $2}')
-kill "$(cat "$work/nginx.pid")"
+stop_static_nginx
 
 serve_port=$(free_port)
 start_serve "$work/data" "$serve_port"

@@ -6,7 +6,9 @@
 #include <unistd.h>
 
 #include <cmath>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <map>
 #include <memory>
@@ -126,6 +128,16 @@ output::RunInfo make_run_info(const scenario::Scenario& scenario, const load::Lo
   return info;
 }
 
+// Refuses an output path whose folder is missing or read-only now, not after the run.
+void check_output_path(const std::string& flag, const std::string& path) {
+  std::string folder = path.find('/') == std::string::npos ? "." : path.substr(0, path.rfind('/'));
+  if (folder.empty()) folder = "/";
+  if (::access(folder.c_str(), W_OK) != 0) {
+    throw std::invalid_argument(flag + " " + path + ": cannot write into '" + folder + "' (" + std::strerror(errno) +
+                                "); create the folder or choose another path");
+  }
+}
+
 void print_thresholds(const scenario::ThresholdEvaluation& evaluation) {
   if (evaluation.results.empty()) return;
   std::printf("\nThresholds\n");
@@ -156,6 +168,8 @@ int run_load_command(int argc, char** argv) {
     scenario = build_scenario(options);
     plan = load::make_load_plan(options, scenario.load);
     targets = resolve_targets(scenario, options);
+    if (options.csv_prefix) check_output_path("--csv", *options.csv_prefix);
+    if (options.json_file) check_output_path("--json", *options.json_file);
     thresholds = scenario.thresholds;
     for (const auto& text : options.thresholds) thresholds.push_back(scenario::parse_threshold_cli(text));
   } catch (const std::exception& error) {

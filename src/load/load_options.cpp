@@ -29,7 +29,8 @@ Target and scenario
 
 Closed model (concurrent users)
   -u, --users N           peak number of concurrent users
-  -r, --spawn-rate N      users started per second (default: all at once)
+  -r, --spawn-rate N      users started per second (default: the user count, so all
+                          start within the first second)
       --stage DUR:N       ramp linearly to N users over DUR; repeatable (k6 stages)
   -t, --run-time DUR      stop after DUR (e.g. 30s, 10m, 1h30m)
 

@@ -83,6 +83,7 @@ RunOutcome run_load(const scenario::Scenario& scenario, const std::vector<Resolv
     // Arrivals are dealt round-robin (k % threads), so each worker sees rate/threads;
     // keep the full schedule and let the index pick, so rounding never loses arrivals.
     setup.rate = plan.rate;
+    setup.arrivals_until = plan.run_time;
     setup.max_in_flight = std::max<uint64_t>(1, (plan.max_in_flight + threads - 1) / threads);
     setup.request_timeout = settings.request_timeout;
     setup.budget = &budget;
@@ -104,6 +105,9 @@ RunOutcome run_load(const scenario::Scenario& scenario, const std::vector<Resolv
   const double run_seconds =
       plan.run_time ? std::chrono::duration<double>(*plan.run_time).count() : std::numeric_limits<double>::infinity();
 
+  // The most users seen since the last closed second: a second's user count, so a run
+  // shorter than a second still reports the users it had.
+  uint64_t users_this_second = 0;
   auto absorb = [&](std::vector<WorkerReport> reports, uint64_t& users, uint64_t& in_flight, bool& finished) {
     users = 0;
     in_flight = 0;
@@ -114,6 +118,12 @@ RunOutcome run_load(const scenario::Scenario& scenario, const std::vector<Resolv
       finished = finished && report.finished;
       outcome.stats.add(std::move(report.interval));
     }
+    users_this_second = std::max(users_this_second, users);
+    outcome.peak_users = std::max(outcome.peak_users, users);
+  };
+  auto close_second = [&](uint64_t users_now) {
+    outcome.stats.close_second(unix_now(), static_cast<int>(std::max(users_this_second, users_now)));
+    users_this_second = users_now;
   };
 
   double next_second = 1.0;
@@ -142,8 +152,7 @@ RunOutcome run_load(const scenario::Scenario& scenario, const std::vector<Resolv
     if (t >= next_second) {
       next_second += 1.0;
       absorb(collector.collect(), users, in_flight, finished);
-      outcome.peak_users = std::max(outcome.peak_users, users);
-      outcome.stats.close_second(unix_now(), static_cast<int>(users));
+      close_second(users);
       if (settings.on_second) settings.on_second(outcome.stats, users, elapsed());
       if (!settings.thresholds.empty()) {
         auto evaluation = evaluator.evaluate(RunMetrics(outcome.stats), std::chrono::steady_clock::now());
@@ -173,7 +182,7 @@ RunOutcome run_load(const scenario::Scenario& scenario, const std::vector<Resolv
     if (net::Clock::now() >= stop_deadline || g_stop_signals.load() != signals_at_stop) break;
     if (elapsed() >= next_second) {
       next_second += 1.0;
-      outcome.stats.close_second(unix_now(), static_cast<int>(users));
+      close_second(users);
       if (settings.on_second) settings.on_second(outcome.stats, users, elapsed());
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -181,7 +190,7 @@ RunOutcome run_load(const scenario::Scenario& scenario, const std::vector<Resolv
   outcome.abandoned_in_flight = in_flight;
   for (auto& worker : workers) worker->stop_and_join();
   for (auto& worker : workers) outcome.stats.add(std::move(worker->final_report().interval));
-  outcome.stats.close_second(unix_now(), 0);
+  close_second(0);
   outcome.stats.finish(unix_now());
   if (settings.on_second) settings.on_second(outcome.stats, 0, elapsed());
   workers.clear();

@@ -72,7 +72,8 @@ WorkerReport Worker::make_report() {
   for (const auto& user : users_) in_flight += user->request_in_flight() ? 1 : 0;
   for (const auto& user : retiring_) in_flight += user->request_in_flight() ? 1 : 0;
   report.in_flight = in_flight;
-  report.users = setup_.open_model ? users_.size() - idle_.size() : users_.size();
+  report.users = std::max(users_peak_, active_users());
+  users_peak_ = active_users();
   bool nothing_to_start = stopping_ || setup_.budget->exhausted() || (setup_.open_model && arrivals_ended_);
   bool nothing_running = setup_.open_model ? (users_.size() == idle_.size() && backlog_.empty()) : users_.empty();
   report.finished = nothing_to_start && nothing_running && retiring_.empty();
@@ -86,6 +87,7 @@ VirtualUser* Worker::new_user(VirtualUser::Mode mode) {
   ++next_user_ordinal_;
   const CompiledClass& user_class = compiled_.classes[compiled_.class_of(global_index)];
   users_.push_back(std::make_unique<VirtualUser>(*this, user_class, global_index, setup_.seed, mode));
+  note_users();
   return users_.back().get();
 }
 
@@ -128,7 +130,7 @@ void Worker::schedule_next_arrival() {
   const net::TimePoint now = net::Clock::now();
   while (!stopping_) {
     auto offset = setup_.rate.time_of_cumulative(static_cast<double>(next_arrival_));
-    if (!offset) {
+    if (!offset || (setup_.arrivals_until && *offset >= *setup_.arrivals_until)) {
       arrivals_ended_ = true;
       return;
     }
@@ -162,6 +164,7 @@ void Worker::dispatch_arrival(net::TimePoint intended) {
   }
   if (net::Clock::now() - intended > kLateAfter) shard_.record_late();
   user->run_iteration(intended);
+  note_users();
 }
 
 void Worker::on_iteration_done(VirtualUser& user) {

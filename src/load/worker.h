@@ -9,6 +9,7 @@
 // in-flight bound, queues the rest in a backlog of the same size and drops beyond that.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <deque>
@@ -46,6 +47,8 @@ struct WorkerSetup {
   uint64_t seed = 0;
   bool open_model = false;
   StagedValue rate;                 // open model: iterations/s for the whole run
+  // Open model: no arrival is scheduled at or after this offset (the run time).
+  std::optional<std::chrono::microseconds> arrivals_until;
   uint64_t max_in_flight = 1000;    // this worker's share
   std::optional<std::chrono::microseconds> request_timeout;  // overrides the scenario's
   IterationBudget* budget = nullptr;
@@ -55,7 +58,7 @@ struct WorkerSetup {
 struct WorkerReport {
   int worker = 0;
   IntervalStats interval;
-  uint64_t users = 0;       // running users (closed) or busy virtual users (open)
+  uint64_t users = 0;       // most running users (closed) or busy virtual users (open) since the last report
   uint64_t in_flight = 0;   // requests on the wire
   bool finished = false;    // no user left and nothing more to start
 };
@@ -114,7 +117,11 @@ class Worker {
   std::vector<VirtualUser*> idle_;
   std::deque<net::TimePoint> backlog_;
 
+  uint64_t users_peak_ = 0;  // since the last report
   bool stopping_ = false;
+
+  uint64_t active_users() const { return setup_.open_model ? users_.size() - idle_.size() : users_.size(); }
+  void note_users() { users_peak_ = std::max(users_peak_, active_users()); }
 };
 
 }  // namespace ragscale::load
