@@ -11,13 +11,7 @@ start_serve() {
   taskset -c "$SERVER_CORE" "$RAGSCALE_BIN" serve --port "$port" --data "$data" --workers 1 "$@" \
     > "$data.log" 2>&1 &
   SERVE_PID=$!
-  for _ in $(seq 1 400); do
-    curl -sf "http://127.0.0.1:$port/ready" > /dev/null 2>&1 && return 0
-    sleep 0.05
-  done
-  echo "server did not become ready; log:" >&2
-  cat "$data.log" >&2
-  return 1
+  wait_for_url "http://127.0.0.1:$port/ready" 400 "$data.log"
 }
 
 stop_serve() {

@@ -37,12 +37,18 @@ http {
 CONF
   taskset -c "$core" nginx -c "$dir/nginx.conf" -p "$dir" &
   NGINX_PID_FILE=$dir/nginx.pid
-  for _ in $(seq 1 100); do
-    curl -sf "http://127.0.0.1:$port/" > /dev/null 2>&1 && return 0
+  wait_for_url "http://127.0.0.1:$port/" 100 "$dir/nginx-error.log"
+}
+
+# wait_for_url URL TRIES LOG: polls URL every 50 ms until it answers 2xx; after TRIES
+# attempts prints LOG and fails.
+wait_for_url() {
+  for _ in $(seq 1 "$2"); do
+    curl -sf "$1" > /dev/null 2>&1 && return 0
     sleep 0.05
   done
-  echo "nginx did not start; log:" >&2
-  cat "$dir/nginx-error.log" >&2
+  echo "$1 did not answer; log:" >&2
+  cat "$3" >&2
   return 1
 }
 

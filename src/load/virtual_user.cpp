@@ -45,34 +45,27 @@ VirtualUser::VirtualUser(Worker& worker, const CompiledClass& user_class, uint64
 
 VirtualUser::~VirtualUser() { worker_.loop().disarm(wait_timer_); }
 
-void VirtualUser::start() {
-  if (!class_.on_start.empty()) {
-    on_start_pending_ = false;
-    steps_ = &class_.on_start;
-    step_index_ = 0;
-    task_start_ = net::Clock::now();
-    run_steps();
-    return;
-  }
-  on_start_pending_ = false;
-  next_task();
-}
+void VirtualUser::start() { begin(); }
 
 void VirtualUser::run_iteration(net::TimePoint intended) {
   intended_start_ = intended;
   use_intended_start_ = true;
-  if (on_start_pending_ && !class_.on_start.empty()) {
-    // on_start happens before the arrival's task, so the task's latency still counts
-    // from the arrival: the time spent logging in is part of what the arrival waited.
-    on_start_pending_ = false;
-    steps_ = &class_.on_start;
-    step_index_ = 0;
-    task_start_ = net::Clock::now();
-    run_steps();
+  // on_start happens before the arrival's task, so the task's latency still counts
+  // from the arrival: the time spent logging in is part of what the arrival waited.
+  begin();
+}
+
+void VirtualUser::begin() {
+  const bool run_on_start = on_start_pending_ && !class_.on_start.empty();
+  on_start_pending_ = false;
+  if (!run_on_start) {
+    next_task();
     return;
   }
-  on_start_pending_ = false;
-  next_task();
+  steps_ = &class_.on_start;
+  step_index_ = 0;
+  task_start_ = net::Clock::now();
+  run_steps();
 }
 
 void VirtualUser::stop() {

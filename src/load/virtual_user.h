@@ -42,6 +42,7 @@ class VirtualUser final : public http::ClientConnection::Listener {
   void on_response(http::ClientConnection& connection, const http::ClientResult& result) override;
 
  private:
+  void begin();  // on_start first if it has not run yet, then a task
   void next_task();
   void run_steps();
   void send_step(const CompiledStep& step);
