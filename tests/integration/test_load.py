@@ -140,6 +140,14 @@ class QuickModeTest(LoadTestCase):
         self.assertLessEqual(summary["run"]["peak_users"], 6)
         self.assertLess(summary["run"]["duration_s"], 4)
 
+    def test_profile_preset_is_overridden_by_flags(self):
+        result = run_load(self.server.url + "/", "--profile", "smoke", "-t", "1500ms", "-r", "100", "--wait", "50ms",
+                          "-q", "--json", self.path("run.json"))
+        self.assertEqual(result.returncode, 0, result.stderr)
+        summary = self.summary()
+        self.assertEqual(summary["run"]["peak_users"], 10)  # smoke: 10 users
+        self.assertLess(summary["run"]["duration_s"], 4)    # -t wins over the preset's 2 minutes
+
     def test_unreachable_target_is_reported_as_errors(self):
         closed = TestServer()
         closed.stop()  # its port is now closed
