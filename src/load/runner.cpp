@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <condition_variable>
 #include <csignal>
 #include <memory>
@@ -158,7 +159,11 @@ RunOutcome run_load(const scenario::Scenario& scenario, const std::vector<Resolv
         auto evaluation = evaluator.evaluate(RunMetrics(outcome.stats), std::chrono::steady_clock::now());
         if (evaluation.abort) {
           outcome.aborted_by_threshold = true;
-          outcome.abort_reason = evaluation.abort_reason;
+          // Where it broke is the point of a stress test: say at how many users and when.
+          char where[96];
+          std::snprintf(where, sizeof where, " (after %.1f s, at %llu %s)", elapsed(),
+                        static_cast<unsigned long long>(users), open_model ? "busy virtual users" : "users");
+          outcome.abort_reason = evaluation.abort_reason + where;
           break;
         }
       }

@@ -285,6 +285,7 @@ class ThresholdTest(LoadTestCase):
         self.assertEqual(result.returncode, 3, result.stdout + result.stderr)
         self.assertLess(time.monotonic() - started, 10)
         self.assertIn("aborted", result.stdout.lower())
+        self.assertRegex(result.stdout, r"after [\d.]+ s, at 2 users")
 
 
 class SignalTest(LoadTestCase):
