@@ -237,6 +237,11 @@ int run_load_command(int argc, char** argv) {
   }
   print_thresholds(outcome.thresholds);
 
+  for (const auto& result : outcome.thresholds.results) {
+    info.thresholds.push_back({result.expression, result.passed, result.has_data, result.observed});
+  }
+  info.abort_reason = outcome.abort_reason;
+
   int exit_code = 0;
   try {
     if (options.csv_prefix) {

@@ -139,6 +139,25 @@ RunSummary parse_json_summary(const std::string& json, const std::string& source
     }
     summary.info.settings.emplace_back(pair[0].GetString(), pair[1].GetString());
   }
+  // Thresholds and the abort reason came later than the rest: absent means none.
+  if (run.IsObject() && run.HasMember("thresholds")) {
+    const rapidjson::Value& thresholds = reader.array(run, "$.run", "thresholds");
+    for (rapidjson::SizeType i = 0; i < thresholds.Size(); ++i) {
+      const std::string path = at("$.run.thresholds", i);
+      const rapidjson::Value& entry = thresholds[i];
+      ThresholdVerdict verdict;
+      verdict.expression = reader.string(entry, path, "expression");
+      const rapidjson::Value& passed = reader.member(entry, path, "passed");
+      const rapidjson::Value& has_data = reader.member(entry, path, "has_data");
+      if (!passed.IsBool()) reader.fail(path + ".passed", "must be true or false");
+      if (!has_data.IsBool()) reader.fail(path + ".has_data", "must be true or false");
+      verdict.passed = passed.GetBool();
+      verdict.has_data = has_data.GetBool();
+      verdict.observed = reader.number(entry, path, "observed");
+      summary.info.thresholds.push_back(std::move(verdict));
+    }
+  }
+  if (run.HasMember("abort_reason")) summary.info.abort_reason = reader.string(run, "$.run", "abort_reason");
   RunStats& stats = summary.stats;
   stats.begin(reader.number(run, "$.run", "start_unix_time"));
   stats.finish(reader.number(run, "$.run", "end_unix_time"));
@@ -220,6 +239,14 @@ void merge_summaries(RunSummary& target, const RunSummary& source) {
   // Only fully corrected if every part was.
   target.info.coordinated_omission_corrected =
       target.info.coordinated_omission_corrected && source.info.coordinated_omission_corrected;
+  // Verdicts were judged per part; keep each part's, once.
+  for (const auto& verdict : source.info.thresholds) {
+    if (std::find(target.info.thresholds.begin(), target.info.thresholds.end(), verdict) ==
+        target.info.thresholds.end()) {
+      target.info.thresholds.push_back(verdict);
+    }
+  }
+  if (target.info.abort_reason.empty()) target.info.abort_reason = source.info.abort_reason;
   target.stats.merge(source.stats);
 }
 

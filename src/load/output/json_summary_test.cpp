@@ -40,7 +40,14 @@ RunStats run_of(std::initializer_list<int> seeds) {
 }
 
 RunInfo info_of(const std::string& host) {
-  return {host, {{"users", "10"}, {"duration", "4s"}}, true};
+  RunInfo info;
+  info.host = host;
+  info.settings = {{"users", "10"}, {"duration", "4s"}};
+  info.coordinated_omission_corrected = true;
+  info.thresholds = {{"http_req_duration: p(95)<500", true, true, 12.5},
+                     {"http_req_failed{name:/one}: rate<0.01", false, true, 0.25}};
+  info.abort_reason = "threshold 'http_req_failed' failed for 1s (after 3.0 s, at 20 users)";
+  return info;
 }
 
 std::string to_json(const RunInfo& info, const RunStats& stats) {
@@ -175,6 +182,16 @@ std::string error_of(const std::string& json) {
     return error.what();
   }
   return "no error";
+}
+
+TEST(JsonSummaryTest, SummariesWithoutThresholdsStillRead) {
+  RunInfo info = info_of("h");
+  info.thresholds.clear();
+  info.abort_reason.clear();
+  std::string json = to_json(info, run_of({1}));
+  json.replace(json.find(",\"thresholds\":[]"), std::string(",\"thresholds\":[]").size(), "");
+  json.replace(json.find(",\"abort_reason\":\"\""), std::string(",\"abort_reason\":\"\"").size(), "");
+  EXPECT_EQ(parse_json_summary(json, "old.json").info, info);
 }
 
 TEST(JsonSummaryTest, MalformedInputNamesTheFileAndField) {

@@ -176,6 +176,23 @@ void write_json_summary(std::ostream& out, const RunInfo& info, const RunStats& 
     json.EndArray();
   }
   json.EndArray();
+  json.Key("thresholds");
+  json.StartArray();
+  for (const auto& verdict : info.thresholds) {
+    json.StartObject();
+    json.Key("expression");
+    json.String(verdict.expression);
+    json.Key("passed");
+    json.Bool(verdict.passed);
+    json.Key("has_data");
+    json.Bool(verdict.has_data);
+    json.Key("observed");
+    json.Double(verdict.observed);
+    json.EndObject();
+  }
+  json.EndArray();
+  json.Key("abort_reason");
+  json.String(info.abort_reason);
   json.EndObject();
 
   json.Key("percentiles");

@@ -11,12 +11,24 @@
 
 namespace ragscale::output {
 
+// The verdict of one threshold at the end of a run.
+struct ThresholdVerdict {
+  std::string expression;  // as written, e.g. "http_req_duration: p(95)<500"
+  bool passed = false;
+  bool has_data = false;   // false: no sample to judge (counts as passed, as in k6)
+  double observed = 0;
+
+  bool operator==(const ThresholdVerdict&) const = default;
+};
+
 struct RunInfo {
   std::string host;  // target base URL, e.g. "http://127.0.0.1:8080"
   // Effective settings in display order, e.g. {"users", "50"}, {"duration", "60s"}.
   std::vector<std::pair<std::string, std::string>> settings;
   // True when the open model measured latency from each request's scheduled start time.
   bool coordinated_omission_corrected = false;
+  std::vector<ThresholdVerdict> thresholds;
+  std::string abort_reason;  // non-empty when a threshold stopped the run
 
   bool operator==(const RunInfo&) const = default;
 };
