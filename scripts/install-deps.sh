@@ -10,7 +10,7 @@ build_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 # Real peers the integration tests and benchmarks run against.
-test_packages=(python3 nginx-light wrk python3-locust curl)
+test_packages=(python3 nginx-light wrk python3-locust curl chromium)
 
 wanted=("${build_packages[@]}")
 if [ "${1:-}" = "--with-test-peers" ]; then
@@ -24,7 +24,27 @@ for pkg in "${wanted[@]}"; do
   fi
 done
 
+# Front-end assets of the HTML report come from the npm registry, pinned by
+# web/package-lock.json; installed when missing or when the lock file changed.
+install_web_assets() {
+  local web
+  web="$(cd "$(dirname "$0")/.." && pwd)/web"
+  if [ -f "$web/node_modules/.package-lock.json" ] && [ "$web/node_modules/.package-lock.json" -nt "$web/package-lock.json" ]; then
+    return 0
+  fi
+  if ! command -v npm > /dev/null; then
+    if [ "$(id -u)" -ne 0 ]; then
+      echo "install-deps: npm is needed for the report's assets (uPlot); run: sudo apt-get install npm" >&2
+      exit 1
+    fi
+    apt-get install -y -q --no-install-recommends npm || { apt-get update -q && apt-get install -y -q --no-install-recommends npm; }
+  fi
+  echo "install-deps: installing the report's front-end assets (npm ci in web/)"
+  (cd "$web" && npm ci --no-audit --no-fund --loglevel=error)
+}
+
 if [ ${#missing[@]} -eq 0 ]; then
+  install_web_assets
   exit 0
 fi
 
@@ -38,3 +58,4 @@ if ! apt-get install -y -q --no-install-recommends "${missing[@]}"; then
   apt-get update -q
   apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
+install_web_assets

@@ -26,6 +26,7 @@
 #include "load/output/live_status_line.h"
 #include "load/output/locust_csv_writer.h"
 #include "load/output/number_format.h"
+#include "report/html_report.h"
 #include "common/duration.h"
 
 namespace ragscale {
@@ -170,6 +171,7 @@ int run_load_command(int argc, char** argv) {
     targets = resolve_targets(scenario, options);
     if (options.csv_prefix) check_output_path("--csv", *options.csv_prefix);
     if (options.json_file) check_output_path("--json", *options.json_file);
+    if (options.html_file) check_output_path("--html", *options.html_file);
     thresholds = scenario.thresholds;
     for (const auto& text : options.thresholds) thresholds.push_back(scenario::parse_threshold_cli(text));
   } catch (const std::exception& error) {
@@ -250,6 +252,7 @@ int run_load_command(int argc, char** argv) {
       output::write_locust_csv_files(*options.csv_prefix, stats, csv_options);
     }
     if (options.json_file) output::write_json_summary_file(*options.json_file, info, stats);
+    if (options.html_file) report::write_html_report_file(*options.html_file, output::RunSummary{info, stats});
   } catch (const std::exception& error) {
     std::fprintf(stderr, "ragscale load: %s\n", error.what());
     exit_code = kExitBadInput;

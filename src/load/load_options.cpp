@@ -63,6 +63,7 @@ Verdicts and output
                           PREFIX_failures.csv, PREFIX_exceptions.csv
       --csv-full-history  history rows for every request name, not only the aggregate
       --json FILE         summary with every figure, time series and histograms
+      --html FILE         self-contained HTML report (ragscale report renders one later)
   -q, --quiet             no live status line
 
 Exit codes
@@ -173,6 +174,7 @@ LoadOptions parse_load_options(int argc, char** argv) {
     else if (arg == "--csv") options.csv_prefix = std::string(value());
     else if (arg == "--csv-full-history") options.csv_full_history = true;
     else if (arg == "--json") options.json_file = std::string(value());
+    else if (arg == "--html") options.html_file = std::string(value());
     else if (arg == "-q" || arg == "--quiet") options.quiet = true;
     else if (!arg.empty() && arg.front() == '-') {
       bad(arg, "unknown option (see ragscale load --help)");

@@ -52,6 +52,7 @@ struct LoadOptions {
   std::optional<std::string> csv_prefix;
   bool csv_full_history = false;
   std::optional<std::string> json_file;
+  std::optional<std::string> html_file;
   bool quiet = false;
 };
 

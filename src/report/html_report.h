@@ -1,0 +1,25 @@
+// The HTML run report: one self-contained file that opens offline in a browser.
+//
+// It carries the run's JSON summary (see load/output/json_summary.h) inside a
+// <script type="application/json"> element, and a small page script that builds from it
+// the settings, the threshold verdicts, a table per request name, charts over time of
+// users, requests/s, failures/s and latency percentiles (uPlot, bundled into the file),
+// and the error breakdown. So the report shows exactly the numbers of the summary.
+#pragma once
+
+#include <string>
+
+#include "load/output/json_summary.h"
+
+namespace ragscale::report {
+
+std::string render_html_report(const output::RunSummary& summary);
+
+// Writes the report; throws std::runtime_error naming the path when it cannot.
+void write_html_report_file(const std::string& path, const output::RunSummary& summary);
+
+// JSON made safe to sit inside a <script> element: every '<' becomes \u003c (JSON has
+// '<' only inside strings, where the escape means the same character).
+std::string json_for_script_element(const std::string& json);
+
+}  // namespace ragscale::report

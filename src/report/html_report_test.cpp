@@ -1,0 +1,66 @@
+#include "report/html_report.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "stats/stats_shard.h"
+
+namespace ragscale::report {
+namespace {
+
+output::RunSummary sample_summary() {
+  output::RunSummary summary;
+  summary.info.host = "http://127.0.0.1:8000";
+  summary.info.settings = {{"model", "closed"}};
+  summary.info.thresholds = {{"http_req_duration: p(95)<500", true, true, 1.5}};
+  StatsShard shard;
+  const uint32_t query = shard.endpoint_id("POST", "/query");
+  const uint32_t health = shard.endpoint_id("GET", "/health");
+  summary.stats.begin(1'700'000'000.0);
+  shard.record_success(query, 1500, 100);
+  shard.record_success(health, 200, 2);
+  shard.record_failure(query, 900, 0, ErrorKind::kCheckFailed, "answer missing </script><script>alert(1)");
+  summary.stats.add(shard.take_interval());
+  summary.stats.close_second(1'700'000'001.0, 5);
+  summary.stats.finish(1'700'000'001.0);
+  return summary;
+}
+
+TEST(HtmlReport, IsOneSelfContainedPageWithTheSummaryAndTheChartLibrary) {
+  const std::string html = render_html_report(sample_summary());
+  EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
+  EXPECT_NE(html.find("id=\"run-summary\""), std::string::npos);
+  EXPECT_NE(html.find("uPlot"), std::string::npos);      // the library is inlined
+  EXPECT_NE(html.find("MIT License"), std::string::npos); // with its license
+  EXPECT_EQ(html.find("<script src="), std::string::npos);
+  EXPECT_EQ(html.find("<link"), std::string::npos);       // nothing fetched from elsewhere
+  EXPECT_NE(html.find("\"/query\""), std::string::npos);
+  EXPECT_NE(html.find("\"/health\""), std::string::npos);
+  EXPECT_NE(html.find("http_req_duration: p(95)\\u003c500"), std::string::npos);
+}
+
+TEST(HtmlReport, TextFromTheRunCannotCloseTheDataElement) {
+  const std::string html = render_html_report(sample_summary());
+  const size_t data_start = html.find("id=\"run-summary\">");
+  const size_t data_end = html.find("</script>", data_start);
+  const std::string data = html.substr(data_start, data_end - data_start);
+  EXPECT_NE(data.find("answer missing \\u003c/script>\\u003cscript>alert(1)"), std::string::npos) << data;
+  EXPECT_EQ(data.find('<'), std::string::npos);
+}
+
+TEST(HtmlReport, ScriptElementJsonEscapesEveryAngleBracket) {
+  EXPECT_EQ(json_for_script_element(R"({"a":"<!--</script>"})"), R"({"a":"\u003c!--\u003c/script>"})");
+}
+
+TEST(HtmlReport, UnwritablePathIsAClearError) {
+  try {
+    write_html_report_file("/nonexistent-folder/report.html", sample_summary());
+    FAIL();
+  } catch (const std::runtime_error& error) {
+    EXPECT_NE(std::string(error.what()).find("/nonexistent-folder/report.html"), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace ragscale::report

@@ -1,0 +1,195 @@
+"""Integration tests for the HTML report: `ragscale load --html` and `ragscale report`.
+
+A short load run against ragscale-testserver writes a JSON summary and a report; the
+report is opened in Debian's headless Chromium, which runs its scripts; the rendered DOM
+must show charts that were actually drawn and the same numbers as the JSON summary.
+"""
+import html.parser
+import json
+import math
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+BIN = os.environ.get("RAGSCALE_BIN", os.path.join(HERE, "..", "..", "build", "ragscale"))
+TESTSERVER = os.environ.get("RAGSCALE_TESTSERVER", os.path.join(HERE, "..", "..", "build", "ragscale-testserver"))
+
+
+def chromium():
+    for name in ("chromium", "chromium-browser"):
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+def format_ms(microseconds):
+    """The console report's (and the page's) milliseconds with three significant digits."""
+    ms = microseconds / 1000 if microseconds > 0 else 0.0
+    decimals = 3
+    for candidate in range(3):
+        scale = 10 ** candidate
+        if math.floor(ms * scale + 0.5) / scale >= 10 ** (2 - candidate):
+            decimals = candidate
+            break
+    return "%.*f" % (decimals, ms)
+
+
+class RenderedPage(html.parser.HTMLParser):
+    """Collects what the tests look at from Chromium's dump of the rendered DOM."""
+
+    def __init__(self):
+        super().__init__()
+        self.body = {}
+        self.charts = {}        # id -> data-inked
+        self.canvases = []      # (width, height)
+        self.rows = {}          # data-name -> {cell class: text}
+        self.threshold_results = []
+        self._row = None
+        self._cell = None
+        self._text = ""
+        self._table = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "body":
+            self.body = attrs
+        elif tag == "div" and "chart" in (attrs.get("class") or ""):
+            self.charts[attrs.get("id")] = int(attrs.get("data-inked", "0"))
+        elif tag == "canvas":
+            self.canvases.append((int(attrs.get("width", 0)), int(attrs.get("height", 0))))
+        elif tag == "table":
+            self._table = attrs.get("id")
+        elif tag == "tr" and self._table == "requests" and "data-name" in attrs:
+            self._row = attrs["data-name"]
+            self.rows[self._row] = {}
+        elif tag == "td":
+            self._cell = attrs.get("class") or ""
+            self._text = ""
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._text += data
+
+    def handle_endtag(self, tag):
+        if tag == "td" and self._cell is not None:
+            if self._table == "requests" and self._row is not None:
+                for name in self._cell.split():
+                    self.rows[self._row][name] = self._text
+            elif self._table == "thresholds" and self._text in ("PASS", "FAIL"):
+                self.threshold_results.append(self._text)
+            self._cell = None
+        elif tag == "tr":
+            self._row = None
+        elif tag == "table":
+            self._table = None
+
+
+class ReportTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(prefix="ragscale-report-test-")
+        server = subprocess.Popen([TESTSERVER, "--port", "0"], stdout=subprocess.PIPE, text=True)
+        try:
+            port = int(re.search(r"listening on (\d+)", server.stdout.readline()).group(1))
+            scenario = os.path.join(cls.dir, "mix.yaml")
+            with open(scenario, "w") as f:
+                f.write("users:\n"
+                        "  - wait: 5ms..20ms\n"
+                        "    tasks:\n"
+                        "      - {path: /json, name: json, weight: 3}\n"
+                        "      - {path: /status/503, name: unavailable}\n")
+            cls.run_result = subprocess.run(
+                [BIN, "load", "-f", scenario, "-H", "http://127.0.0.1:%d" % port, "-u", "6", "-r", "20", "-t", "3s",
+                 "-q", "--threshold", "http_req_duration:p(95)<500", "--threshold", "http_req_failed:rate<0.01",
+                 "--json", cls.path("run.json"), "--html", cls.path("load.html")],
+                capture_output=True, text=True, timeout=60)
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=10)
+            server.stdout.close()
+        with open(cls.path("run.json")) as f:
+            cls.summary = json.load(f)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.dir, ignore_errors=True)
+
+    @classmethod
+    def path(cls, name):
+        return os.path.join(cls.dir, name)
+
+    def render(self, report):
+        browser = chromium()
+        if browser is None:
+            self.skipTest("Chromium is not installed (make test-deps installs it)")
+        profile = tempfile.mkdtemp(prefix="chromium-profile-", dir=self.dir)
+        result = subprocess.run(
+            [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--user-data-dir=" + profile,
+             "--window-size=1280,2000", "--virtual-time-budget=10000", "--dump-dom", "file://" + report],
+            capture_output=True, text=True, timeout=90)
+        self.assertEqual(result.returncode, 0, result.stderr[-2000:])
+        page = RenderedPage()
+        page.feed(result.stdout)
+        return page
+
+    def assert_report_matches_summary(self, page):
+        self.assertEqual(page.body.get("data-rendered"), "true", "the page script did not finish")
+        self.assertEqual(page.body.get("data-charted"), "true", "the charts were not drawn")
+        self.assertEqual(set(page.charts), {"chart-users", "chart-rps", "chart-latency"})
+        for chart, inked in page.charts.items():
+            self.assertGreater(inked, 1000, "%s is blank" % chart)
+        self.assertEqual(len(page.canvases), 3)
+        for width, height in page.canvases:
+            self.assertGreater(width, 0)
+            self.assertGreater(height, 0)
+        expected = {e["name"]: e for e in self.summary["endpoints"]}
+        expected["Aggregated"] = self.summary["aggregate"]
+        self.assertEqual(set(page.rows), set(expected))
+        for name, entry in expected.items():
+            row = page.rows[name]
+            self.assertEqual(row["requests"], str(entry["requests"]), name)
+            self.assertEqual(row["failures"], str(entry["failures"]), name)
+            self.assertEqual(row["p95"], format_ms(entry["latency_us"]["percentiles"]["p95"]), name)
+            self.assertEqual(row["max"], format_ms(entry["latency_us"]["max"]), name)
+        verdicts = ["PASS" if t["passed"] else "FAIL" for t in self.summary["run"]["thresholds"]]
+        self.assertEqual(page.threshold_results, verdicts)
+
+    def test_run_failed_its_error_threshold(self):
+        self.assertEqual(self.run_result.returncode, 1, self.run_result.stdout + self.run_result.stderr)
+        self.assertEqual([t["passed"] for t in self.summary["run"]["thresholds"]], [True, False])
+
+    def test_report_written_by_load_renders_the_run(self):
+        self.assert_report_matches_summary(self.render(self.path("load.html")))
+
+    def test_report_rendered_from_the_json_summary(self):
+        result = subprocess.run([BIN, "report", self.path("run.json"), "-o", self.path("report.html")],
+                                capture_output=True, text=True, timeout=30)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("report.html", result.stdout)
+        self.assert_report_matches_summary(self.render(self.path("report.html")))
+
+    def test_bad_input_gets_one_clear_line(self):
+        cases = [
+            ([self.path("missing.json"), "-o", self.path("x.html")], "missing.json"),
+            ([self.path("run.json")], "-o"),
+            ([self.path("run.json"), "-o", "/nonexistent-folder/r.html"], "/nonexistent-folder/r.html"),
+        ]
+        with open(self.path("bad.json"), "w") as f:
+            f.write('{"format": "something else"}')
+        cases.append(([self.path("bad.json"), "-o", self.path("x.html")], "$.format"))
+        for args, fragment in cases:
+            result = subprocess.run([BIN, "report", *args], capture_output=True, text=True, timeout=30)
+            self.assertEqual(result.returncode, 2, args)
+            lines = result.stderr.strip().splitlines()
+            self.assertEqual(len(lines), 1, result.stderr)
+            self.assertIn(fragment, lines[0])
+
+
+if __name__ == "__main__":
+    unittest.main()

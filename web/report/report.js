@@ -1,0 +1,165 @@
+// Builds the report from the run summary embedded in the page (ragscale load --json format).
+"use strict";
+(function () {
+  const summary = JSON.parse(document.getElementById("run-summary").textContent);
+
+  // Milliseconds with three significant digits, as the console report prints them.
+  function formatMs(microseconds) {
+    const ms = microseconds > 0 ? microseconds / 1000 : 0;
+    let decimals = 3;
+    for (let candidate = 0; candidate < 3; candidate++) {
+      const scale = Math.pow(10, candidate);
+      if (Math.round(ms * scale) / scale >= Math.pow(10, 2 - candidate)) { decimals = candidate; break; }
+    }
+    return ms.toFixed(decimals);
+  }
+  function formatRate(value) { return (Math.round(value * 100) / 100).toFixed(2); }
+
+  function cell(row, text, className) {
+    const td = row.insertCell();
+    td.textContent = text;
+    if (className) td.className = className;
+    return td;
+  }
+
+  // --- title, verdict, thresholds ---
+  const run = summary.run;
+  const started = new Date(run.start_unix_time * 1000);
+  document.getElementById("subtitle").textContent =
+    run.host + " \u2014 " + started.toISOString().replace("T", " ").slice(0, 19) + " UTC, " +
+    run.duration_s.toFixed(1) + " s, peak " + run.peak_users + " users";
+
+  const thresholds = run.thresholds || [];
+  const failed = thresholds.filter(function (t) { return !t.passed; });
+  const verdict = document.getElementById("verdict");
+  if (run.abort_reason) {
+    verdict.innerHTML = '<span class="fail">ABORTED</span> ';
+    verdict.appendChild(document.createTextNode(run.abort_reason));
+  } else if (thresholds.length === 0) {
+    verdict.textContent = "No thresholds were set for this run.";
+  } else if (failed.length === 0) {
+    verdict.innerHTML = '<span class="pass">PASSED</span>: every threshold held.';
+  } else {
+    verdict.innerHTML = '<span class="fail">FAILED</span>: ' + failed.length + " of " + thresholds.length +
+      " thresholds did not hold.";
+  }
+  const thresholdBody = document.querySelector("#thresholds tbody");
+  thresholds.forEach(function (t) {
+    const row = thresholdBody.insertRow();
+    cell(row, t.expression);
+    cell(row, t.passed ? "PASS" : "FAIL", t.passed ? "pass" : "fail");
+    cell(row, t.has_data ? String(Math.round(t.observed * 1000) / 1000) : "no data", "number");
+  });
+  if (thresholds.length === 0) document.getElementById("thresholds").hidden = true;
+
+  // --- requests table ---
+  const requestBody = document.querySelector("#requests tbody");
+  function addRequestRow(entry, aggregate) {
+    const row = requestBody.insertRow();
+    if (aggregate) row.className = "aggregate";
+    row.dataset.name = aggregate ? "Aggregated" : entry.name;
+    const p = entry.latency_us.percentiles;
+    cell(row, aggregate ? "" : entry.method);
+    cell(row, aggregate ? "Aggregated" : entry.name);
+    cell(row, String(entry.requests), "number requests");
+    cell(row, String(entry.failures), "number failures");
+    cell(row, String(entry.rate_limited), "number rate-limited");
+    cell(row, formatMs(p.p50), "number p50");
+    cell(row, formatMs(p.p95), "number p95");
+    cell(row, formatMs(p.p99), "number p99");
+    cell(row, formatMs(entry.latency_us.max), "number max");
+    cell(row, formatRate(entry.requests_per_s), "number rps");
+    cell(row, formatRate(entry.failures_per_s), "number fps");
+  }
+  summary.endpoints.forEach(function (e) { addRequestRow(e, false); });
+  addRequestRow(summary.aggregate, true);
+  document.querySelectorAll("#requests th").forEach(function (th, i) { if (i >= 2) th.className = "number"; });
+
+  // --- charts over time (one point per second of the run) ---
+  const history = summary.history || [];
+  // Seconds since the start of the run read better on an axis than wall-clock times.
+  const seconds = history.map(function (h) { return Math.round((h.time - run.start_unix_time) * 10) / 10; });
+  const width = Math.min(1150, document.body.clientWidth - 48);
+  function chart(id, title, series, yLabel) {
+    const data = [seconds].concat(series.map(function (s) { return s.values; }));
+    const options = {
+      title: title, width: width, height: 260,
+      scales: { x: { time: false } },
+      axes: [{ label: "seconds since start" }, { label: yLabel }],
+      series: [{ label: "second" }].concat(series.map(function (s) {
+        return { label: s.label, stroke: s.color, width: 2, fill: s.fill || undefined };
+      })),
+    };
+    return new uPlot(options, data, document.getElementById(id));
+  }
+  const windowPercentile = function (key) {
+    return history.map(function (h) {
+      const w = h.aggregate.window_percentiles_us;
+      return w && w[key] !== undefined ? w[key] / 1000 : null;
+    });
+  };
+  if (history.length > 0) {
+    chart("chart-users", "Users", [
+      { label: "users", color: "#3559b7", values: history.map(function (h) { return h.users; }), fill: "rgba(53,89,183,0.08)" },
+    ], "users");
+    chart("chart-rps", "Requests and failures per second", [
+      { label: "requests/s", color: "#137333", values: history.map(function (h) { return h.aggregate.rps; }) },
+      { label: "failures/s", color: "#b3261e", values: history.map(function (h) { return h.aggregate.fps; }) },
+    ], "per second");
+    chart("chart-latency", "Latency percentiles (last 10 s window), ms", [
+      { label: "p50", color: "#3559b7", values: windowPercentile("p50") },
+      { label: "p95", color: "#e37400", values: windowPercentile("p95") },
+      { label: "p99", color: "#b3261e", values: windowPercentile("p99") },
+    ], "ms");
+  }
+
+  // --- errors ---
+  const errorBody = document.querySelector("#errors tbody");
+  summary.errors.forEach(function (e) {
+    const row = errorBody.insertRow();
+    cell(row, e.method);
+    cell(row, e.name);
+    cell(row, e.kind);
+    cell(row, e.message);
+    cell(row, String(e.occurrences), "number");
+  });
+  if (summary.errors.length === 0) {
+    document.getElementById("errors").hidden = true;
+    document.getElementById("no-errors").hidden = false;
+  }
+
+  // --- settings ---
+  const settingsBody = document.querySelector("#settings tbody");
+  [["host", run.host], ["started", started.toISOString()], ["duration", run.duration_s.toFixed(1) + " s"],
+   ["peak users", String(run.peak_users)]].concat(run.settings).forEach(function (pair) {
+    const row = settingsBody.insertRow();
+    cell(row, pair[0]);
+    cell(row, pair[1]);
+  });
+  const counters = summary.counters || {};
+  const note = document.createElement("p");
+  note.className = "note";
+  note.textContent = run.coordinated_omission_corrected
+    ? "Open model: latency is measured from each request's intended send time (coordinated omission corrected)."
+      + (counters.dropped ? " " + counters.dropped + " arrivals were dropped." : "")
+      + (counters.late ? " " + counters.late + " started late." : "")
+    : "Closed model: latency is measured from each request's actual send; a stalled server also stalls the users "
+      + "(coordinated omission), which this model cannot correct.";
+  document.getElementById("settings").after(note);
+  document.body.dataset.rendered = "true";
+
+  // Once drawn, each chart notes how many of its canvas pixels are inked: a cheap,
+  // scriptable proof (for tests and monitors) that the chart is not blank.
+  // uPlot draws in a microtask after construction; a timer runs after it.
+  setTimeout(function () {
+    document.querySelectorAll(".chart").forEach(function (div) {
+      const canvas = div.querySelector("canvas");
+      if (!canvas) return;
+      const pixels = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+      let inked = 0;
+      for (let i = 3; i < pixels.length; i += 4) if (pixels[i] !== 0) inked++;
+      div.dataset.inked = String(inked);
+    });
+    document.body.dataset.charted = "true";
+  }, 0);
+})();
