@@ -86,7 +86,10 @@ class Parser {
  private:
   TargetUrl target(const Node& node) {
     try {
-      TargetUrl url = parse_target_url(reader_.text(node, "host"));
+      // {{ env.NAME|default }} is resolved now, so one file can aim at any deployment.
+      Template text = compile_text(reader_, node, "host", Escape::kNone, context_);
+      if (!text.is_static()) reader_.fail(node, "host may use only {{ env.NAME }} or {{ env.NAME|default }} templates");
+      TargetUrl url = parse_target_url(text.static_text());
       if (url.base_path.find('?') != std::string::npos) reader_.fail(node, "host must not carry a query; put it in the steps' query:");
       return url;
     } catch (const std::invalid_argument& e) {

@@ -202,6 +202,23 @@ TEST_F(ScenarioParserTest, RendersTemplatedRequestsWithTypes) {
   EXPECT_EQ(raw.headers.back(), (std::pair<std::string, std::string>{"Content-Type", "text/csv"}));
 }
 
+TEST_F(ScenarioParserTest, HostsMayComeFromTheEnvironment) {
+  const std::string yaml =
+      "host: \"{{ env.TARGET|http://127.0.0.1:8000 }}\"\n"
+      "users:\n"
+      "  - tasks: [{path: /}]\n"
+      "  - host: \"http://{{ env.SIM_HOST }}:9000\"\n"
+      "    tasks: [{path: /admin}]\n";
+  env_["SIM_HOST"] = "127.0.0.2";
+  Scenario scenario = load(yaml);
+  EXPECT_EQ(scenario.host->port, 8000);
+  EXPECT_EQ(scenario.users[1].target->host, "127.0.0.2");
+  env_["TARGET"] = "http://127.0.0.1:7000";
+  EXPECT_EQ(load(yaml).host->port, 7000);
+  EXPECT_NE(error_of("host: \"http://{{ uuid() }}\"\nusers: [{tasks: [{path: /}]}]\n").find("s.yaml:1:7: host may use only"),
+            std::string::npos);
+}
+
 TEST_F(ScenarioParserTest, ErrorsNameFileLineAndColumn) {
   EXPECT_EQ(error_of("users:\n  - name: A\n    tasks: [{path: /}]\n    wiat: 1s\n"),
             "s.yaml:4:5: unknown key 'wiat' in a user class; did you mean 'wait'? allowed keys: name, weight, "
