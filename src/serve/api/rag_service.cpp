@@ -418,39 +418,71 @@ struct RagService::State {
       stream_generation(responder, start, std::move(q), std::move(key));
       return;
     }
-    offload(responder, Route::kQuery, start, [this, q = std::move(q), key = std::move(key), start]() -> Reply {
-      auto retrieval_start = Clock::now();
-      auto result = retriever->search(q.question, static_cast<size_t>(q.max_sources));
-      auto generation_start = Clock::now();
-      std::vector<std::string> parts;
-      if (generator) {
-        std::vector<SourceText> sources;
-        for (const auto& chunk : result.chunks) sources.push_back({chunk.title, chunk.text});
-        try {
-          parts.push_back(generator->generate(q.question, sources, q.temperature));
-        } catch (const std::exception& e) {
-          // The model is down or slow: answer extractively rather than fail the query.
-          result.degraded = true;
-          result.degraded_reason = e.what();
-        }
-      }
-      if (parts.empty()) {
-        std::vector<std::string> texts;
-        texts.reserve(result.chunks.size());
-        for (const auto& chunk : result.chunks) texts.push_back(chunk.text);
-        parts = extractive_answer_parts(q.question, texts);
-      }
-      std::string answer;
-      for (const auto& part : parts) answer += (answer.empty() ? "" : " ") + part;
-      auto done = Clock::now();
+    answer_query(responder, start, std::move(q), std::move(key));
+  }
 
-      std::string core = answer_core(answer, result);
-      if (!result.degraded) cache.put(key, core);
-      return answer_reply(q, core, parts, false,
-                          timings_json(milliseconds_between(retrieval_start, generation_start),
-                                       milliseconds_between(generation_start, done),
-                                       milliseconds_between(start, done)));
+  static std::vector<SourceText> source_texts(const RetrievalResult& result) {
+    std::vector<SourceText> sources;
+    for (const auto& chunk : result.chunks) sources.push_back({chunk.title, chunk.text});
+    return sources;
+  }
+
+  static std::vector<std::string> extractive_parts(const QueryParameters& q, const RetrievalResult& result) {
+    std::vector<std::string> texts;
+    texts.reserve(result.chunks.size());
+    for (const auto& chunk : result.chunks) texts.push_back(chunk.text);
+    return extractive_answer_parts(q.question, texts);
+  }
+
+  // Retrieval on the worker pool; generation through the chat backend without holding a
+  // thread while the model thinks (its answer arrives on the backend client's loop). If
+  // the model fails, the extractive answer is sent instead, marked degraded.
+  void answer_query(http::Responder responder, Clock::time_point start, QueryParameters q, std::string key) {
+    net::EventLoop* loop = responder.loop();
+    bool queued = workers->submit([this, responder, start, loop, q = std::move(q), key = std::move(key)]() mutable {
+      auto retrieval_start = Clock::now();
+      auto result = std::make_shared<RetrievalResult>();
+      try {
+        *result = retriever->search(q.question, static_cast<size_t>(q.max_sources));
+      } catch (const std::exception& e) {
+        loop->post([this, responder, start, message = std::string("internal error: ") + e.what()]() mutable {
+          finish(responder, Route::kQuery, start, error_reply(500, message));
+        });
+        return;
+      }
+      auto generation_start = Clock::now();
+      auto complete = [this, responder, start, loop, q, key, result, retrieval_start, generation_start](
+                          std::vector<std::string> parts, const std::string& failure) mutable {
+        if (!failure.empty()) {
+          result->degraded = true;
+          result->degraded_reason = failure;
+        }
+        if (parts.empty()) parts = extractive_parts(q, *result);
+        std::string answer;
+        for (const auto& part : parts) answer += (answer.empty() ? "" : " ") + part;
+        auto done = Clock::now();
+        std::string core = answer_core(answer, *result);
+        if (!result->degraded) cache.put(key, core);
+        Reply reply = answer_reply(q, core, parts, false,
+                                   timings_json(milliseconds_between(retrieval_start, generation_start),
+                                                milliseconds_between(generation_start, done),
+                                                milliseconds_between(start, done)));
+        loop->post([this, responder, start, reply = std::move(reply)]() mutable {
+          finish(responder, Route::kQuery, start, std::move(reply));
+        });
+      };
+      if (!generator) {
+        complete({}, "");
+        return;
+      }
+      generator->generate_async(q.question, source_texts(*result), q.temperature, {},
+                                [complete](std::string answer, std::string error) mutable {
+                                  std::vector<std::string> parts;
+                                  if (error.empty()) parts.push_back(std::move(answer));
+                                  complete(std::move(parts), error);
+                                });
     });
+    if (!queued) finish(responder, Route::kQuery, start, error_reply(503, "server busy: the work queue is full; retry shortly"));
   }
 
   // The response object up to "cached": answer, sources and the degraded flag.
@@ -473,18 +505,15 @@ struct RagService::State {
   // first token, the extractive answer is streamed instead and marked degraded.
   void stream_generation(http::Responder responder, Clock::time_point start, QueryParameters q, std::string key) {
     net::EventLoop* loop = responder.loop();
-    bool queued = workers->submit([this, responder, start, loop, q = std::move(q), key = std::move(key)] {
-      auto send_error = [&](int status, std::string message) {
-        loop->post([this, r = responder, start, status, message]() mutable {
-          finish(r, Route::kQuery, start, error_reply(status, message));
-        });
-      };
-      RetrievalResult result;
+    bool queued = workers->submit([this, responder, start, loop, q = std::move(q), key = std::move(key)]() mutable {
+      auto result = std::make_shared<RetrievalResult>();
       auto retrieval_start = Clock::now();
       try {
-        result = retriever->search(q.question, static_cast<size_t>(q.max_sources));
+        *result = retriever->search(q.question, static_cast<size_t>(q.max_sources));
       } catch (const std::exception& e) {
-        send_error(500, std::string("internal error: ") + e.what());
+        loop->post([this, responder, start, message = std::string("internal error: ") + e.what()]() mutable {
+          finish(responder, Route::kQuery, start, error_reply(500, message));
+        });
         return;
       }
       auto generation_start = Clock::now();
@@ -496,44 +525,44 @@ struct RagService::State {
       auto write = [loop, responder](std::string frame) {
         loop->post([r = responder, frame = std::move(frame)]() mutable { r.write(frame); });
       };
-      std::vector<SourceText> sources;
-      for (const auto& chunk : result.chunks) sources.push_back({chunk.title, chunk.text});
-      std::string answer;  // what the client has been sent, even if the model fails midway
-      bool streamed = false;
-      try {
-        generator->generate_stream(q.question, sources, q.temperature, [&](std::string_view token) {
-          streamed = true;
-          answer.append(token);
-          write(token_frame(token));
-        });
-      } catch (const std::exception& e) {
-        result.degraded = true;
-        result.degraded_reason = e.what();
-      }
-      if (!streamed) {
-        std::vector<std::string> texts;
-        for (const auto& chunk : result.chunks) texts.push_back(chunk.text);
-        auto parts = extractive_answer_parts(q.question, texts);
-        answer.clear();
-        for (size_t i = 0; i < parts.size(); ++i) {
-          std::string piece = i == 0 ? parts[i] : " " + parts[i];
-          answer += piece;
-          write(token_frame(piece));
+      // Tokens arrive on the backend client's loop; they are forwarded as they come.
+      auto streamed = std::make_shared<bool>(false);
+      auto on_token = [write, streamed](std::string_view token) {
+        *streamed = true;
+        write(token_frame(token));
+      };
+      auto complete = [this, responder, start, loop, q, key, result, retrieval_start, generation_start, write,
+                       streamed](std::string answer, std::string error) mutable {
+        if (!error.empty()) {
+          result->degraded = true;
+          result->degraded_reason = error;
         }
-      }
-      auto done = Clock::now();
-      std::string core = answer_core(answer, result);
-      if (!result.degraded) cache.put(key, core);
-      std::string final_event = finish_answer(core, false,
-                                              timings_json(milliseconds_between(retrieval_start, generation_start),
-                                                           milliseconds_between(generation_start, done),
-                                                           milliseconds_between(start, done)));
-      final_event.pop_back();
-      loop->post([this, r = responder, start, frame = http::sse_frame(final_event, "done")]() mutable {
-        metrics.record(route_label(Route::kQuery), 200, std::chrono::duration<double>(Clock::now() - start).count());
-        r.write(frame);
-        r.finish();
-      });
+        // The model failed before its first token: stream the extractive answer instead.
+        // After that, what the client was sent stays the answer.
+        if (!*streamed) {
+          auto parts = extractive_parts(q, *result);
+          answer.clear();
+          for (size_t i = 0; i < parts.size(); ++i) {
+            std::string piece = i == 0 ? parts[i] : " " + parts[i];
+            answer += piece;
+            write(token_frame(piece));
+          }
+        }
+        auto done = Clock::now();
+        std::string core = answer_core(answer, *result);
+        if (!result->degraded) cache.put(key, core);
+        std::string final_event = finish_answer(core, false,
+                                                timings_json(milliseconds_between(retrieval_start, generation_start),
+                                                             milliseconds_between(generation_start, done),
+                                                             milliseconds_between(start, done)));
+        final_event.pop_back();
+        loop->post([this, r = responder, start, frame = http::sse_frame(final_event, "done")]() mutable {
+          metrics.record(route_label(Route::kQuery), 200, std::chrono::duration<double>(Clock::now() - start).count());
+          r.write(frame);
+          r.finish();
+        });
+      };
+      generator->generate_async(q.question, source_texts(*result), q.temperature, on_token, complete);
     });
     if (!queued) finish(responder, Route::kQuery, start, error_reply(503, "server busy: the work queue is full; retry shortly"));
   }
@@ -749,8 +778,9 @@ void RagService::start() {
       s.embedder = std::make_unique<HashingEmbedder>(config.embed_dimension);
     }
     if (!config.llm_url.empty()) {
+      // Generations wait on the model, not on our CPU: many can be in flight at once.
       s.llm_client = std::make_unique<BackendClient>(parse_backend_url(config.llm_url), config.llm_key,
-                                                     backend_connections);
+                                                     config.llm_connections);
       s.generator = std::make_unique<ChatGenerator>(*s.llm_client, config.llm_model, config.llm_timeout);
     }
   } catch (const std::invalid_argument& e) {

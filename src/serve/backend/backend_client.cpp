@@ -43,7 +43,7 @@ BackendUrl parse_backend_url(std::string_view url) {
 struct BackendClient::Call {
   std::string request;
   http::ClientConnection::RequestOptions options;
-  std::promise<BackendResponse> done;
+  Completion done;
 };
 
 struct BackendClient::Slot final : http::ClientConnection::Listener {
@@ -59,7 +59,7 @@ struct BackendClient::Slot final : http::ClientConnection::Listener {
     }
     auto finished = std::move(call);
     call.reset();
-    finished->done.set_value(std::move(response));
+    finished->done(std::move(response));
     owner.release_on_loop(this);
   }
   BackendClient& owner;
@@ -80,13 +80,27 @@ BackendClient::~BackendClient() {
   if (thread_.joinable()) thread_.join();
   // Calls still waiting learn that the client is gone rather than hanging.
   for (auto& slot : slots_) {
-    if (slot->call) slot->call->done.set_value({0, {}, "client shut down"});
+    if (slot->call) slot->call->done({0, {}, "client shut down"});
   }
-  for (auto& call : waiting_) call->done.set_value({0, {}, "client shut down"});
+  for (auto& call : waiting_) call->done({0, {}, "client shut down"});
 }
 
 BackendResponse BackendClient::post_json(std::string_view path, std::string body, std::chrono::milliseconds timeout,
                                          std::function<void(std::string_view)> on_body_piece) {
+  auto done = std::make_shared<std::promise<BackendResponse>>();
+  auto future = done->get_future();
+  post_json_async(path, std::move(body), timeout, std::move(on_body_piece),
+                  [done](BackendResponse response) { done->set_value(std::move(response)); });
+  // The connection's own timer ends the call; this wait only guards against a loop
+  // that stopped underneath us.
+  if (future.wait_for(timeout + std::chrono::seconds(5)) != std::future_status::ready) {
+    return {0, {}, "no answer within " + std::to_string(timeout.count()) + " ms"};
+  }
+  return future.get();
+}
+
+void BackendClient::post_json_async(std::string_view path, std::string body, std::chrono::milliseconds timeout,
+                                    std::function<void(std::string_view)> on_body_piece, Completion on_done) {
   auto call = std::make_shared<Call>();
   std::vector<std::pair<std::string, std::string>> headers = {{"Content-Type", "application/json"},
                                                               {"Accept", "application/json"}};
@@ -96,14 +110,8 @@ BackendResponse BackendClient::post_json(std::string_view path, std::string body
   call->options.capture_body = true;
   call->options.timeout = timeout;
   call->options.on_body_piece = std::move(on_body_piece);
-  auto future = call->done.get_future();
+  call->done = std::move(on_done);
   loop_.post([this, call] { start_on_loop(call); });
-  // The connection's own timer ends the call; this wait only guards against a loop
-  // that stopped underneath us.
-  if (future.wait_for(timeout + std::chrono::seconds(5)) != std::future_status::ready) {
-    return {0, {}, "no answer within " + std::to_string(timeout.count()) + " ms"};
-  }
-  return future.get();
 }
 
 void BackendClient::start_on_loop(std::shared_ptr<Call> call) {

@@ -4,7 +4,9 @@
 // keep-alive connections and a timeout per call.
 //
 // Contract:
-// - call() is for worker threads: it blocks the calling thread (never an event loop)
+// - post_json_async() may be called from any thread and returns at once; its completion
+//   runs on the client's loop thread. Waiting on a slow model costs no thread.
+// - post_json() is for worker threads: it blocks the calling thread (never an event loop)
 //   until the response, a transport error or the timeout.
 // - At most max_connections requests are in flight; later calls wait their turn.
 // - Transport failures and timeouts come back as BackendResponse::error, never throw.
@@ -55,6 +57,13 @@ class BackendClient {
   // must not call back into this client.
   BackendResponse post_json(std::string_view path, std::string body, std::chrono::milliseconds timeout,
                             std::function<void(std::string_view)> on_body_piece = {});
+
+  // The same without waiting: `on_done` gets the response on the client's loop thread
+  // (exactly once, also when the client shuts down first). It must be quick: hand
+  // anything heavy to a worker pool.
+  using Completion = std::function<void(BackendResponse)>;
+  void post_json_async(std::string_view path, std::string body, std::chrono::milliseconds timeout,
+                       std::function<void(std::string_view)> on_body_piece, Completion on_done);
 
   const BackendUrl& url() const { return url_; }
 

@@ -4,6 +4,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <future>
 #include <memory>
 #include <stdexcept>
 
@@ -57,10 +58,11 @@ std::string ChatGenerator::request_body(std::string_view question, const std::ve
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
-std::string ChatGenerator::generate(std::string_view question, const std::vector<SourceText>& sources,
-                                    double temperature) {
-  auto response = client_.post_json("/v1/chat/completions", request_body(question, sources, temperature, false),
-                                    timeout_);
+namespace {
+
+// The answer text of a chat completion response; throws std::runtime_error saying why
+// there is none.
+std::string completion_text(const BackendResponse& response) {
   if (!response.error.empty()) throw std::runtime_error("chat request failed: " + response.error);
   if (!response.ok()) {
     throw std::runtime_error("chat endpoint answered " + std::to_string(response.status) + ": " +
@@ -81,18 +83,59 @@ std::string ChatGenerator::generate(std::string_view question, const std::vector
   return std::string(content.GetString(), content.GetStringLength());
 }
 
+// Waits for an asynchronous answer on a worker thread.
+std::string wait_for_answer(const std::function<void(ChatGenerator::AnswerDone)>& start) {
+  auto done = std::make_shared<std::promise<std::pair<std::string, std::string>>>();
+  auto future = done->get_future();
+  start([done](std::string answer, std::string error) { done->set_value({std::move(answer), std::move(error)}); });
+  auto [answer, error] = future.get();
+  if (!error.empty()) throw std::runtime_error(error);
+  return answer;
+}
+
+}  // namespace
+
+void ChatGenerator::generate_async(std::string_view question, const std::vector<SourceText>& sources,
+                                   double temperature, std::function<void(std::string_view)> on_token,
+                                   AnswerDone done) {
+  const bool stream = static_cast<bool>(on_token);
+  std::string body = request_body(question, sources, temperature, stream);
+  if (!stream) {
+    client_.post_json_async("/v1/chat/completions", std::move(body), timeout_, {},
+                            [done = std::move(done)](BackendResponse response) {
+                              try {
+                                done(completion_text(response), "");
+                              } catch (const std::exception& e) {
+                                done("", e.what());
+                              }
+                            });
+    return;
+  }
+  auto reader = std::make_shared<ChatStreamReader>(std::move(on_token));
+  client_.post_json_async("/v1/chat/completions", std::move(body), timeout_,
+                          [reader](std::string_view piece) { reader->feed(piece); },
+                          [reader, done = std::move(done)](BackendResponse response) {
+                            if (!response.error.empty()) {
+                              done(reader->text(), "chat request failed: " + response.error);
+                            } else if (!response.ok()) {
+                              done(reader->text(), "chat endpoint answered " + std::to_string(response.status) +
+                                                       ": " + response.body.substr(0, 200));
+                            } else {
+                              done(reader->text(), "");
+                            }
+                          });
+}
+
+std::string ChatGenerator::generate(std::string_view question, const std::vector<SourceText>& sources,
+                                    double temperature) {
+  return wait_for_answer([&](AnswerDone done) { generate_async(question, sources, temperature, {}, std::move(done)); });
+}
+
 std::string ChatGenerator::generate_stream(std::string_view question, const std::vector<SourceText>& sources,
                                            double temperature,
                                            const std::function<void(std::string_view)>& on_token) {
-  auto reader = std::make_shared<ChatStreamReader>(on_token);
-  auto response = client_.post_json("/v1/chat/completions", request_body(question, sources, temperature, true),
-                                    timeout_, [reader](std::string_view piece) { reader->feed(piece); });
-  if (!response.error.empty()) throw std::runtime_error("chat request failed: " + response.error);
-  if (!response.ok()) {
-    throw std::runtime_error("chat endpoint answered " + std::to_string(response.status) + ": " +
-                             response.body.substr(0, 200));
-  }
-  return reader->text();
+  return wait_for_answer(
+      [&](AnswerDone done) { generate_async(question, sources, temperature, on_token, std::move(done)); });
 }
 
 void ChatStreamReader::feed(std::string_view piece) {

@@ -60,6 +60,7 @@ struct ServeConfig {
   std::string llm_model = "gpt-4o-mini";
   std::string llm_key;
   std::chrono::milliseconds llm_timeout{30000};
+  size_t llm_connections = 64;  // generations in flight to the chat backend at once
   // Retrieval
   size_t hnsw_m = 16;
   size_t hnsw_ef_construction = 64;
