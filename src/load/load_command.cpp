@@ -196,6 +196,13 @@ int run_load_command(int argc, char** argv) {
                  "corrected latencies.\n");
   }
 
+  if (options.dry_run) {
+    for (const auto& [key, value] : info.settings) std::printf("%-13s %s\n", (key + ":").c_str(), value.c_str());
+    for (const auto& threshold : thresholds) std::printf("threshold:    %s\n", threshold.expression.c_str());
+    std::printf("scenario and flags are valid; nothing was sent (--dry-run)\n");
+    return 0;
+  }
+
   load::RunnerSettings settings;
   settings.threads = threads;
   settings.seed = options.seed.value_or(static_cast<uint64_t>(::getpid()) * 2654435761ULL ^

@@ -64,6 +64,7 @@ Verdicts and output
       --csv-full-history  history rows for every request name, not only the aggregate
       --json FILE         summary with every figure, time series and histograms
       --html FILE         self-contained HTML report (ragscale report renders one later)
+      --dry-run           check the flags and the scenario, print the plan, send nothing
   -q, --quiet             no live status line
 
 Exit codes
@@ -169,6 +170,7 @@ LoadOptions parse_load_options(int argc, char** argv) {
     else if (arg == "--timeout") options.request_timeout = parse_flag_duration(arg, value());
     else if (arg == "--threads") options.threads = static_cast<int>(parse_number(arg, value(), 1));
     else if (arg == "--seed") options.seed = parse_count(arg, value());
+    else if (arg == "--dry-run") options.dry_run = true;
     else if (arg == "--local-ips") options.local_ips = std::string(value());
     else if (arg == "--threshold") options.thresholds.emplace_back(value());
     else if (arg == "--csv") options.csv_prefix = std::string(value());

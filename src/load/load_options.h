@@ -43,6 +43,7 @@ struct LoadOptions {
   // Execution.
   std::optional<int> threads;
   std::optional<std::string> local_ips;
+  bool dry_run = false;  // check everything, print the plan, send nothing
   std::optional<std::chrono::microseconds> request_timeout;  // overrides the scenario's
   std::chrono::microseconds stop_timeout{std::chrono::seconds(10)};
   std::optional<uint64_t> seed;

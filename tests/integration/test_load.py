@@ -255,6 +255,21 @@ class ScenarioFileTest(LoadTestCase):
         self.assertEqual(failures[1][3], "5")
 
 
+class ShippedScenariosTest(LoadTestCase):
+    def test_every_shipped_scenario_is_valid(self):
+        folder = os.path.join(HERE, "..", "..", "scenarios")
+        files = sorted(f for f in os.listdir(folder) if f.endswith(".yaml"))
+        self.assertGreaterEqual(len(files), 11)
+        for name in files:
+            result = run_load("-f", os.path.join(folder, name), "--dry-run")
+            self.assertEqual(result.returncode, 0, name + ": " + result.stderr)
+            self.assertIn("nothing was sent", result.stdout)
+
+    def test_dry_run_reports_bad_input_like_a_run(self):
+        scenario = self.write("bad.yaml", "users:\n  - tasks: [{path: /}]\n    wait: 3s..1s\n")
+        self.assert_bad_input(run_load("-f", scenario, "-H", self.server.url, "--dry-run"), "bad.yaml:3")
+
+
 class ThresholdTest(LoadTestCase):
     def test_passing_and_failing_thresholds_set_the_exit_code(self):
         passing = run_load(self.server.url + "/", "-u", "2", "--iterations", "50", "-q",

@@ -153,7 +153,7 @@ RunSummary parse_json_summary(const std::string& json, const std::string& source
       if (!has_data.IsBool()) reader.fail(path + ".has_data", "must be true or false");
       verdict.passed = passed.GetBool();
       verdict.has_data = has_data.GetBool();
-      verdict.observed = reader.number(entry, path, "observed");
+      if (!reader.member(entry, path, "observed").IsNull()) verdict.observed = reader.number(entry, path, "observed");
       summary.info.thresholds.push_back(std::move(verdict));
     }
   }

@@ -45,7 +45,8 @@ RunInfo info_of(const std::string& host) {
   info.settings = {{"users", "10"}, {"duration", "4s"}};
   info.coordinated_omission_corrected = true;
   info.thresholds = {{"http_req_duration: p(95)<500", true, true, 12.5},
-                     {"http_req_failed{name:/one}: rate<0.01", false, true, 0.25}};
+                     {"http_req_failed{name:/one}: rate<0.01", false, true, 0.25},
+                     {"http_req_duration{name:/none}: p(99)<100", true, false, 0}};
   info.abort_reason = "threshold 'http_req_failed' failed for 1s (after 3.0 s, at 20 users)";
   return info;
 }

@@ -1,3 +1,4 @@
+#include <cmath>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -187,7 +188,8 @@ void write_json_summary(std::ostream& out, const RunInfo& info, const RunStats& 
     json.Key("has_data");
     json.Bool(verdict.has_data);
     json.Key("observed");
-    json.Double(verdict.observed);
+    if (verdict.has_data && std::isfinite(verdict.observed)) json.Double(verdict.observed);
+    else json.Null();  // nothing to judge: JSON has no NaN
     json.EndObject();
   }
   json.EndArray();
