@@ -40,6 +40,8 @@ std::vector<std::string> extractive_answer_parts(std::string_view question, cons
     auto sentences = split_sentences(sources[s]);
     for (size_t p = 0; p < sentences.size(); ++p) {
       if (!seen_sentences.insert(sentences[p]).second) continue;
+      // A Markdown heading matches the question best and answers it least.
+      if (sentences[p].front() == '#') continue;
       auto words = tokenize_words(sentences[p]);
       std::unordered_set<std::string> matched;
       for (const auto& word : words) {

@@ -24,6 +24,13 @@ TEST(ExtractiveGeneratorTest, KeepsSourceOrderAndLimitsSentences) {
   EXPECT_EQ(parts[1], "Cats climb trees. [2]");
 }
 
+TEST(ExtractiveGeneratorTest, MarkdownHeadingsAreNotAnswers) {
+  std::vector<std::string> sources = {"# How does RAG work?\nRAG retrieves passages and gives them to a model."};
+  auto parts = extractive_answer_parts("How does RAG work?", sources, 3);
+  ASSERT_EQ(parts.size(), 1u);
+  EXPECT_EQ(parts[0], "RAG retrieves passages and gives them to a model. [1]");
+}
+
 TEST(ExtractiveGeneratorTest, FallsBackWhenNothingMatches) {
   EXPECT_EQ(extractive_answer("quantum?", {"Bread needs flour. And water."}), "Bread needs flour. [1]");
   EXPECT_NE(extractive_answer("anything", {}).find("could not find"), std::string::npos);
