@@ -19,7 +19,7 @@ load shapes and thresholds, and Locust-compatible output. Quick mode needs only 
 Target and scenario
   URL                     target; in quick mode every user GETs it; with -f it is the host
   -f, --file FILE         scenario file (YAML): user classes, tasks, requests, checks,
-                          data, load shape and thresholds (see scenarios/README.md)
+                          data, load shape and thresholds (docs/scenario-format.md)
   -H, --host URL          base URL, overriding the file's host
   -X, --method METHOD     quick mode: request method (default GET)
       --header 'K: V'     quick mode: add a request header (repeatable)
