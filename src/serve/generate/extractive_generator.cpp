@@ -48,9 +48,13 @@ std::vector<std::string> extractive_answer_parts(std::string_view question, cons
         if (terms.count(word)) matched.insert(word);
       }
       if (matched.empty()) continue;
-      // Coverage of the question dominates; shorter sentences and better sources break ties.
-      double score = static_cast<double>(matched.size()) / std::sqrt(static_cast<double>(words.size()) + 4.0) +
-                     0.01 / static_cast<double>(s + 1);
+      // Coverage of the question, per length, dominates. The retriever's order and the
+      // sentence's place in its passage count too: the best passage's opening sentences
+      // usually say what it is about (the lead bias of extractive summaries).
+      double coverage = static_cast<double>(matched.size()) / std::sqrt(static_cast<double>(words.size()) + 4.0);
+      double source_prior = 1.0 / (1.0 + 0.5 * static_cast<double>(s));
+      double lead_prior = 1.0 / (1.0 + 0.1 * static_cast<double>(p));
+      double score = coverage * source_prior * lead_prior;
       candidates.push_back({s, p, score, sentences[p]});
     }
   }

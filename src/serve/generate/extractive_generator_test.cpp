@@ -31,6 +31,16 @@ TEST(ExtractiveGeneratorTest, MarkdownHeadingsAreNotAnswers) {
   EXPECT_EQ(parts[0], "RAG retrieves passages and gives them to a model. [1]");
 }
 
+TEST(ExtractiveGeneratorTest, PrefersTheBestPassagesOpeningOverShortMatchesFurtherDown) {
+  std::vector<std::string> sources = {
+      "Retrieval-augmented generation, or RAG, combines a search step with a language model.",
+      "Caching helps. Queues smooth bursts. Retries need jitter. Extra work is wasted work.",
+  };
+  auto parts = extractive_answer_parts("How does RAG work?", sources, 1);
+  ASSERT_EQ(parts.size(), 1u);
+  EXPECT_EQ(parts[0].rfind("Retrieval-augmented generation", 0), 0u) << parts[0];
+}
+
 TEST(ExtractiveGeneratorTest, FallsBackWhenNothingMatches) {
   EXPECT_EQ(extractive_answer("quantum?", {"Bread needs flour. And water."}), "Bread needs flour. [1]");
   EXPECT_NE(extractive_answer("anything", {}).find("could not find"), std::string::npos);
