@@ -42,6 +42,9 @@ void Worker::start_arrivals(net::TimePoint run_start) {
 
 void Worker::request_stop() {
   loop_.post([this] {
+    // Arrivals that fell due before the stop are started (late, if this thread was
+    // behind), not lost: the run's arrival count does not depend on scheduling jitter.
+    if (setup_.open_model && !stopping_) schedule_next_arrival();
     stopping_ = true;
     loop_.disarm(arrival_timer_);
     for (size_t i = 0; i < backlog_.size(); ++i) shard_.record_dropped();
