@@ -161,7 +161,7 @@ int run_demo_command(int argc, char** argv) {
     upload.address = net::resolve("127.0.0.1", serve_port);
     upload.host_header = "127.0.0.1:" + std::to_string(serve_port);
     upload.ready_timeout = 60s;
-    auto outcomes = ingest_client::upload_folder(ingest_client::documents_in(corpus), upload, {});
+    auto outcomes = ingest_client::upload_folder(documents_in(corpus), upload, {});
     size_t ready = 0;
     for (const auto& outcome : outcomes) ready += outcome.ready ? 1 : 0;
     std::printf("   %zu of %zu documents ready to search\n", ready, outcomes.size());

@@ -4,11 +4,10 @@
 
 #include <algorithm>
 #include <deque>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <stdexcept>
 
+#include "common/document_folder.h"
 #include "http/client_connection.h"
 #include "http/message.h"
 #include "http/request_format.h"
@@ -21,31 +20,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr auto kPollInterval = std::chrono::milliseconds(100);
-
-bool is_text_document(const fs::path& path) {
-  std::string extension = path.extension().string();
-  std::transform(extension.begin(), extension.end(), extension.begin(), ::tolower);
-  return extension == ".md" || extension == ".markdown" || extension == ".txt" || extension == ".text" ||
-         extension == ".rst";
-}
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + path.string());
-  std::ostringstream contents;
-  contents << in.rdbuf();
-  return contents.str();
-}
-
-// A Markdown document's first-line heading ("# Title"), else the file name without extension.
-std::string title_of(const fs::path& file, const std::string& text) {
-  if (text.rfind("# ", 0) == 0) {
-    std::string heading = text.substr(2, text.find('\n') == std::string::npos ? std::string::npos : text.find('\n') - 2);
-    while (!heading.empty() && (heading.back() == '\r' || heading.back() == ' ')) heading.pop_back();
-    if (!heading.empty()) return heading;
-  }
-  return file.stem().string();
-}
 
 // The "error" message of a JSON error body ({"error":{"code":..,"message":..}}), or the body.
 std::string error_message(int status, std::string_view body) {
@@ -148,14 +122,14 @@ class Uploader final : public http::ClientConnection::Listener {
   void upload(const FileOutcome& outcome) {
     std::string text;
     try {
-      text = read_file(outcome.file);
+      text = read_document(outcome.file);
     } catch (const std::exception& error) {
       (*shared_.outcomes)[current_].error = error.what();
       settle(true);
       shared_.loop.defer([this] { next(); });
       return;
     }
-    const std::string title = title_of(outcome.file, text);
+    const std::string title = document_title(outcome.file, text);
     send("POST", "/api/v1/documents/upload?title=" + http::url_encode(title), text,
          {{"Content-Type", "text/plain; charset=utf-8"}});
   }
@@ -228,26 +202,6 @@ class Uploader final : public http::ClientConnection::Listener {
 };
 
 }  // namespace
-
-std::vector<fs::path> documents_in(const fs::path& folder) {
-  std::error_code error;
-  if (!fs::exists(folder, error)) {
-    throw std::invalid_argument(folder.string() + ": no such folder; give the folder of documents to upload");
-  }
-  if (!fs::is_directory(folder, error)) {
-    throw std::invalid_argument(folder.string() + ": not a folder; give the folder of documents to upload");
-  }
-  std::vector<fs::path> files;
-  for (const auto& entry : fs::directory_iterator(folder, error)) {
-    if (entry.is_regular_file() && is_text_document(entry.path())) files.push_back(entry.path());
-  }
-  if (error) throw std::invalid_argument(folder.string() + ": cannot list: " + error.message());
-  if (files.empty()) {
-    throw std::invalid_argument(folder.string() + ": no documents (.md, .markdown, .txt, .text or .rst files) in it");
-  }
-  std::sort(files.begin(), files.end());
-  return files;
-}
 
 std::vector<FileOutcome> upload_folder(const std::vector<fs::path>& files, const UploadSettings& settings,
                                        const std::function<void(const Progress&)>& on_progress) {

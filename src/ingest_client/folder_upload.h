@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "common/document_folder.h"
 #include "net/socket.h"
 
 namespace ragscale::ingest_client {
@@ -40,11 +41,6 @@ struct Progress {
   size_t uploaded = 0;  // answered (accepted or refused)
   size_t settled = 0;   // ready or failed
 };
-
-// The files of `folder` to upload (regular files with a text extension: .md, .markdown,
-// .txt, .text, .rst), sorted by name. Throws std::invalid_argument naming the folder when
-// it does not exist, is not a folder, or holds no such file.
-std::vector<std::filesystem::path> documents_in(const std::filesystem::path& folder);
 
 std::vector<FileOutcome> upload_folder(const std::vector<std::filesystem::path>& files,
                                        const UploadSettings& settings,

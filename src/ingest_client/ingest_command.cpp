@@ -101,7 +101,7 @@ int run_ingest_command(int argc, char** argv) {
 
   std::vector<std::filesystem::path> files;
   try {
-    files = ingest_client::documents_in(folder);
+    files = documents_in(folder);
   } catch (const std::exception& error) {
     std::fprintf(stderr, "ragscale ingest: %s\n", error.what());
     return 2;

@@ -3,6 +3,7 @@
 #include <thread>
 
 #include "app/commands.h"
+#include "common/document_folder.h"
 #include "serve/api/rag_service.h"
 #include "serve/config/serve_config.h"
 
@@ -28,6 +29,14 @@ int run_serve_command(int argc, char** argv) {
     return 0;
   }
   const auto& config = invocation.config;
+  if (!config.load_dir.empty()) {
+    try {
+      documents_in(config.load_dir);  // a bad folder is bad input, found before anything starts
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "ragscale serve: load_dir %s\n", e.what());
+      return 2;
+    }
+  }
   std::fputs(serve::describe(config).c_str(), stderr);
   if (!config.auth_enabled()) {
     std::fputs("ragscale serve: auth is off (no api_keys or users configured)\n", stderr);

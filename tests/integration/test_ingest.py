@@ -4,6 +4,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 import unittest
 
 from test_serve import API_KEY, AUTH, BIN, Server
@@ -86,6 +87,47 @@ class IngestTest(unittest.TestCase):
         result = ingest(folder, "--host", "http://127.0.0.1:1", "-q")
         self.assertEqual(result.returncode, 1)
         self.assertIn("refused", result.stderr)
+
+
+class LoadDirTest(unittest.TestCase):
+    """`ragscale serve --load-dir`: the folder is loaded into a fresh service, once."""
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="ragscale-load-dir-test-")
+
+    def tearDown(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def total(self, server):
+        for _ in range(200):
+            status, _, body = server.request("GET", "/documents?limit=1000", headers=AUTH)
+            documents = json.loads(body)
+            if status == 200 and documents["total"] > 0 and all(d["status"] == "ready" for d in documents["documents"]):
+                return documents["total"]
+            time.sleep(0.05)
+        return documents["total"]
+
+    def test_folder_is_loaded_at_start_and_not_again_after_a_restart(self):
+        data = os.path.join(self.dir, "data")
+        expected = len([f for f in os.listdir(CORPUS) if f.endswith(".md")])
+        server = Server(data, ["--load-dir", CORPUS])
+        try:
+            self.assertEqual(self.total(server), expected)
+        finally:
+            server.process.terminate()
+            server.process.wait(timeout=20)
+        again = Server(data, ["--load-dir", CORPUS])
+        try:
+            self.assertEqual(self.total(again), expected)
+        finally:
+            again.process.terminate()
+            again.process.wait(timeout=20)
+
+    def test_missing_folder_is_bad_input(self):
+        result = subprocess.run([BIN, "serve", "--port", "0", "--data", os.path.join(self.dir, "d"), "--load-dir",
+                                 os.path.join(self.dir, "missing")], capture_output=True, text=True, timeout=30)
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("missing: no such folder", result.stderr)
 
 
 if __name__ == "__main__":

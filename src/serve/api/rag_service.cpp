@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "common/document_folder.h"
 #include "http/response_format.h"
 #include "serve/api/api_error.h"
 #include "serve/backend/backend_client.h"
@@ -733,6 +734,28 @@ struct RagService::State {
   }
 
   // ---- lifecycle -------------------------------------------------------------------
+  // Loads a folder of documents into a fresh service; a restart over the same data
+  // (documents already stored) loads nothing again.
+  void load_folder(const std::string& folder) {
+    if (store->document_count() > 0) {
+      std::fprintf(stderr, "ragscale serve: %s not loaded: the data directory already holds documents\n",
+                   folder.c_str());
+      return;
+    }
+    size_t loaded = 0;
+    for (const auto& file : documents_in(folder)) {
+      std::string text = read_document(file);
+      if (find_invalid_utf8(text) || is_blank(text)) {
+        std::fprintf(stderr, "ragscale serve: skipped %s: empty or not UTF-8\n", file.c_str());
+        continue;
+      }
+      schedule_ingestion(store->add_document(document_title(file, text), text));
+      generation.fetch_add(1);
+      ++loaded;
+    }
+    std::fprintf(stderr, "ragscale serve: loading %zu documents from %s\n", loaded, folder.c_str());
+  }
+
   void load_index() {
     try {
       auto signature = index_signature(*store, *embedder);
@@ -750,6 +773,7 @@ struct RagService::State {
       for (int64_t id : jobs) schedule_ingestion(id);
       generation.fetch_add(1);
       ready.store(true);
+      if (!config.load_dir.empty()) load_folder(config.load_dir);
     } catch (const std::exception& e) {
       startup_error = e.what();
       startup_failed.store(true);

@@ -114,6 +114,8 @@ const std::vector<Setting>& settings() {
        [](ServeConfig& c, const std::string& v) { c.port = static_cast<uint16_t>(parse_unsigned(v, 0, 65535)); },
        [](const ServeConfig& c) { return std::to_string(c.port); }},
       {"data", "DIR", "data directory (SQLite database and dense index)", false, STRING_SETTING(data_dir)},
+      {"load_dir", "DIR", "documents (.md, .txt, .rst) loaded at start when the data directory holds none", false,
+       STRING_SETTING(load_dir)},
       {"io_threads", "N", "event-loop threads accepting and parsing HTTP", false, SIZE_SETTING(io_threads, 1, 256)},
       {"workers", "N", "worker threads for chunking, embedding, retrieval, storage (0 = one per core)", false,
        SIZE_SETTING(workers, 0, 1024)},

@@ -45,6 +45,7 @@ struct ServeConfig {
   size_t max_queued_tasks = 4096;
   // Storage and ingestion
   std::string data_dir = "./ragscale-data";
+  std::string load_dir;  // documents loaded at start into an empty data folder
   size_t chunk_size = 800;
   size_t chunk_overlap = 100;
   // Embedder
