@@ -1,7 +1,8 @@
 """Integration tests for `ragscale load`: the real binary against real servers on loopback.
 
 The generator comes from $RAGSCALE_BIN and the target from $RAGSCALE_TESTSERVER (a small
-server with predictable routes: /count, /json, /status/N, /delay/MS, /hang, /reset).
+server with predictable routes: /count, /echo and /echoed, /json, /status/N, /delay/MS,
+/hang, /reset).
 Locust's CSV headers are taken from Debian's Locust itself, run against the same server.
 """
 import csv
@@ -16,6 +17,7 @@ import tempfile
 import textwrap
 import time
 import unittest
+import uuid
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BIN = os.environ.get("RAGSCALE_BIN", os.path.join(HERE, "..", "..", "build", "ragscale"))
@@ -37,13 +39,22 @@ class TestServer:
         self.port = int(match.group(1))
         self.url = "http://127.0.0.1:%d" % self.port
 
-    def counts(self):
+    def get_json(self, path):
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-        conn.request("GET", "/count")
+        conn.request("GET", path)
         data = json.loads(conn.getresponse().read())
         conn.close()
+        return data
+
+    def counts(self):
+        data = self.get_json("/count")
         data["GET /count"] = data.get("GET /count", 1) - 1  # not our own request
         return data
+
+    def received_at(self, target):
+        """The requests the server received at `target` (method, target, headers as
+        [name, value] pairs, body), as its /echo route saw them."""
+        return [echo for echo in self.get_json("/echoed") if echo["target"] == target]
 
     def stop(self):
         self.process.send_signal(signal.SIGTERM)
@@ -115,10 +126,21 @@ class QuickModeTest(LoadTestCase):
         self.assertRegex(result.stdout, r"GET\s+/echo\s+500\s+0\(0\.00%\)")
 
     def test_method_headers_and_body_reach_the_server(self):
-        result = run_load(self.server.url + "/echo", "-X", "POST", "--header", "X-Test: 1", "--body", "hello",
-                          "--iterations", "3", "-u", "1", "-q")
+        target = "/echo?run=%s" % uuid.uuid4().hex  # this test's requests only
+        body = 'hello "server"\nline two'
+        result = run_load(self.server.url + target, "-X", "PUT", "--header", "X-Test: 1",
+                          "--header", "Content-Type: text/plain", "--body", body, "--iterations", "3", "-u", "1", "-q")
         self.assertEqual(result.returncode, 0, result.stderr)
-        self.assertRegex(result.stdout, r"POST\s+/echo\s+3\s")
+        received = self.server.received_at(target)
+        self.assertEqual(len(received), 3, received)
+        for request in received:
+            self.assertEqual(request["method"], "PUT")
+            self.assertEqual(request["body"], body)
+            headers = [(name.lower(), value) for name, value in request["headers"]]
+            self.assertEqual([v for n, v in headers if n == "x-test"], ["1"], headers)
+            self.assertEqual([v for n, v in headers if n == "content-type"], ["text/plain"], headers)
+            self.assertEqual([v for n, v in headers if n == "content-length"], [str(len(body.encode()))], headers)
+            self.assertEqual([v for n, v in headers if n == "host"], ["127.0.0.1:%d" % self.server.port], headers)
 
     def test_timed_run_ends_by_itself_with_live_lines(self):
         started = time.monotonic()

@@ -4,17 +4,22 @@
 //   /status/NNN       answers with status NNN
 //   /delay/MS         answers after MS milliseconds
 //   /json             a JSON document ({"id":..., "status":"ready", ...})
-//   /echo             echoes the method, target and body as JSON
+//   /echo             echoes what it received as JSON: {"method", "target", "headers":
+//                     [[name, value], ...] in the order received, "body"}
+//   /echoed           the last 256 answers of /echo, oldest first, as a JSON array (what
+//                     the server received, for tests to check against what was sent)
 //   /reset            resets the connection without answering
 //   /hang             never answers
 //   /count            how many requests each path has seen, as JSON
 // Flags: --port N (0 = any; the chosen port is printed as "listening on PORT"),
+//   --status NNN (the status of "/" and of every path not listed above; default 200),
 //   --threads N, --delay-ms MS (every answer waits MS), --stall-at-ms T --stall-for-ms D
 //   (a whole-server pause: requests arriving in [T, T+D) after start are answered at T+D).
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <string>
@@ -29,6 +34,7 @@ namespace {
 
 struct Settings {
   int port = 0;
+  int status = 200;  // of "/" and unknown paths
   int threads = 1;
   double delay_ms = 0;
   double stall_at_ms = -1;
@@ -37,6 +43,9 @@ struct Settings {
 
 std::mutex counts_mutex;
 std::map<std::string, long> counts;
+constexpr size_t kEchoesKept = 256;
+std::mutex echoes_mutex;
+std::deque<std::string> echoes;  // the latest answers of /echo
 volatile std::sig_atomic_t stop_requested = 0;
 
 // A reply waiting on a timer; frees itself when it fires.
@@ -53,7 +62,7 @@ struct DelayedReply {
         }) {}
 };
 
-http::Response make_response(http::Request& request) {
+http::Response make_response(http::Request& request, int default_status) {
   http::Response response;
   response.status = 200;
   std::string path(request.path());
@@ -70,9 +79,34 @@ http::Response make_response(http::Request& request) {
     http::append_json_escaped(body, request.method);
     body += "\",\"target\":\"";
     http::append_json_escaped(body, request.target);
-    body += "\",\"body\":\"";
+    body += "\",\"headers\":[";
+    bool first = true;
+    for (const auto& [name, value] : request.headers) {
+      body += first ? "[\"" : ",[\"";
+      first = false;
+      http::append_json_escaped(body, name);
+      body += "\",\"";
+      http::append_json_escaped(body, value);
+      body += "\"]";
+    }
+    body += "],\"body\":\"";
     http::append_json_escaped(body, request.body);
     body += "\"}";
+    {
+      std::lock_guard lock(echoes_mutex);
+      echoes.push_back(body);
+      if (echoes.size() > kEchoesKept) echoes.pop_front();
+    }
+    response.body = std::move(body);
+    response.headers.add("Content-Type", "application/json");
+  } else if (path == "/echoed") {
+    std::lock_guard lock(echoes_mutex);
+    std::string body = "[";
+    for (const auto& echo : echoes) {
+      if (body.size() > 1) body += ",";
+      body += echo;
+    }
+    body += "]";
     response.body = std::move(body);
     response.headers.add("Content-Type", "application/json");
   } else if (path == "/count") {
@@ -88,7 +122,8 @@ http::Response make_response(http::Request& request) {
     response.body = std::move(body);
     response.headers.add("Content-Type", "application/json");
   } else {
-    response.body = "ok\n";
+    response.status = default_status;
+    response.body = default_status == 200 ? "ok\n" : "status " + std::to_string(default_status) + "\n";
     response.headers.add("Content-Type", "text/plain");
   }
   return response;
@@ -108,6 +143,7 @@ int main(int argc, char** argv) {
       return std::atof(argv[++i]);
     };
     if (arg == "--port") settings.port = static_cast<int>(value());
+    else if (arg == "--status") settings.status = static_cast<int>(value());
     else if (arg == "--threads") settings.threads = static_cast<int>(value());
     else if (arg == "--delay-ms") settings.delay_ms = value();
     else if (arg == "--stall-at-ms") settings.stall_at_ms = value();
@@ -116,6 +152,10 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "ragscale-testserver: unknown flag %s\n", arg.c_str());
       return 2;
     }
+  }
+  if (settings.status < 100 || settings.status > 599) {
+    std::fprintf(stderr, "ragscale-testserver: --status must be an HTTP status (100..599)\n");
+    return 2;
   }
 
   const auto started = net::Clock::now();
@@ -144,7 +184,7 @@ int main(int argc, char** argv) {
         now_ms < settings.stall_at_ms + settings.stall_for_ms) {
       delay = std::max(delay, settings.stall_at_ms + settings.stall_for_ms - now_ms);
     }
-    http::Response response = make_response(request);
+    http::Response response = make_response(request, settings.status);
     if (delay <= 0) {
       responder.send(std::move(response));
       return;
