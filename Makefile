@@ -38,8 +38,10 @@ test: build test-deps asan
 demo: build
 	@scripts/demo.sh
 
+# Every benchmark, or only those named: make bench BENCH="load_speed serve_ingest".
+# Exits non-zero when any missed its target; the last lines say which.
 bench: build test-deps
-	@bench/run_all.sh
+	@bench/run_all.sh $(BENCH)
 
 clean:
 	rm -rf $(BUILD_DIR) $(ASAN_DIR)

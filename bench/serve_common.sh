@@ -11,12 +11,14 @@ start_serve() {
   taskset -c "$SERVER_CORE" "$RAGSCALE_BIN" serve --port "$port" --data "$data" --workers 1 "$@" \
     > "$data.log" 2>&1 &
   SERVE_PID=$!
-  wait_for_url "http://127.0.0.1:$port/ready" 400 "$data.log"
+  wait_for_url "http://127.0.0.1:$port/ready" 400 "$data.log" || bench_abort "ragscale serve did not become ready"
 }
 
 stop_serve() {
+  [ -n "${SERVE_PID:-}" ] || return 0
   kill -TERM "$SERVE_PID" 2> /dev/null
   wait "$SERVE_PID" 2> /dev/null
+  SERVE_PID=
 }
 
 # upload_corpus PORT DOCS PARAGRAPHS: uploads DOCS synthetic documents of PARAGRAPHS

@@ -9,8 +9,9 @@ build_packages=(
   libsqlite3-dev libhnswlib-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
-# Real peers the integration tests and benchmarks run against.
-test_packages=(python3 nginx-light wrk python3-locust curl chromium)
+# Real peers the integration tests and benchmarks run against (and GNU time, with which
+# bench/load_scale.sh measures the generator's peak memory).
+test_packages=(python3 nginx-light wrk python3-locust curl chromium time)
 
 wanted=("${build_packages[@]}")
 if [ "${1:-}" = "--with-test-peers" ]; then

@@ -1,7 +1,13 @@
 # Shared helpers for the benchmark scripts: sourced, not run.
-# RAGSCALE_BIN: the ragscale binary (default build/ragscale).
-RAGSCALE_BIN=${RAGSCALE_BIN:-build/ragscale}
-RAGSCALE_TESTSERVER=${RAGSCALE_TESTSERVER:-build/ragscale-testserver}
+# RAGSCALE_BIN: the ragscale binary (default build/ragscale of this checkout);
+# RAGSCALE_TESTSERVER: the test server (default build/ragscale-testserver);
+# LOAD_BIN: the binary whose `load` drives the benchmarks (default RAGSCALE_BIN).
+BENCH_ROOT=$(cd "$(dirname "$0")/.." && pwd)
+RAGSCALE_BIN=${RAGSCALE_BIN:-$BENCH_ROOT/build/ragscale}
+LOAD_BIN=${LOAD_BIN:-$RAGSCALE_BIN}
+RAGSCALE_TESTSERVER=${RAGSCALE_TESTSERVER:-$BENCH_ROOT/build/ragscale-testserver}
+. "$BENCH_ROOT/bench/lib/verdict.sh"
+. "$BENCH_ROOT/bench/lib/wrk.sh"
 
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
@@ -37,7 +43,7 @@ http {
 CONF
   taskset -c "$core" nginx -c "$dir/nginx.conf" -p "$dir" &
   NGINX_PID_FILE=$dir/nginx.pid
-  wait_for_url "http://127.0.0.1:$port/" 100 "$dir/nginx-error.log"
+  wait_for_url "http://127.0.0.1:$port/" 100 "$dir/nginx-error.log" || bench_abort "nginx did not start"
 }
 
 # wait_for_url URL TRIES LOG: polls URL every 50 ms until it answers 2xx; after TRIES
@@ -60,4 +66,28 @@ stop_static_nginx() {
 # json_field FILE EXPR: evaluates a Python expression over the JSON document `d` in FILE.
 json_field() {
   python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"
+}
+
+# load_run JSON LOG ARGS...: runs `LOAD_BIN load ARGS -q --json JSON` pinned to CLIENT_CORE,
+# its output into LOG; ends the benchmark as unmeasured when the run fails or writes no summary.
+load_run() {
+  json=$1; log=$2; shift 2
+  taskset -c "$CLIENT_CORE" "$LOAD_BIN" load "$@" -q --json "$json" > "$log" 2>&1 ||
+    bench_abort "ragscale load $* failed: $(tail -n 1 "$log")"
+  [ -s "$json" ] || bench_abort "ragscale load $* wrote no summary"
+}
+
+# load_successes_per_s JSON: successful requests per second of a run's JSON summary.
+load_successes_per_s() {
+  json_field "$1" "round((d['aggregate']['requests'] - d['aggregate']['failures']) / d['run']['duration_s'], 1)"
+}
+
+# load_failures JSON: the run's failed requests (error statuses, failed checks, network errors).
+load_failures() {
+  json_field "$1" "d['aggregate']['failures']"
+}
+
+# load_percentile_ms JSON KEY: an aggregate latency percentile (KEY p50, p99, p100, ...) in ms.
+load_percentile_ms() {
+  json_field "$1" "round(d['aggregate']['latency_us']['percentiles']['$2'] / 1000, 3)"
 }
