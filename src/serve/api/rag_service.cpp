@@ -7,7 +7,9 @@
 #include <charconv>
 #include <cstdio>
 #include <filesystem>
+#include <unordered_map>
 
+#include "common/bounded_json.h"
 #include "common/document_folder.h"
 #include "http/response_format.h"
 #include "serve/api/api_error.h"
@@ -406,8 +408,7 @@ struct RagService::State {
       if (q.stream) {
         rapidjson::Document parsed;
         std::string object = *core + "}";
-        parsed.Parse(object.data(), object.size());
-        if (!parsed.HasParseError() && parsed.HasMember("answer") && parsed["answer"].IsString()) {
+        if (parse_bounded_json(parsed, object).ok() && parsed.HasMember("answer") && parsed["answer"].IsString()) {
           parts.emplace_back(parsed["answer"].GetString(), parsed["answer"].GetStringLength());
         }
       }

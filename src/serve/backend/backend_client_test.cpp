@@ -36,6 +36,14 @@ class FakeOpenAi {
           last_authorization = std::string(request.headers.get("Authorization").value_or(""));
           if (fail) {
             responder.send(500, "application/json", R"({"error":{"message":"boom"}})");
+          } else if (deep && request.body.find("\"stream\":true") != std::string::npos) {
+            responder.start_stream(200, "text/event-stream");
+            responder.write("data: {\"choices\":" + std::string(300000, '[') + "\n\n");
+            responder.write("data: {\"choices\":[{\"delta\":{\"content\":\"ok\"}}]}\n\n");
+            responder.finish();
+          } else if (deep) {
+            // A broken or hostile model: nesting that overflows a recursive parser.
+            responder.send(200, "application/json", "{\"choices\":" + std::string(300000, '['));
           } else if (request.path() == "/v1/embeddings") {
             // One vector per input, [3, 4, i] so normalization and order are visible.
             rapidjson::Document parsed;
@@ -70,6 +78,7 @@ class FakeOpenAi {
 
   std::atomic<int> requests{0};
   std::atomic<bool> fail{false};
+  std::atomic<bool> deep{false};
   std::string last_authorization;
 
  private:
@@ -114,6 +123,29 @@ TEST(BackendClientTest, ChatGeneratorStreamsTokens) {
                                           [&](std::string_view token) { tokens.emplace_back(token); });
   EXPECT_EQ(answer, "Paris [1].");
   EXPECT_EQ(tokens, (std::vector<std::string>{"Par", "is [1]", "."}));
+}
+
+TEST(BackendClientTest, DeeplyNestedModelResponsesAreErrorsNotCrashes) {
+  FakeOpenAi fake;
+  BackendClient client({"127.0.0.1", fake.port(), ""}, "", 2);
+  OpenAiEmbedder embedder(client, "emb", 8, std::chrono::seconds(5));
+  ChatGenerator generator(client, "chat", std::chrono::seconds(5));
+  fake.deep = true;
+  try {
+    embedder.embed({"a"});
+    ADD_FAILURE() << "accepted";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("nested deeper than 64 levels"), std::string::npos) << e.what();
+  }
+  try {
+    generator.generate("q?", {}, 0);
+    ADD_FAILURE() << "accepted";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("nested deeper than 64 levels"), std::string::npos) << e.what();
+  }
+  // A streamed event that is too deep is skipped like any unreadable event.
+  std::string streamed;
+  EXPECT_EQ(generator.generate_stream("q?", {}, 0, [&](std::string_view token) { streamed.append(token); }), "ok");
 }
 
 TEST(ChatStreamReaderTest, ReassemblesEventsSplitAnywhere) {

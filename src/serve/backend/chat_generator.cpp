@@ -8,6 +8,8 @@
 #include <memory>
 #include <stdexcept>
 
+#include "common/bounded_json.h"
+
 namespace ragscale::serve {
 namespace {
 
@@ -69,8 +71,9 @@ std::string completion_text(const BackendResponse& response) {
                              response.body.substr(0, 200));
   }
   rapidjson::Document document;
-  document.Parse(response.body.data(), response.body.size());
-  if (document.HasParseError() || !document.IsObject() || !document.HasMember("choices") ||
+  auto parsed = parse_bounded_json(document, response.body);
+  if (!parsed.ok()) throw std::runtime_error("chat response is not readable JSON: " + parsed.message);
+  if (!document.IsObject() || !document.HasMember("choices") ||
       !document["choices"].IsArray() || document["choices"].Empty()) {
     throw std::runtime_error("chat response has no choices");
   }
@@ -155,9 +158,8 @@ void ChatStreamReader::line(std::string_view text) {
   if (!text.empty() && text.front() == ' ') text.remove_prefix(1);
   if (text == "[DONE]") return;
   rapidjson::Document chunk;
-  chunk.Parse(text.data(), text.size());
-  if (chunk.HasParseError() || !chunk.IsObject() || !chunk.HasMember("choices") || !chunk["choices"].IsArray() ||
-      chunk["choices"].Empty()) {
+  if (!parse_bounded_json(chunk, text).ok() || !chunk.IsObject() || !chunk.HasMember("choices") ||
+      !chunk["choices"].IsArray() || chunk["choices"].Empty()) {
     return;  // e.g. the usage chunk, whose choices are empty
   }
   const auto& choice = chunk["choices"][0];

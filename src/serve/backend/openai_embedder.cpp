@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "common/bounded_json.h"
+
 namespace ragscale::serve {
 namespace {
 
@@ -65,8 +67,9 @@ std::vector<Embedding> OpenAiEmbedder::embed_batch(const std::vector<std::string
                              excerpt(response.body));
   }
   rapidjson::Document document;
-  document.Parse(response.body.data(), response.body.size());
-  if (document.HasParseError() || !document.IsObject() || !document.HasMember("data") || !document["data"].IsArray()) {
+  auto parsed = parse_bounded_json(document, response.body);
+  if (!parsed.ok()) throw std::runtime_error("embeddings response is not readable JSON: " + parsed.message);
+  if (!document.IsObject() || !document.HasMember("data") || !document["data"].IsArray()) {
     throw std::runtime_error("embeddings response is not {\"data\":[...]}: " + excerpt(response.body));
   }
   const auto& data = document["data"];
