@@ -355,6 +355,7 @@ struct RagService::State {
     g.in_flight_requests = server ? server->in_flight_requests() : 0;
     g.open_connections = server ? server->open_connections() : 0;
     g.worker_queue = workers ? workers->pending() : 0;
+    g.failed_tasks = (workers ? workers->failed_tasks() : 0) + (ingestion ? ingestion->failed_tasks() : 0);
     return g;
   }
 
@@ -817,8 +818,8 @@ void RagService::start() {
   s.ingestor = std::make_unique<Ingestor>(*s.store, *s.index, *s.embedder,
                                           ChunkerOptions{config.chunk_size, config.chunk_overlap}, config.embed_batch,
                                           [&s] { s.generation.fetch_add(1); });
-  s.workers = std::make_unique<WorkerPool>(static_cast<size_t>(config.workers), config.max_queued_tasks);
-  s.ingestion = std::make_unique<WorkerPool>(1, 10'000'000);
+  s.workers = std::make_unique<WorkerPool>(static_cast<size_t>(config.workers), config.max_queued_tasks, "worker");
+  s.ingestion = std::make_unique<WorkerPool>(1, 10'000'000, "ingestion");
 
   http::HttpServer::Options options;
   options.host = config.host;
