@@ -693,10 +693,7 @@ struct RagService::State {
     bool status_only = matched.route == Route::kStatus;
     offload(responder, matched.route, start, [this, id, remove, status_only]() -> Reply {
       if (remove) {
-        auto removed = store->delete_document(id);
-        if (!removed) throw ApiError(404, "no document with id " + std::to_string(id));
-        for (int64_t chunk_id : *removed) index->remove(chunk_id);
-        generation.fetch_add(1);
+        if (!ingestor->remove_document(id)) throw ApiError(404, "no document with id " + std::to_string(id));
         return json_reply(200, "{\"id\":" + std::to_string(id) + ",\"deleted\":true}\n");
       }
       auto info = store->document(id);
