@@ -803,7 +803,7 @@ void RagService::start() {
     if (!config.llm_url.empty()) {
       // Generations wait on the model, not on our CPU: many can be in flight at once.
       s.llm_client = std::make_unique<BackendClient>(parse_backend_url(config.llm_url), config.llm_key,
-                                                     config.llm_connections);
+                                                     config.llm_connections, config.llm_queue);
       s.generator = std::make_unique<ChatGenerator>(*s.llm_client, config.llm_model, config.llm_timeout);
     }
   } catch (const std::invalid_argument& e) {

@@ -100,7 +100,7 @@ std::string wait_for_answer(const std::function<void(ChatGenerator::AnswerDone)>
 
 void ChatGenerator::generate_async(std::string_view question, const std::vector<SourceText>& sources,
                                    double temperature, std::function<void(std::string_view)> on_token,
-                                   AnswerDone done) {
+                                   AnswerDone done, std::shared_ptr<CancelSignal> cancel) {
   const bool stream = static_cast<bool>(on_token);
   std::string body = request_body(question, sources, temperature, stream);
   if (!stream) {
@@ -111,7 +111,8 @@ void ChatGenerator::generate_async(std::string_view question, const std::vector<
                               } catch (const std::exception& e) {
                                 done("", e.what());
                               }
-                            });
+                            },
+                            std::move(cancel));
     return;
   }
   auto reader = std::make_shared<ChatStreamReader>(std::move(on_token));
@@ -126,7 +127,8 @@ void ChatGenerator::generate_async(std::string_view question, const std::vector<
                             } else {
                               done(reader->text(), "");
                             }
-                          });
+                          },
+                          std::move(cancel));
 }
 
 std::string ChatGenerator::generate(std::string_view question, const std::vector<SourceText>& sources,

@@ -61,6 +61,9 @@ std::vector<Embedding> OpenAiEmbedder::embed_batch(const std::vector<std::string
   w.EndObject();
 
   auto response = client_.post_json("/v1/embeddings", std::string(buffer.GetString(), buffer.GetSize()), timeout_);
+  if (response.failure == BackendFailure::kShuttingDown || response.failure == BackendFailure::kCancelled) {
+    throw EmbeddingInterrupted("embeddings request interrupted: " + response.error);
+  }
   if (!response.error.empty()) throw std::runtime_error("embeddings request failed: " + response.error);
   if (!response.ok()) {
     throw std::runtime_error("embeddings endpoint answered " + std::to_string(response.status) + ": " +

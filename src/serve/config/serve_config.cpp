@@ -152,6 +152,10 @@ const std::vector<Setting>& settings() {
       {"llm_timeout", "DURATION", "time allowed for one generation", false, DURATION_SETTING(llm_timeout)},
       {"llm_connections", "N", "generations in flight to the chat backend at once; more wait their turn", false,
        SIZE_SETTING(llm_connections, 1, 10000)},
+      {"llm_queue", "N",
+       "generations waiting for a chat backend connection; past it the answer is extractive (degraded, "
+       "\"overloaded\")",
+       false, SIZE_SETTING(llm_queue, 0, 1000000)},
       {"hnsw_m", "N", "HNSW graph degree", false, SIZE_SETTING(hnsw_m, 2, 256)},
       {"hnsw_ef_construction", "N", "HNSW build beam width", false, SIZE_SETTING(hnsw_ef_construction, 8, 4096)},
       {"hnsw_ef_search", "N", "HNSW search beam width", false, SIZE_SETTING(hnsw_ef_search, 8, 4096)},
