@@ -845,6 +845,9 @@ void RagService::start() {
 
 uint16_t RagService::port() const { return state_->server ? state_->server->port() : 0; }
 
+// Ordered so that nothing posts to a destroyed event loop: the server stops (its loops
+// stay allocated), model calls still pending end ("shutting down", their answers posted
+// to stopped loops are dropped), the workers drain, and only then are the loops freed.
 void RagService::shutdown() {
   auto& s = *state_;
   if (s.shut_down) return;
@@ -852,7 +855,8 @@ void RagService::shutdown() {
   s.stopping.store(true);
   if (s.server) s.server->shutdown(s.config.shutdown_grace);
   if (s.startup.joinable()) s.startup.join();
-  // Drain before the server (and its loops, which tasks post to) is destroyed.
+  if (s.llm_client) s.llm_client->shutdown();
+  if (s.embed_client) s.embed_client->shutdown();
   if (s.workers) s.workers->shutdown();
   if (s.ingestion) s.ingestion->shutdown();
   if (s.index && s.store && s.ready.load()) {
