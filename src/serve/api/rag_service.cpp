@@ -17,6 +17,7 @@
 #include "serve/backend/chat_generator.h"
 #include "serve/backend/openai_embedder.h"
 #include "serve/api/authenticator.h"
+#include "serve/api/departure_watch.h"
 #include "serve/api/json_input.h"
 #include "serve/api/multipart.h"
 #include "serve/api/routes.h"
@@ -183,6 +184,7 @@ struct RagService::State {
   std::unique_ptr<WorkerPool> workers;
   std::unique_ptr<WorkerPool> ingestion;
   std::unique_ptr<http::HttpServer> server;
+  std::unordered_map<net::EventLoop*, std::unique_ptr<DepartureWatch>> departures;  // one per server loop
   std::thread startup;
   std::atomic<bool> ready{false};
   std::atomic<bool> stopping{false};
@@ -417,11 +419,14 @@ struct RagService::State {
       finish(responder, Route::kQuery, start, answer_reply(q, *core, parts, true, timings_json(0, 0, total)));
       return;
     }
+    // A client that leaves before its answer cancels the model call made for it.
+    auto abandon = std::make_shared<CancelSignal>();
+    if (generator) departures.at(responder.loop())->watch(responder, abandon);
     if (q.stream && generator) {
-      stream_generation(responder, start, std::move(q), std::move(key));
+      stream_generation(responder, start, std::move(q), std::move(key), std::move(abandon));
       return;
     }
-    answer_query(responder, start, std::move(q), std::move(key));
+    answer_query(responder, start, std::move(q), std::move(key), std::move(abandon));
   }
 
   static std::vector<SourceText> source_texts(const RetrievalResult& result) {
@@ -440,9 +445,11 @@ struct RagService::State {
   // Retrieval on the worker pool; generation through the chat backend without holding a
   // thread while the model thinks (its answer arrives on the backend client's loop). If
   // the model fails, the extractive answer is sent instead, marked degraded.
-  void answer_query(http::Responder responder, Clock::time_point start, QueryParameters q, std::string key) {
+  void answer_query(http::Responder responder, Clock::time_point start, QueryParameters q, std::string key,
+                    std::shared_ptr<CancelSignal> abandon) {
     net::EventLoop* loop = responder.loop();
-    bool queued = workers->submit([this, responder, start, loop, q = std::move(q), key = std::move(key)]() mutable {
+    bool queued = workers->submit([this, responder, start, loop, q = std::move(q), key = std::move(key),
+                                   abandon = std::move(abandon)]() mutable {
       auto retrieval_start = Clock::now();
       auto result = std::make_shared<RetrievalResult>();
       try {
@@ -483,7 +490,8 @@ struct RagService::State {
                                   std::vector<std::string> parts;
                                   if (error.empty()) parts.push_back(std::move(answer));
                                   complete(std::move(parts), error);
-                                });
+                                },
+                                abandon);
     });
     if (!queued) finish(responder, Route::kQuery, start, error_reply(503, "server busy: the work queue is full; retry shortly"));
   }
@@ -506,9 +514,11 @@ struct RagService::State {
   // A streamed answer from the chat backend: token events are forwarded as the model
   // produces them, then the final event with the sources. If the model fails before its
   // first token, the extractive answer is streamed instead and marked degraded.
-  void stream_generation(http::Responder responder, Clock::time_point start, QueryParameters q, std::string key) {
+  void stream_generation(http::Responder responder, Clock::time_point start, QueryParameters q, std::string key,
+                         std::shared_ptr<CancelSignal> abandon) {
     net::EventLoop* loop = responder.loop();
-    bool queued = workers->submit([this, responder, start, loop, q = std::move(q), key = std::move(key)]() mutable {
+    bool queued = workers->submit([this, responder, start, loop, q = std::move(q), key = std::move(key),
+                                   abandon = std::move(abandon)]() mutable {
       auto result = std::make_shared<RetrievalResult>();
       auto retrieval_start = Clock::now();
       try {
@@ -525,8 +535,11 @@ struct RagService::State {
         headers.add("Cache-Control", "no-cache");
         r.start_stream(200, "text/event-stream", headers);
       });
-      auto write = [loop, responder](std::string frame) {
-        loop->post([r = responder, frame = std::move(frame)]() mutable { r.write(frame); });
+      // A client that went away also shows when a write fails.
+      auto write = [loop, responder, abandon](std::string frame) {
+        loop->post([r = responder, frame = std::move(frame), abandon]() mutable {
+          if (!r.write(frame)) abandon->cancel();
+        });
       };
       // Tokens arrive on the backend client's loop; they are forwarded as they come.
       auto streamed = std::make_shared<bool>(false);
@@ -565,7 +578,7 @@ struct RagService::State {
           r.finish();
         });
       };
-      generator->generate_async(q.question, source_texts(*result), q.temperature, on_token, complete);
+      generator->generate_async(q.question, source_texts(*result), q.temperature, on_token, complete, abandon);
     });
     if (!queued) finish(responder, Route::kQuery, start, error_reply(503, "server busy: the work queue is full; retry shortly"));
   }
@@ -840,6 +853,9 @@ void RagService::start() {
     s.handle(request, std::move(responder));
   });
   s.server->start();
+  for (auto* loop : s.server->loops()) {
+    s.departures.emplace(loop, std::make_unique<DepartureWatch>(*loop, std::chrono::milliseconds(250)));
+  }
   s.startup = std::thread([&s] { s.load_index(); });
 }
 
@@ -854,6 +870,7 @@ void RagService::shutdown() {
   s.shut_down = true;
   s.stopping.store(true);
   if (s.server) s.server->shutdown(s.config.shutdown_grace);
+  s.departures.clear();  // their loops have stopped
   if (s.startup.joinable()) s.startup.join();
   if (s.llm_client) s.llm_client->shutdown();
   if (s.embed_client) s.embed_client->shutdown();
