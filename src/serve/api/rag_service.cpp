@@ -737,9 +737,17 @@ struct RagService::State {
     auto username = input.string("username");
     auto password = input.string("password");
     if (!username || !password) throw ApiError(400, "fields \"username\" and \"password\" are required");
-    auto token = auth.login(*username, *password);
-    if (!token) throw ApiError(401, "invalid username or password");
-    std::string body = "{\"access_token\":\"" + *token + "\",\"token_type\":\"bearer\",\"expires_in\":" +
+    // The HTTP core does not tell the client's address, so failures count per user only.
+    auto attempt = auth.login(*username, *password);
+    if (attempt.retry_after.count() > 0) {
+      Reply reply = error_reply(429, "too many failed logins for this user; retry in " +
+                                         std::to_string(attempt.retry_after.count()) + " s");
+      reply.headers.add("Retry-After", std::to_string(attempt.retry_after.count()));
+      finish(responder, Route::kLogin, start, std::move(reply));
+      return;
+    }
+    if (!attempt.token) throw ApiError(401, "invalid username or password");
+    std::string body = "{\"access_token\":\"" + *attempt.token + "\",\"token_type\":\"bearer\",\"expires_in\":" +
                        std::to_string(std::chrono::duration_cast<std::chrono::seconds>(auth.token_ttl()).count()) +
                        "}\n";
     finish(responder, Route::kLogin, start, json_reply(200, std::move(body)));
