@@ -20,6 +20,7 @@
 #include "serve/api/departure_watch.h"
 #include "serve/api/json_input.h"
 #include "serve/api/multipart.h"
+#include "serve/api/origin_check.h"
 #include "serve/api/routes.h"
 #include "serve/api/service_metrics.h"
 #include "serve/cache/query_cache.h"
@@ -256,6 +257,9 @@ struct RagService::State {
         reply.headers.add("Allow", matched.allowed);
         finish(responder, matched.route, start, std::move(reply));
         return;
+      }
+      if (!auth.enabled()) {
+        if (auto refusal = cross_site_refusal(request, config.host)) throw ApiError(403, *refusal);
       }
       bool open_route = matched.route == Route::kHealth || matched.route == Route::kReady ||
                         matched.route == Route::kStartup || matched.route == Route::kMetrics ||

@@ -359,7 +359,11 @@ std::string serve_help() {
       "\n"
       "Auth: with api_keys or users set, every route except /health, /ready, /startup and\n"
       "/metrics needs X-API-Key: KEY or Authorization: Bearer KEY (or a /auth/login token).\n"
-      "With neither set, auth is off.\n";
+      "With neither set, auth is off; then, so that web pages of other sites cannot use the\n"
+      "service through the operator's browser, POST and DELETE requests whose Origin or\n"
+      "Referer names a host other than localhost, 127.x.x.x, [::1] or the listen address are\n"
+      "refused with 403 (programs such as curl send neither and are not affected).\n"
+      "Failed logins: 5 per user per minute, then 429 with Retry-After.\n";
   return out;
 }
 
