@@ -1,8 +1,6 @@
 #include "serve/api/rag_service.h"
 
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <charconv>
 #include <cstdio>
@@ -21,6 +19,7 @@
 #include "serve/api/json_input.h"
 #include "serve/api/multipart.h"
 #include "serve/api/origin_check.h"
+#include "serve/api/response_json.h"
 #include "serve/api/routes.h"
 #include "serve/api/service_metrics.h"
 #include "serve/cache/query_cache.h"
@@ -37,7 +36,6 @@ namespace ragscale::serve {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
 
 constexpr int64_t kMaxSources = 50;
 constexpr size_t kMaxTitleBytes = 1024;
@@ -60,10 +58,6 @@ Reply json_reply(int status, std::string body) {
 }
 
 Reply error_reply(int status, std::string_view message) { return json_reply(status, http::error_json(status, message)); }
-
-void write_string(JsonWriter& w, std::string_view text) {
-  w.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
-}
 
 double milliseconds_between(Clock::time_point from, Clock::time_point to) {
   return std::chrono::duration<double, std::milli>(to - from).count();
@@ -98,69 +92,6 @@ struct QueryParameters {
   double temperature = 0;
   bool stream = false;
 };
-
-void write_chunks(JsonWriter& w, const std::vector<RetrievedChunk>& chunks) {
-  w.StartArray();
-  for (const auto& chunk : chunks) {
-    w.StartObject();
-    w.Key("document_id");
-    w.Int64(chunk.document_id);
-    w.Key("chunk_id");
-    w.Int64(chunk.chunk_id);
-    w.Key("title");
-    write_string(w, chunk.title);
-    w.Key("text");
-    write_string(w, chunk.text);
-    w.Key("score");
-    w.Double(chunk.score);
-    w.EndObject();
-  }
-  w.EndArray();
-}
-
-void write_document(JsonWriter& w, const DocumentInfo& info) {
-  w.StartObject();
-  w.Key("id");
-  w.Int64(info.id);
-  w.Key("title");
-  write_string(w, info.title);
-  w.Key("status");
-  write_string(w, info.status);
-  w.Key("chunks");
-  w.Int64(info.chunks);
-  w.Key("bytes");
-  w.Int64(info.bytes);
-  w.Key("created_at");
-  w.Int64(info.created_at);
-  w.Key("error");
-  if (info.error.empty()) w.Null();
-  else write_string(w, info.error);
-  w.EndObject();
-}
-
-std::string timings_json(double retrieval_ms, double generation_ms, double total_ms) {
-  char buffer[160];
-  std::snprintf(buffer, sizeof buffer, "{\"retrieval_ms\":%.3f,\"generation_ms\":%.3f,\"total_ms\":%.3f}",
-                retrieval_ms, generation_ms, total_ms);
-  return buffer;
-}
-
-// A query answer is kept as its "core" — the response object up to (not including)
-// "cached" and "timings" — so a cached answer is re-sent without re-serializing it.
-std::string finish_answer(const std::string& core, bool cached, const std::string& timings) {
-  std::string body = core;
-  body += cached ? ",\"cached\":true,\"timings\":" : ",\"cached\":false,\"timings\":";
-  body += timings;
-  body += "}\n";
-  return body;
-}
-
-std::string token_frame(std::string_view text) {
-  std::string data = "{\"text\":\"";
-  http::append_json_escaped(data, text);
-  data += "\"}";
-  return http::sse_frame(data, "token");
-}
 
 }  // namespace
 
@@ -475,7 +406,7 @@ struct RagService::State {
         std::string answer;
         for (const auto& part : parts) answer += (answer.empty() ? "" : " ") + part;
         auto done = Clock::now();
-        std::string core = answer_core(answer, *result);
+        std::string core = answer_core_json(answer, *result);
         if (!result->degraded) cache.put(key, core);
         Reply reply = answer_reply(q, core, parts, false,
                                    timings_json(milliseconds_between(retrieval_start, generation_start),
@@ -498,21 +429,6 @@ struct RagService::State {
                                 abandon);
     });
     if (!queued) finish(responder, Route::kQuery, start, error_reply(503, "server busy: the work queue is full; retry shortly"));
-  }
-
-  // The response object up to "cached": answer, sources and the degraded flag.
-  static std::string answer_core(const std::string& answer, const RetrievalResult& result) {
-    rapidjson::StringBuffer buffer;
-    JsonWriter w(buffer);
-    w.StartObject();
-    w.Key("answer");
-    write_string(w, answer);
-    w.Key("sources");
-    write_chunks(w, result.chunks);
-    w.Key("degraded");
-    w.Bool(result.degraded);
-    w.EndObject();
-    return std::string(buffer.GetString(), buffer.GetSize() - 1);  // without the closing brace
   }
 
   // A streamed answer from the chat backend: token events are forwarded as the model
@@ -569,7 +485,7 @@ struct RagService::State {
           }
         }
         auto done = Clock::now();
-        std::string core = answer_core(answer, *result);
+        std::string core = answer_core_json(answer, *result);
         if (!result->degraded) cache.put(key, core);
         std::string final_event = finish_answer(core, false,
                                                 timings_json(milliseconds_between(retrieval_start, generation_start),
@@ -591,16 +507,7 @@ struct RagService::State {
                       int64_t top_k) {
     require_ready();
     offload(responder, route, start, [this, query = std::move(query), top_k]() -> Reply {
-      auto result = retriever->search(query, static_cast<size_t>(top_k));
-      rapidjson::StringBuffer buffer;
-      JsonWriter w(buffer);
-      w.StartObject();
-      w.Key("documents");
-      write_chunks(w, result.chunks);
-      w.Key("degraded");
-      w.Bool(result.degraded);
-      w.EndObject();
-      return json_reply(200, std::string(buffer.GetString(), buffer.GetSize()) + "\n");
+      return json_reply(200, search_json(retriever->search(query, static_cast<size_t>(top_k))));
     });
   }
 
@@ -685,21 +592,7 @@ struct RagService::State {
     int64_t limit = query_int(request, "limit", 1, 1000, 20);
     offload(responder, Route::kList, start, [this, offset, limit]() -> Reply {
       auto documents = store->list_documents(offset, limit);
-      rapidjson::StringBuffer buffer;
-      JsonWriter w(buffer);
-      w.StartObject();
-      w.Key("documents");
-      w.StartArray();
-      for (const auto& info : documents) write_document(w, info);
-      w.EndArray();
-      w.Key("total");
-      w.Int64(store->document_count());
-      w.Key("offset");
-      w.Int64(offset);
-      w.Key("limit");
-      w.Int64(limit);
-      w.EndObject();
-      return json_reply(200, std::string(buffer.GetString(), buffer.GetSize()) + "\n");
+      return json_reply(200, document_list_json(documents, store->document_count(), offset, limit));
     });
   }
 
@@ -715,24 +608,7 @@ struct RagService::State {
       }
       auto info = store->document(id);
       if (!info) throw ApiError(404, "no document with id " + std::to_string(id));
-      rapidjson::StringBuffer buffer;
-      JsonWriter w(buffer);
-      if (status_only) {
-        w.StartObject();
-        w.Key("id");
-        w.Int64(info->id);
-        w.Key("status");
-        write_string(w, info->status);
-        w.Key("chunks");
-        w.Int64(info->chunks);
-        w.Key("error");
-        if (info->error.empty()) w.Null();
-        else write_string(w, info->error);
-        w.EndObject();
-      } else {
-        write_document(w, *info);
-      }
-      return json_reply(200, std::string(buffer.GetString(), buffer.GetSize()) + "\n");
+      return json_reply(200, status_only ? document_status_json(*info) : document_json(*info));
     });
   }
 
