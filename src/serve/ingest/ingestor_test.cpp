@@ -2,9 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include <sys/resource.h>
-#include <unistd.h>
-
 #include <atomic>
 #include <filesystem>
 #include <random>
@@ -99,29 +96,21 @@ TEST_F(IngestorTest, EmbedderFailureMarksDocumentFailedAndSearchDegrades) {
   EXPECT_EQ(store.unfinished_jobs(), std::vector<int64_t>{queued});
 }
 
-// The lowest descriptor number not in use: with RLIMIT_NOFILE there, every open() fails.
-rlim_t lowest_free_descriptor() {
-  int fd = dup(0);
-  close(fd);
-  return static_cast<rlim_t>(fd);
-}
-
-// A storage error outside the embedding step (here: no descriptor left to open a reader
-// connection) used to escape ingest() and end the process from the worker thread.
+// A storage error outside the embedding step (here: a reader connection that cannot be
+// opened, as when the process has no descriptor left or the data directory is gone)
+// used to escape ingest() and end the process from the worker thread.
 TEST_F(IngestorTest, StorageErrorsMarkTheDocumentFailedInsteadOfThrowing) {
   DocumentStore store(directory_.string());
   HashingEmbedder embedder(32);
   DenseIndex index(32, {});
   Ingestor ingestor(store, index, embedder, {100, 10}, 8, nullptr);
   int64_t id = store.add_document("T", "Some words to embed.");
-  rlimit saved{};
-  ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &saved), 0);
-  rlimit tight = saved;
-  tight.rlim_cur = lowest_free_descriptor();  // the next open() fails with EMFILE
-  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &tight), 0);
+  // The writer keeps its open files; a new reader finds no database where it looks.
+  auto moved = directory_.string() + ".moved";
+  std::filesystem::rename(directory_, moved);
   IngestOutcome outcome;
   EXPECT_NO_THROW(outcome = ingestor.ingest(id));
-  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &saved), 0);
+  std::filesystem::rename(moved, directory_);
   EXPECT_FALSE(outcome.ready);
   EXPECT_NE(outcome.error.find("cannot open database"), std::string::npos) << outcome.error;
   auto info = store.document(id);
