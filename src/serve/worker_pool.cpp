@@ -1,8 +1,12 @@
 #include "serve/worker_pool.h"
 
+#include <cstdio>
+#include <exception>
+
 namespace ragscale::serve {
 
-WorkerPool::WorkerPool(size_t threads, size_t max_queued) : max_queued_(max_queued) {
+WorkerPool::WorkerPool(size_t threads, size_t max_queued, std::string name)
+    : max_queued_(max_queued), name_(std::move(name)) {
   if (threads == 0) threads = 1;
   for (size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { run(); });
 }
@@ -46,9 +50,21 @@ void WorkerPool::run() {
       queue_.pop_front();
       ++running_;
     }
-    task();
+    run_task(task);
     std::lock_guard lock(mutex_);
     --running_;
+  }
+}
+
+void WorkerPool::run_task(std::function<void()>& task) {
+  try {
+    task();
+  } catch (const std::exception& e) {
+    failed_.fetch_add(1, std::memory_order_relaxed);
+    std::fprintf(stderr, "ragscale serve: a %s task failed: %s\n", name_.c_str(), e.what());
+  } catch (...) {
+    failed_.fetch_add(1, std::memory_order_relaxed);
+    std::fprintf(stderr, "ragscale serve: a %s task failed with an unknown exception\n", name_.c_str());
   }
 }
 

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <future>
+#include <stdexcept>
 
 namespace ragscale::serve {
 namespace {
@@ -33,6 +34,18 @@ TEST(WorkerPoolTest, RejectsWhenTheQueueIsFull) {
   release.set_value();
   pool.shutdown();
   EXPECT_FALSE(pool.submit([] {}));
+}
+
+// An escaping exception would end the thread with std::terminate (the whole server).
+TEST(WorkerPoolTest, ATaskThatThrowsIsCountedAndThePoolKeepsWorking) {
+  std::atomic<int> done{0};
+  WorkerPool pool(1, 100, "test");
+  ASSERT_TRUE(pool.submit([] { throw std::runtime_error("SQLite: disk I/O error"); }));
+  ASSERT_TRUE(pool.submit([] { throw 42; }));
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(pool.submit([&] { done.fetch_add(1); }));
+  pool.shutdown();
+  EXPECT_EQ(done.load(), 3);
+  EXPECT_EQ(pool.failed_tasks(), 2u);
 }
 
 }  // namespace

@@ -17,6 +17,11 @@ namespace ragscale::sim {
 
 std::vector<float> embed_text(std::string_view text, size_t dimensions);
 
+// The most values (inputs x dimensions) one request may ask for: an answer is built
+// whole before its latency passes, so this bounds the memory and loop time one request
+// takes (2,048 inputs of 1,536 dimensions, about 30 MB of JSON).
+inline constexpr size_t kMaxEmbeddingValues = 2048 * 1536;
+
 // The vector's float32 values, little-endian, base64-encoded (OpenAI's
 // encoding_format "base64").
 std::string encode_embedding_base64(const std::vector<float>& vector);

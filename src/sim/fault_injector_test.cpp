@@ -139,6 +139,8 @@ TEST(SimFaultSettings, BadJsonIsRefusedWithTheKey) {
   EXPECT_NE(message(R"({"outages": ["10s"]})").find("START+DURATION"), std::string::npos);
   EXPECT_NE(message("[1]").find("JSON object"), std::string::npos);
   EXPECT_NE(message("{").find("not valid JSON"), std::string::npos);
+  EXPECT_NE(message(R"({"outages":)" + std::string(400000, '[')).find("nested deeper than 64 levels"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -1,7 +1,6 @@
 #include "sim/fault_settings.h"
 
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -9,6 +8,7 @@
 #include <cstdlib>
 #include <stdexcept>
 
+#include "common/bounded_json.h"
 #include "common/duration.h"
 
 namespace ragscale::sim {
@@ -86,11 +86,10 @@ OutageWindow parse_outage(std::string_view what, std::string_view text) {
 
 FaultSettings parse_fault_settings_json(std::string_view json) {
   rapidjson::Document document;
-  std::string text(json.empty() ? std::string_view("{}") : json);
-  if (document.Parse(text.c_str(), text.size()).HasParseError()) {
-    throw std::invalid_argument(std::string("the body is not valid JSON (") +
-                                rapidjson::GetParseError_En(document.GetParseError()) + " at offset " +
-                                std::to_string(document.GetErrorOffset()) + ")");
+  auto parsed = parse_bounded_json(document, json.empty() ? std::string_view("{}") : json);
+  if (!parsed.ok()) {
+    throw std::invalid_argument(std::string(parsed.too_deep ? "the body is refused (" : "the body is not valid JSON (") +
+                                parsed.message + " at offset " + std::to_string(parsed.offset) + ")");
   }
   if (!document.IsObject()) throw std::invalid_argument("the body must be a JSON object, e.g. {\"error_rate\": 0.5}");
   FaultSettings settings;

@@ -61,6 +61,11 @@ void Generation::on_slot_granted() {
   start_generating();
 }
 
+void Generation::on_dropped() {
+  state_.metrics.count_request(request_.kind == CompletionKind::kChat ? "chat" : "completions", 499);
+  finish();
+}
+
 void Generation::start_generating() {
   const SimConfig& config = state_.config;
   auto target = static_cast<uint64_t>(std::llround(config.output_tokens.sample(state_.random)));

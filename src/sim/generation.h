@@ -9,7 +9,8 @@
 // loop batches instead of drifting. Time to first token runs from the slot grant, so
 // time spent queued adds to what the client sees. A reset fault cuts the connection
 // after its share of the tokens (at least one when streaming). A client that goes away
-// mid-stream frees its slot at the next token.
+// mid-stream frees its slot at the next token; one that goes away while queued never
+// takes a slot (GenerationSlots drops it).
 #pragma once
 
 #include <string>
@@ -34,6 +35,8 @@ class Generation final : public PendingWork, public SlotWaiter {
   // when the queue is full.
   void begin();
   void on_slot_granted() override;
+  bool wanted() const override { return responder_.alive(); }
+  void on_dropped() override;
   void cancel() override;
   bool queued() const { return phase_ == Phase::kQueued; }
 

@@ -1,8 +1,8 @@
 #include "sim/openai_request.h"
 
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 
+#include "common/bounded_json.h"
 #include "sim/token_splitter.h"
 
 namespace ragscale::sim {
@@ -17,11 +17,15 @@ constexpr size_t kMaxEmbeddingDimensions = 8192;
 
 rapidjson::Document parse_object(std::string_view body) {
   rapidjson::Document document;
-  std::string text(body);
-  if (document.Parse(text.c_str(), text.size()).HasParseError()) {
-    throw InvalidRequest(std::string("We could not parse the JSON body of your request: ") +
-                             rapidjson::GetParseError_En(document.GetParseError()) + " at offset " +
-                             std::to_string(document.GetErrorOffset()) +
+  auto parsed = parse_bounded_json(document, body);
+  if (parsed.too_deep) {
+    throw InvalidRequest("The JSON body of your request is refused: " + parsed.message + " (at offset " +
+                             std::to_string(parsed.offset) + ").",
+                         "");
+  }
+  if (!parsed.ok()) {
+    throw InvalidRequest("We could not parse the JSON body of your request: " + parsed.message + " at offset " +
+                             std::to_string(parsed.offset) +
                              ". The body must be valid JSON with Content-Type: application/json.",
                          "");
   }

@@ -103,5 +103,19 @@ TEST(SimOpenAiRequest, BadEmbeddingRequestsNameTheParameter) {
   EXPECT_EQ(blamed(parse, R"({"input":"a","dimensions":1000000})"), "dimensions");
 }
 
+// A 400 KB body of '[' overflows the stack of a recursive parser; here it is a 400.
+TEST(SimOpenAiRequest, DeepNestingIsRefusedNotACrash) {
+  std::string deep = R"({"messages":)" + std::string(400000, '[');
+  for (auto parse : {parse_chat_request, parse_text_completion_request}) {
+    try {
+      parse(deep, "m");
+      ADD_FAILURE() << "accepted";
+    } catch (const InvalidRequest& e) {
+      EXPECT_NE(std::string(e.what()).find("JSON nested deeper than 64 levels"), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_EQ(blamed(parse_embedding_request, R"({"input":)" + std::string(400000, '[')), "<body>");
+}
+
 }  // namespace
 }  // namespace ragscale::sim

@@ -279,6 +279,15 @@ void SimServer::handle_embeddings(http::Request& request, http::Responder respon
   FaultDecision fault;
   if (!admit(request, responder, "embeddings", parsed.model, parsed.prompt_tokens, arrived, headers, fault)) return;
   size_t dimensions = parsed.dimensions.value_or(state.config.embedding_dimensions);
+  if (parsed.inputs.size() * dimensions > kMaxEmbeddingValues) {
+    send_json(responder, 400,
+              openai_error_json("This request asks for " + std::to_string(parsed.inputs.size()) + " embeddings of " +
+                                    std::to_string(dimensions) + " dimensions; the most one request may ask for is " +
+                                    std::to_string(kMaxEmbeddingValues) + " values. Send fewer inputs per request.",
+                                "invalid_request_error", "input"));
+    state.metrics.count_request("embeddings", 400);
+    return;
+  }
   std::vector<std::vector<float>> vectors;
   vectors.reserve(parsed.inputs.size());
   for (const auto& input : parsed.inputs) vectors.push_back(embed_text(input, dimensions));

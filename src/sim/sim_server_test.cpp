@@ -196,5 +196,19 @@ TEST(SimServer, EmbeddingsAndErrorsThroughTheServer) {
   EXPECT_EQ(broken.result.status, 500);
 }
 
+// 2,048 inputs of 8,192 dimensions used to be built whole (about 170 MB of JSON) on the
+// simulator's only loop thread, however many such requests came in.
+TEST(SimServer, AnEmbeddingsRequestTooLargeToBuildIsRefused) {
+  SimServer server(fast_config());
+  server.start();
+  Client client(server.port());
+  std::string inputs;
+  for (int i = 0; i < 2048; ++i) inputs += std::string(i ? "," : "") + "\"x\"";
+  Exchange& huge = client.post("/v1/embeddings", R"({"input":[)" + inputs + R"(],"dimensions":8192})", 20s);
+  client.run(20000ms);
+  EXPECT_EQ(huge.result.status, 400);
+  EXPECT_NE(huge.body.find("the most one request may ask for"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace ragscale::sim

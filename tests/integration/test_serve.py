@@ -225,6 +225,16 @@ class ServeApiTest(unittest.TestCase):
                        "ragscale_in_flight_requests", "process_resident_memory_bytes"):
             self.assertIn(series, text)
 
+    def test_failed_logins_are_throttled(self):
+        s = self.server
+        for attempt in range(5):
+            status, body = s.json("POST", "/auth/login", {"username": "mallory", "password": f"guess{attempt}"},
+                                  auth=False)
+            self.assert_json_error(status, body, 401)
+        status, headers, raw = s.request("POST", "/auth/login", {"username": "mallory", "password": "guess5"})
+        self.assert_json_error(status, json.loads(raw), 429)
+        self.assertGreater(int(headers["Retry-After"]), 0)
+
     def test_bad_input_gets_json_errors_and_server_keeps_serving(self):
         s = self.server
         cases = [
@@ -255,11 +265,52 @@ class ServeApiTest(unittest.TestCase):
                 status, _, raw = s.request(method, path, body, headers)
                 self.assertEqual(status, expected, raw[:300])
                 self.assert_json_error(status, json.loads(raw), expected)
+        # Nesting that overflows a recursive parser's stack (on a worker or a loop thread).
+        for path, body in (("/api/v1/documents/upload", b'{"text":' + b"[" * 300000),
+                           ("/query", b'{"question":' + b"[" * 60000)):
+            status, _, raw = s.request("POST", path, body, {**AUTH, "Content-Type": "application/json"})
+            self.assertEqual(status, 400, raw[:300])
+            self.assertIn("JSON nested deeper than 64 levels", json.loads(raw)["error"]["message"])
         for headers in ({}, {"X-API-Key": "wrong"}, {"Authorization": "Bearer wrong"}):
             status, _, raw = s.request("POST", "/query", b'{"question":"x"}', headers)
             self.assert_json_error(status, json.loads(raw), 401)
         status, _, raw = s.request("GET", "/health")
         self.assertEqual((status, json.loads(raw)["status"]), (200, "ok"))
+
+
+@unittest.skipUnless(BIN, "set RAGSCALE_BIN to the ragscale binary")
+class ServeWithoutAuthTest(unittest.TestCase):
+    """With auth off, a web page of another site must not reach the service through the browser."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.data_dir = tempfile.mkdtemp(prefix="ragscale-serve-noauth-")
+        cls.server = Server(cls.data_dir, env={"RAGSCALE_API_KEYS": "", "RAGSCALE_USERS": ""})
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+        shutil.rmtree(cls.data_dir, ignore_errors=True)
+
+    def upload(self, headers):
+        return self.server.request("POST", "/api/v1/documents/upload?title=t", b"Some text to keep.",
+                                   {"Content-Type": "text/plain", **headers})
+
+    def test_cross_site_posts_are_refused_and_programs_are_not(self):
+        s = self.server
+        for headers in ({"Origin": "https://evil.example"}, {"Origin": "null"},
+                        {"Referer": "https://evil.example/form.html"}):
+            status, _, raw = self.upload(headers)
+            self.assertEqual(status, 403, (headers, raw[:300]))
+            self.assertIn("auth is off", json.loads(raw)["error"]["message"])
+        status, _, raw = s.request("DELETE", "/documents/1", None, {"Origin": "https://evil.example"})
+        self.assertEqual(status, 403, raw[:300])
+        status, _, raw = s.request("GET", "/documents", None, {})
+        self.assertEqual(json.loads(raw)["total"], 0)
+        # curl, Python requests and ragscale ingest send no Origin; pages of this machine may.
+        for headers in ({}, {"Origin": f"http://127.0.0.1:{s.port}"}, {"Origin": "http://localhost:3000"}):
+            status, _, raw = self.upload(headers)
+            self.assertEqual(status, 201, (headers, raw[:300]))
 
 
 @unittest.skipUnless(BIN, "set RAGSCALE_BIN to the ragscale binary")

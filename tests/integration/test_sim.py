@@ -271,6 +271,11 @@ class WireFormat(unittest.TestCase):
             self.assertEqual(error["error"]["type"], "invalid_request_error")
             self.assertEqual(error["error"]["param"], param)
             self.assertTrue(error["error"]["message"])
+        # Nesting that overflows a recursive parser's stack is refused with a clear message.
+        for path, field in (("/v1/chat/completions", "messages"), ("/v1/embeddings", "input")):
+            response, error = self.sim.json("POST", path, '{"%s":' % field + "[" * 400000)
+            self.assertEqual(response.status, 400, path)
+            self.assertIn("nested deeper than 64 levels", error["error"]["message"])
         response, error = self.sim.json("POST", "/v1/nothing", {})
         self.assertEqual(response.status, 404)
         self.assertIn("Invalid URL", error["error"]["message"])

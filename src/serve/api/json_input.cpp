@@ -1,9 +1,8 @@
 #include "serve/api/json_input.h"
 
-#include <rapidjson/error/en.h>
-
 #include <cmath>
 
+#include "common/bounded_json.h"
 #include "serve/api/api_error.h"
 #include "serve/text/utf8.h"
 
@@ -25,11 +24,14 @@ JsonInput::JsonInput(std::string_view body) {
   if (auto bad = find_invalid_utf8(body)) {
     throw ApiError(400, "request body is not valid UTF-8 (first invalid byte at offset " + std::to_string(*bad) + ")");
   }
-  document_.Parse<rapidjson::kParseValidateEncodingFlag>(body.data(), body.size());
-  if (document_.HasParseError()) {
-    throw ApiError(400, std::string("request body is not valid JSON: ") +
-                            rapidjson::GetParseError_En(document_.GetParseError()) + " at offset " +
-                            std::to_string(document_.GetErrorOffset()));
+  auto parsed = parse_bounded_json(document_, body);
+  if (parsed.too_deep) {
+    throw ApiError(400, "request body is refused: " + parsed.message + " (at offset " +
+                            std::to_string(parsed.offset) + ")");
+  }
+  if (!parsed.ok()) {
+    throw ApiError(400, "request body is not valid JSON: " + parsed.message + " at offset " +
+                            std::to_string(parsed.offset));
   }
   if (!document_.IsObject()) {
     throw ApiError(400, std::string("request body must be a JSON object, got ") + type_name(document_));

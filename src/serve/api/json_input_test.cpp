@@ -39,5 +39,13 @@ TEST(JsonInputTest, ExplainsWhatIsWrong) {
   EXPECT_NE(error_of([] { JsonInput(R"({"s":"yes"})").boolean("s"); }).find("true or false"), std::string::npos);
 }
 
+// 300,000 '[' fit in an upload body; a recursive parse overflows the thread's stack.
+TEST(JsonInputTest, DeepNestingIsA400NotACrash) {
+  std::string deep = "{\"text\":" + std::string(300000, '[');
+  EXPECT_NE(error_of([&] { JsonInput{deep}; }).find("JSON nested deeper than 64 levels"), std::string::npos);
+  std::string shallow = "{\"text\":" + std::string(60, '[') + std::string(60, ']') + "}";
+  EXPECT_NO_THROW(JsonInput{shallow});
+}
+
 }  // namespace
 }  // namespace ragscale::serve

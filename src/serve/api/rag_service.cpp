@@ -1,13 +1,13 @@
 #include "serve/api/rag_service.h"
 
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <charconv>
 #include <cstdio>
 #include <filesystem>
+#include <unordered_map>
 
+#include "common/bounded_json.h"
 #include "common/document_folder.h"
 #include "http/response_format.h"
 #include "serve/api/api_error.h"
@@ -15,8 +15,11 @@
 #include "serve/backend/chat_generator.h"
 #include "serve/backend/openai_embedder.h"
 #include "serve/api/authenticator.h"
+#include "serve/api/departure_watch.h"
 #include "serve/api/json_input.h"
 #include "serve/api/multipart.h"
+#include "serve/api/origin_check.h"
+#include "serve/api/response_json.h"
 #include "serve/api/routes.h"
 #include "serve/api/service_metrics.h"
 #include "serve/cache/query_cache.h"
@@ -33,7 +36,6 @@ namespace ragscale::serve {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
 
 constexpr int64_t kMaxSources = 50;
 constexpr size_t kMaxTitleBytes = 1024;
@@ -56,10 +58,6 @@ Reply json_reply(int status, std::string body) {
 }
 
 Reply error_reply(int status, std::string_view message) { return json_reply(status, http::error_json(status, message)); }
-
-void write_string(JsonWriter& w, std::string_view text) {
-  w.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
-}
 
 double milliseconds_between(Clock::time_point from, Clock::time_point to) {
   return std::chrono::duration<double, std::milli>(to - from).count();
@@ -95,69 +93,6 @@ struct QueryParameters {
   bool stream = false;
 };
 
-void write_chunks(JsonWriter& w, const std::vector<RetrievedChunk>& chunks) {
-  w.StartArray();
-  for (const auto& chunk : chunks) {
-    w.StartObject();
-    w.Key("document_id");
-    w.Int64(chunk.document_id);
-    w.Key("chunk_id");
-    w.Int64(chunk.chunk_id);
-    w.Key("title");
-    write_string(w, chunk.title);
-    w.Key("text");
-    write_string(w, chunk.text);
-    w.Key("score");
-    w.Double(chunk.score);
-    w.EndObject();
-  }
-  w.EndArray();
-}
-
-void write_document(JsonWriter& w, const DocumentInfo& info) {
-  w.StartObject();
-  w.Key("id");
-  w.Int64(info.id);
-  w.Key("title");
-  write_string(w, info.title);
-  w.Key("status");
-  write_string(w, info.status);
-  w.Key("chunks");
-  w.Int64(info.chunks);
-  w.Key("bytes");
-  w.Int64(info.bytes);
-  w.Key("created_at");
-  w.Int64(info.created_at);
-  w.Key("error");
-  if (info.error.empty()) w.Null();
-  else write_string(w, info.error);
-  w.EndObject();
-}
-
-std::string timings_json(double retrieval_ms, double generation_ms, double total_ms) {
-  char buffer[160];
-  std::snprintf(buffer, sizeof buffer, "{\"retrieval_ms\":%.3f,\"generation_ms\":%.3f,\"total_ms\":%.3f}",
-                retrieval_ms, generation_ms, total_ms);
-  return buffer;
-}
-
-// A query answer is kept as its "core" — the response object up to (not including)
-// "cached" and "timings" — so a cached answer is re-sent without re-serializing it.
-std::string finish_answer(const std::string& core, bool cached, const std::string& timings) {
-  std::string body = core;
-  body += cached ? ",\"cached\":true,\"timings\":" : ",\"cached\":false,\"timings\":";
-  body += timings;
-  body += "}\n";
-  return body;
-}
-
-std::string token_frame(std::string_view text) {
-  std::string data = "{\"text\":\"";
-  http::append_json_escaped(data, text);
-  data += "\"}";
-  return http::sse_frame(data, "token");
-}
-
 }  // namespace
 
 struct RagService::State {
@@ -181,6 +116,7 @@ struct RagService::State {
   std::unique_ptr<WorkerPool> workers;
   std::unique_ptr<WorkerPool> ingestion;
   std::unique_ptr<http::HttpServer> server;
+  std::unordered_map<net::EventLoop*, std::unique_ptr<DepartureWatch>> departures;  // one per server loop
   std::thread startup;
   std::atomic<bool> ready{false};
   std::atomic<bool> stopping{false};
@@ -252,6 +188,9 @@ struct RagService::State {
         reply.headers.add("Allow", matched.allowed);
         finish(responder, matched.route, start, std::move(reply));
         return;
+      }
+      if (!auth.enabled()) {
+        if (auto refusal = cross_site_refusal(request, config.host)) throw ApiError(403, *refusal);
       }
       bool open_route = matched.route == Route::kHealth || matched.route == Route::kReady ||
                         matched.route == Route::kStartup || matched.route == Route::kMetrics ||
@@ -353,6 +292,7 @@ struct RagService::State {
     g.in_flight_requests = server ? server->in_flight_requests() : 0;
     g.open_connections = server ? server->open_connections() : 0;
     g.worker_queue = workers ? workers->pending() : 0;
+    g.failed_tasks = (workers ? workers->failed_tasks() : 0) + (ingestion ? ingestion->failed_tasks() : 0);
     return g;
   }
 
@@ -406,8 +346,7 @@ struct RagService::State {
       if (q.stream) {
         rapidjson::Document parsed;
         std::string object = *core + "}";
-        parsed.Parse(object.data(), object.size());
-        if (!parsed.HasParseError() && parsed.HasMember("answer") && parsed["answer"].IsString()) {
+        if (parse_bounded_json(parsed, object).ok() && parsed.HasMember("answer") && parsed["answer"].IsString()) {
           parts.emplace_back(parsed["answer"].GetString(), parsed["answer"].GetStringLength());
         }
       }
@@ -415,11 +354,14 @@ struct RagService::State {
       finish(responder, Route::kQuery, start, answer_reply(q, *core, parts, true, timings_json(0, 0, total)));
       return;
     }
+    // A client that leaves before its answer cancels the model call made for it.
+    auto abandon = std::make_shared<CancelSignal>();
+    if (generator) departures.at(responder.loop())->watch(responder, abandon);
     if (q.stream && generator) {
-      stream_generation(responder, start, std::move(q), std::move(key));
+      stream_generation(responder, start, std::move(q), std::move(key), std::move(abandon));
       return;
     }
-    answer_query(responder, start, std::move(q), std::move(key));
+    answer_query(responder, start, std::move(q), std::move(key), std::move(abandon));
   }
 
   static std::vector<SourceText> source_texts(const RetrievalResult& result) {
@@ -438,9 +380,11 @@ struct RagService::State {
   // Retrieval on the worker pool; generation through the chat backend without holding a
   // thread while the model thinks (its answer arrives on the backend client's loop). If
   // the model fails, the extractive answer is sent instead, marked degraded.
-  void answer_query(http::Responder responder, Clock::time_point start, QueryParameters q, std::string key) {
+  void answer_query(http::Responder responder, Clock::time_point start, QueryParameters q, std::string key,
+                    std::shared_ptr<CancelSignal> abandon) {
     net::EventLoop* loop = responder.loop();
-    bool queued = workers->submit([this, responder, start, loop, q = std::move(q), key = std::move(key)]() mutable {
+    bool queued = workers->submit([this, responder, start, loop, q = std::move(q), key = std::move(key),
+                                   abandon = std::move(abandon)]() mutable {
       auto retrieval_start = Clock::now();
       auto result = std::make_shared<RetrievalResult>();
       try {
@@ -462,7 +406,7 @@ struct RagService::State {
         std::string answer;
         for (const auto& part : parts) answer += (answer.empty() ? "" : " ") + part;
         auto done = Clock::now();
-        std::string core = answer_core(answer, *result);
+        std::string core = answer_core_json(answer, *result);
         if (!result->degraded) cache.put(key, core);
         Reply reply = answer_reply(q, core, parts, false,
                                    timings_json(milliseconds_between(retrieval_start, generation_start),
@@ -481,32 +425,20 @@ struct RagService::State {
                                   std::vector<std::string> parts;
                                   if (error.empty()) parts.push_back(std::move(answer));
                                   complete(std::move(parts), error);
-                                });
+                                },
+                                abandon);
     });
     if (!queued) finish(responder, Route::kQuery, start, error_reply(503, "server busy: the work queue is full; retry shortly"));
-  }
-
-  // The response object up to "cached": answer, sources and the degraded flag.
-  static std::string answer_core(const std::string& answer, const RetrievalResult& result) {
-    rapidjson::StringBuffer buffer;
-    JsonWriter w(buffer);
-    w.StartObject();
-    w.Key("answer");
-    write_string(w, answer);
-    w.Key("sources");
-    write_chunks(w, result.chunks);
-    w.Key("degraded");
-    w.Bool(result.degraded);
-    w.EndObject();
-    return std::string(buffer.GetString(), buffer.GetSize() - 1);  // without the closing brace
   }
 
   // A streamed answer from the chat backend: token events are forwarded as the model
   // produces them, then the final event with the sources. If the model fails before its
   // first token, the extractive answer is streamed instead and marked degraded.
-  void stream_generation(http::Responder responder, Clock::time_point start, QueryParameters q, std::string key) {
+  void stream_generation(http::Responder responder, Clock::time_point start, QueryParameters q, std::string key,
+                         std::shared_ptr<CancelSignal> abandon) {
     net::EventLoop* loop = responder.loop();
-    bool queued = workers->submit([this, responder, start, loop, q = std::move(q), key = std::move(key)]() mutable {
+    bool queued = workers->submit([this, responder, start, loop, q = std::move(q), key = std::move(key),
+                                   abandon = std::move(abandon)]() mutable {
       auto result = std::make_shared<RetrievalResult>();
       auto retrieval_start = Clock::now();
       try {
@@ -523,8 +455,11 @@ struct RagService::State {
         headers.add("Cache-Control", "no-cache");
         r.start_stream(200, "text/event-stream", headers);
       });
-      auto write = [loop, responder](std::string frame) {
-        loop->post([r = responder, frame = std::move(frame)]() mutable { r.write(frame); });
+      // A client that went away also shows when a write fails.
+      auto write = [loop, responder, abandon](std::string frame) {
+        loop->post([r = responder, frame = std::move(frame), abandon]() mutable {
+          if (!r.write(frame)) abandon->cancel();
+        });
       };
       // Tokens arrive on the backend client's loop; they are forwarded as they come.
       auto streamed = std::make_shared<bool>(false);
@@ -550,7 +485,7 @@ struct RagService::State {
           }
         }
         auto done = Clock::now();
-        std::string core = answer_core(answer, *result);
+        std::string core = answer_core_json(answer, *result);
         if (!result->degraded) cache.put(key, core);
         std::string final_event = finish_answer(core, false,
                                                 timings_json(milliseconds_between(retrieval_start, generation_start),
@@ -563,7 +498,7 @@ struct RagService::State {
           r.finish();
         });
       };
-      generator->generate_async(q.question, source_texts(*result), q.temperature, on_token, complete);
+      generator->generate_async(q.question, source_texts(*result), q.temperature, on_token, complete, abandon);
     });
     if (!queued) finish(responder, Route::kQuery, start, error_reply(503, "server busy: the work queue is full; retry shortly"));
   }
@@ -572,16 +507,7 @@ struct RagService::State {
                       int64_t top_k) {
     require_ready();
     offload(responder, route, start, [this, query = std::move(query), top_k]() -> Reply {
-      auto result = retriever->search(query, static_cast<size_t>(top_k));
-      rapidjson::StringBuffer buffer;
-      JsonWriter w(buffer);
-      w.StartObject();
-      w.Key("documents");
-      write_chunks(w, result.chunks);
-      w.Key("degraded");
-      w.Bool(result.degraded);
-      w.EndObject();
-      return json_reply(200, std::string(buffer.GetString(), buffer.GetSize()) + "\n");
+      return json_reply(200, search_json(retriever->search(query, static_cast<size_t>(top_k))));
     });
   }
 
@@ -666,21 +592,7 @@ struct RagService::State {
     int64_t limit = query_int(request, "limit", 1, 1000, 20);
     offload(responder, Route::kList, start, [this, offset, limit]() -> Reply {
       auto documents = store->list_documents(offset, limit);
-      rapidjson::StringBuffer buffer;
-      JsonWriter w(buffer);
-      w.StartObject();
-      w.Key("documents");
-      w.StartArray();
-      for (const auto& info : documents) write_document(w, info);
-      w.EndArray();
-      w.Key("total");
-      w.Int64(store->document_count());
-      w.Key("offset");
-      w.Int64(offset);
-      w.Key("limit");
-      w.Int64(limit);
-      w.EndObject();
-      return json_reply(200, std::string(buffer.GetString(), buffer.GetSize()) + "\n");
+      return json_reply(200, document_list_json(documents, store->document_count(), offset, limit));
     });
   }
 
@@ -691,32 +603,12 @@ struct RagService::State {
     bool status_only = matched.route == Route::kStatus;
     offload(responder, matched.route, start, [this, id, remove, status_only]() -> Reply {
       if (remove) {
-        auto removed = store->delete_document(id);
-        if (!removed) throw ApiError(404, "no document with id " + std::to_string(id));
-        for (int64_t chunk_id : *removed) index->remove(chunk_id);
-        generation.fetch_add(1);
+        if (!ingestor->remove_document(id)) throw ApiError(404, "no document with id " + std::to_string(id));
         return json_reply(200, "{\"id\":" + std::to_string(id) + ",\"deleted\":true}\n");
       }
       auto info = store->document(id);
       if (!info) throw ApiError(404, "no document with id " + std::to_string(id));
-      rapidjson::StringBuffer buffer;
-      JsonWriter w(buffer);
-      if (status_only) {
-        w.StartObject();
-        w.Key("id");
-        w.Int64(info->id);
-        w.Key("status");
-        write_string(w, info->status);
-        w.Key("chunks");
-        w.Int64(info->chunks);
-        w.Key("error");
-        if (info->error.empty()) w.Null();
-        else write_string(w, info->error);
-        w.EndObject();
-      } else {
-        write_document(w, *info);
-      }
-      return json_reply(200, std::string(buffer.GetString(), buffer.GetSize()) + "\n");
+      return json_reply(200, status_only ? document_status_json(*info) : document_json(*info));
     });
   }
 
@@ -725,9 +617,17 @@ struct RagService::State {
     auto username = input.string("username");
     auto password = input.string("password");
     if (!username || !password) throw ApiError(400, "fields \"username\" and \"password\" are required");
-    auto token = auth.login(*username, *password);
-    if (!token) throw ApiError(401, "invalid username or password");
-    std::string body = "{\"access_token\":\"" + *token + "\",\"token_type\":\"bearer\",\"expires_in\":" +
+    // The HTTP core does not tell the client's address, so failures count per user only.
+    auto attempt = auth.login(*username, *password);
+    if (attempt.retry_after.count() > 0) {
+      Reply reply = error_reply(429, "too many failed logins for this user; retry in " +
+                                         std::to_string(attempt.retry_after.count()) + " s");
+      reply.headers.add("Retry-After", std::to_string(attempt.retry_after.count()));
+      finish(responder, Route::kLogin, start, std::move(reply));
+      return;
+    }
+    if (!attempt.token) throw ApiError(401, "invalid username or password");
+    std::string body = "{\"access_token\":\"" + *attempt.token + "\",\"token_type\":\"bearer\",\"expires_in\":" +
                        std::to_string(std::chrono::duration_cast<std::chrono::seconds>(auth.token_ttl()).count()) +
                        "}\n";
     finish(responder, Route::kLogin, start, json_reply(200, std::move(body)));
@@ -804,7 +704,7 @@ void RagService::start() {
     if (!config.llm_url.empty()) {
       // Generations wait on the model, not on our CPU: many can be in flight at once.
       s.llm_client = std::make_unique<BackendClient>(parse_backend_url(config.llm_url), config.llm_key,
-                                                     config.llm_connections);
+                                                     config.llm_connections, config.llm_queue);
       s.generator = std::make_unique<ChatGenerator>(*s.llm_client, config.llm_model, config.llm_timeout);
     }
   } catch (const std::invalid_argument& e) {
@@ -816,8 +716,8 @@ void RagService::start() {
   s.ingestor = std::make_unique<Ingestor>(*s.store, *s.index, *s.embedder,
                                           ChunkerOptions{config.chunk_size, config.chunk_overlap}, config.embed_batch,
                                           [&s] { s.generation.fetch_add(1); });
-  s.workers = std::make_unique<WorkerPool>(static_cast<size_t>(config.workers), config.max_queued_tasks);
-  s.ingestion = std::make_unique<WorkerPool>(1, 10'000'000);
+  s.workers = std::make_unique<WorkerPool>(static_cast<size_t>(config.workers), config.max_queued_tasks, "worker");
+  s.ingestion = std::make_unique<WorkerPool>(1, 10'000'000, "ingestion");
 
   http::HttpServer::Options options;
   options.host = config.host;
@@ -841,19 +741,27 @@ void RagService::start() {
     s.handle(request, std::move(responder));
   });
   s.server->start();
+  for (auto* loop : s.server->loops()) {
+    s.departures.emplace(loop, std::make_unique<DepartureWatch>(*loop, std::chrono::milliseconds(250)));
+  }
   s.startup = std::thread([&s] { s.load_index(); });
 }
 
 uint16_t RagService::port() const { return state_->server ? state_->server->port() : 0; }
 
+// Ordered so that nothing posts to a destroyed event loop: the server stops (its loops
+// stay allocated), model calls still pending end ("shutting down", their answers posted
+// to stopped loops are dropped), the workers drain, and only then are the loops freed.
 void RagService::shutdown() {
   auto& s = *state_;
   if (s.shut_down) return;
   s.shut_down = true;
   s.stopping.store(true);
   if (s.server) s.server->shutdown(s.config.shutdown_grace);
+  s.departures.clear();  // their loops have stopped
   if (s.startup.joinable()) s.startup.join();
-  // Drain before the server (and its loops, which tasks post to) is destroyed.
+  if (s.llm_client) s.llm_client->shutdown();
+  if (s.embed_client) s.embed_client->shutdown();
   if (s.workers) s.workers->shutdown();
   if (s.ingestion) s.ingestion->shutdown();
   if (s.index && s.store && s.ready.load()) {

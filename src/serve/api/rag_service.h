@@ -11,8 +11,11 @@
 // - Every error is {"error":{"code","message"}} with the matching status; the service
 //   keeps serving whatever a client sends.
 // - shutdown() stops accepting, lets in-flight requests finish within the grace
-//   period, leaves queued ingestion in storage for the next start, saves the dense
-//   index and closes storage.
+//   period, then ends the model calls still pending ("shutting down"), drains the
+//   workers, leaves queued ingestion in storage for the next start, saves the dense
+//   index, closes storage, and only then frees the event loops (nothing is posted to a
+//   freed loop).
+// - A query whose client goes away (its connection drops) cancels its model call.
 #pragma once
 
 #include <atomic>

@@ -85,6 +85,8 @@ std::string ServiceMetrics::render(const ServiceGauges& gauges) const {
   append_gauge(out, "ragscale_open_connections", "Open client connections.", "gauge", gauges.open_connections);
   append_gauge(out, "ragscale_worker_queue", "Tasks waiting for or running on the worker pool.", "gauge",
                gauges.worker_queue);
+  append_gauge(out, "ragscale_failed_tasks_total", "Worker and ingestion tasks that ended with an exception.",
+               "counter", gauges.failed_tasks);
   append_gauge(out, "process_resident_memory_bytes", "Resident memory size in bytes.", "gauge",
                process_resident_bytes());
   return out;

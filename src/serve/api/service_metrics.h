@@ -25,6 +25,7 @@ struct ServiceGauges {
   uint64_t in_flight_requests = 0;
   uint64_t open_connections = 0;
   uint64_t worker_queue = 0;
+  uint64_t failed_tasks = 0;
 };
 
 class ServiceMetrics {

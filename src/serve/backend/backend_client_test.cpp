@@ -4,6 +4,9 @@
 
 #include <atomic>
 #include <cmath>
+#include <future>
+#include <thread>
+#include <vector>
 
 #include <rapidjson/document.h>
 
@@ -36,6 +39,14 @@ class FakeOpenAi {
           last_authorization = std::string(request.headers.get("Authorization").value_or(""));
           if (fail) {
             responder.send(500, "application/json", R"({"error":{"message":"boom"}})");
+          } else if (deep && request.body.find("\"stream\":true") != std::string::npos) {
+            responder.start_stream(200, "text/event-stream");
+            responder.write("data: {\"choices\":" + std::string(300000, '[') + "\n\n");
+            responder.write("data: {\"choices\":[{\"delta\":{\"content\":\"ok\"}}]}\n\n");
+            responder.finish();
+          } else if (deep) {
+            // A broken or hostile model: nesting that overflows a recursive parser.
+            responder.send(200, "application/json", "{\"choices\":" + std::string(300000, '['));
           } else if (request.path() == "/v1/embeddings") {
             // One vector per input, [3, 4, i] so normalization and order are visible.
             rapidjson::Document parsed;
@@ -70,6 +81,7 @@ class FakeOpenAi {
 
   std::atomic<int> requests{0};
   std::atomic<bool> fail{false};
+  std::atomic<bool> deep{false};
   std::string last_authorization;
 
  private:
@@ -116,6 +128,29 @@ TEST(BackendClientTest, ChatGeneratorStreamsTokens) {
   EXPECT_EQ(tokens, (std::vector<std::string>{"Par", "is [1]", "."}));
 }
 
+TEST(BackendClientTest, DeeplyNestedModelResponsesAreErrorsNotCrashes) {
+  FakeOpenAi fake;
+  BackendClient client({"127.0.0.1", fake.port(), ""}, "", 2);
+  OpenAiEmbedder embedder(client, "emb", 8, std::chrono::seconds(5));
+  ChatGenerator generator(client, "chat", std::chrono::seconds(5));
+  fake.deep = true;
+  try {
+    embedder.embed({"a"});
+    ADD_FAILURE() << "accepted";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("nested deeper than 64 levels"), std::string::npos) << e.what();
+  }
+  try {
+    generator.generate("q?", {}, 0);
+    ADD_FAILURE() << "accepted";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("nested deeper than 64 levels"), std::string::npos) << e.what();
+  }
+  // A streamed event that is too deep is skipped like any unreadable event.
+  std::string streamed;
+  EXPECT_EQ(generator.generate_stream("q?", {}, 0, [&](std::string_view token) { streamed.append(token); }), "ok");
+}
+
 TEST(ChatStreamReaderTest, ReassemblesEventsSplitAnywhere) {
   std::string stream =
       "data: {\"choices\":[{\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}]}\r\n\r\n"
@@ -145,6 +180,167 @@ TEST(BackendClientTest, UnreachableBackendIsAnErrorNotAHang) {
   EXPECT_FALSE(response.ok());
   EXPECT_FALSE(response.error.empty());
   EXPECT_THROW(OpenAiEmbedder(client, "emb", 8, std::chrono::seconds(2)), std::runtime_error);
+}
+
+// A backend that holds every request unanswered while `hold` is set (a model stuck on
+// earlier work) and answers {} at once otherwise.
+class StuckBackend {
+ public:
+  StuckBackend()
+      : server_(http::HttpServer::Options{}, [this](http::Request&, http::Responder responder) {
+          ++requests;
+          if (hold) {
+            held_.push_back(std::move(responder));
+          } else {
+            responder.send(200, "application/json", "{}");
+          }
+        }) {
+    server_.start();
+  }
+  uint16_t port() const { return server_.port(); }
+  std::atomic<bool> hold{true};
+  std::atomic<int> requests{0};
+
+ private:
+  std::vector<http::Responder> held_;  // loop thread only; outlives the server's threads
+  http::HttpServer server_;
+};
+
+using Clock = std::chrono::steady_clock;
+
+// Collects one asynchronous completion and when it came.
+struct Outcome {
+  std::promise<BackendResponse> promise;
+  std::shared_future<BackendResponse> future = promise.get_future().share();
+  Clock::time_point at;
+  BackendClient::Completion completion() {
+    return [this](BackendResponse response) {
+      at = Clock::now();
+      promise.set_value(std::move(response));
+    };
+  }
+  bool arrives_within(std::chrono::milliseconds limit) const {
+    return future.wait_for(limit) == std::future_status::ready;
+  }
+};
+
+void wait_for_requests(const StuckBackend& backend, int count) {
+  auto deadline = Clock::now() + std::chrono::seconds(5);
+  while (backend.requests.load() < count && Clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  ASSERT_EQ(backend.requests.load(), count);
+}
+
+// A call's timeout used to start only when it got a connection: behind a stuck call it
+// waited for that call's whole timeout first.
+TEST(BackendClientQueueTest, TheDeadlineStartsWhenTheCallIsMade) {
+  StuckBackend backend;
+  Outcome stuck, queued;  // declared first: they outlive the client's completions
+  BackendClient client({"127.0.0.1", backend.port(), ""}, "", 1);
+  client.post_json_async("/v1/chat/completions", "{}", std::chrono::seconds(20), {}, stuck.completion());
+  wait_for_requests(backend, 1);
+  auto start = Clock::now();
+  client.post_json_async("/v1/chat/completions", "{}", std::chrono::milliseconds(300), {}, queued.completion());
+  ASSERT_TRUE(queued.arrives_within(std::chrono::seconds(3)));
+  auto waited = queued.at - start;
+  EXPECT_GE(waited, std::chrono::milliseconds(290));
+  EXPECT_LT(waited, std::chrono::milliseconds(1500));
+  auto response = queued.future.get();
+  EXPECT_EQ(response.failure, BackendFailure::kTimeout);
+  EXPECT_NE(response.error.find("waiting for a free connection"), std::string::npos) << response.error;
+  EXPECT_EQ(client.pending(), 1u);
+  EXPECT_EQ(backend.requests.load(), 1);  // the expired call never reached the backend
+}
+
+TEST(BackendClientQueueTest, InFlightCallsKeepTheirDeadlineToo) {
+  StuckBackend backend;
+  BackendClient client({"127.0.0.1", backend.port(), ""}, "", 2);
+  auto start = Clock::now();
+  auto response = client.post_json("/v1/embeddings", "{}", std::chrono::milliseconds(200));
+  EXPECT_EQ(response.failure, BackendFailure::kTimeout);
+  EXPECT_LT(Clock::now() - start, std::chrono::milliseconds(1500));
+}
+
+TEST(BackendClientQueueTest, PastTheBoundACallFailsAtOnceAsOverloaded) {
+  StuckBackend backend;
+  Outcome calls[3], refused;
+  BackendClient client({"127.0.0.1", backend.port(), ""}, "", 1, 2);
+  for (auto& call : calls) {
+    client.post_json_async("/v1/chat/completions", "{}", std::chrono::seconds(20), {}, call.completion());
+  }
+  EXPECT_EQ(client.pending(), 3u);
+  auto start = Clock::now();
+  client.post_json_async("/v1/chat/completions", "{}", std::chrono::seconds(20), {}, refused.completion());
+  ASSERT_TRUE(refused.arrives_within(std::chrono::milliseconds(0)));  // on the calling thread, before returning
+  EXPECT_LT(refused.at - start, std::chrono::milliseconds(100));
+  auto response = refused.future.get();
+  EXPECT_EQ(response.failure, BackendFailure::kOverloaded);
+  EXPECT_NE(response.error.find("overloaded"), std::string::npos);
+  for (auto& call : calls) EXPECT_FALSE(call.arrives_within(std::chrono::milliseconds(0)));
+}
+
+TEST(BackendClientQueueTest, CancelledWaitersLeaveTheQueueAndTheirPlaceIsReused) {
+  StuckBackend backend;
+  Outcome stuck, abandoned, later;
+  BackendClient client({"127.0.0.1", backend.port(), ""}, "", 1, 1);
+  auto stuck_cancel = std::make_shared<CancelSignal>();
+  client.post_json_async("/v1/chat/completions", "{}", std::chrono::seconds(20), {}, stuck.completion(),
+                         stuck_cancel);
+  wait_for_requests(backend, 1);
+  auto abandon = std::make_shared<CancelSignal>();
+  client.post_json_async("/v1/chat/completions", "{}", std::chrono::seconds(20), {}, abandoned.completion(), abandon);
+  abandon->cancel();  // the client of the query went away
+  ASSERT_TRUE(abandoned.arrives_within(std::chrono::seconds(2)));
+  EXPECT_EQ(abandoned.future.get().failure, BackendFailure::kCancelled);
+  EXPECT_EQ(client.pending(), 1u);
+
+  // The in-flight call is cancelled too: its connection closes and serves the next call.
+  backend.hold = false;
+  stuck_cancel->cancel();
+  ASSERT_TRUE(stuck.arrives_within(std::chrono::seconds(2)));
+  EXPECT_EQ(stuck.future.get().failure, BackendFailure::kCancelled);
+  client.post_json_async("/v1/chat/completions", "{}", std::chrono::seconds(5), {}, later.completion());
+  ASSERT_TRUE(later.arrives_within(std::chrono::seconds(3)));
+  EXPECT_TRUE(later.future.get().ok());
+  EXPECT_EQ(backend.requests.load(), 2);  // the abandoned call never reached the backend
+  EXPECT_EQ(client.pending(), 0u);
+}
+
+TEST(BackendClientQueueTest, ACancelBeforeTheCallStartsEndsItWithoutSendingIt) {
+  StuckBackend backend;
+  backend.hold = false;
+  Outcome call;
+  BackendClient client({"127.0.0.1", backend.port(), ""}, "", 1);
+  auto abandon = std::make_shared<CancelSignal>();
+  abandon->cancel();
+  client.post_json_async("/v1/embeddings", "{}", std::chrono::seconds(5), {}, call.completion(), abandon);
+  ASSERT_TRUE(call.arrives_within(std::chrono::seconds(2)));
+  EXPECT_EQ(call.future.get().failure, BackendFailure::kCancelled);
+  EXPECT_EQ(backend.requests.load(), 0);
+}
+
+TEST(BackendClientQueueTest, ShutdownCompletesEveryCallOnTheLoopThenRefusesNewOnes) {
+  StuckBackend backend;
+  Outcome in_flight, waiting;
+  std::thread::id loop_thread;
+  BackendClient client({"127.0.0.1", backend.port(), ""}, "", 1);
+  client.post_json_async("/v1/chat/completions", "{}", std::chrono::seconds(20), {}, in_flight.completion());
+  client.post_json_async("/v1/chat/completions", "{}", std::chrono::seconds(20), {},
+                         [&](BackendResponse response) {
+                           loop_thread = std::this_thread::get_id();
+                           waiting.completion()(std::move(response));
+                         });
+  wait_for_requests(backend, 1);
+  client.shutdown();
+  ASSERT_TRUE(in_flight.arrives_within(std::chrono::milliseconds(0)));
+  ASSERT_TRUE(waiting.arrives_within(std::chrono::milliseconds(0)));
+  EXPECT_EQ(in_flight.future.get().failure, BackendFailure::kShuttingDown);
+  EXPECT_EQ(waiting.future.get().failure, BackendFailure::kShuttingDown);
+  EXPECT_NE(loop_thread, std::this_thread::get_id());
+  auto late = client.post_json("/v1/embeddings", "{}", std::chrono::seconds(5));
+  EXPECT_EQ(late.failure, BackendFailure::kShuttingDown);
+  EXPECT_EQ(client.pending(), 0u);
 }
 
 }  // namespace

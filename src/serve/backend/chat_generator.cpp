@@ -8,6 +8,8 @@
 #include <memory>
 #include <stdexcept>
 
+#include "common/bounded_json.h"
+
 namespace ragscale::serve {
 namespace {
 
@@ -69,8 +71,9 @@ std::string completion_text(const BackendResponse& response) {
                              response.body.substr(0, 200));
   }
   rapidjson::Document document;
-  document.Parse(response.body.data(), response.body.size());
-  if (document.HasParseError() || !document.IsObject() || !document.HasMember("choices") ||
+  auto parsed = parse_bounded_json(document, response.body);
+  if (!parsed.ok()) throw std::runtime_error("chat response is not readable JSON: " + parsed.message);
+  if (!document.IsObject() || !document.HasMember("choices") ||
       !document["choices"].IsArray() || document["choices"].Empty()) {
     throw std::runtime_error("chat response has no choices");
   }
@@ -97,7 +100,7 @@ std::string wait_for_answer(const std::function<void(ChatGenerator::AnswerDone)>
 
 void ChatGenerator::generate_async(std::string_view question, const std::vector<SourceText>& sources,
                                    double temperature, std::function<void(std::string_view)> on_token,
-                                   AnswerDone done) {
+                                   AnswerDone done, std::shared_ptr<CancelSignal> cancel) {
   const bool stream = static_cast<bool>(on_token);
   std::string body = request_body(question, sources, temperature, stream);
   if (!stream) {
@@ -108,7 +111,8 @@ void ChatGenerator::generate_async(std::string_view question, const std::vector<
                               } catch (const std::exception& e) {
                                 done("", e.what());
                               }
-                            });
+                            },
+                            std::move(cancel));
     return;
   }
   auto reader = std::make_shared<ChatStreamReader>(std::move(on_token));
@@ -123,7 +127,8 @@ void ChatGenerator::generate_async(std::string_view question, const std::vector<
                             } else {
                               done(reader->text(), "");
                             }
-                          });
+                          },
+                          std::move(cancel));
 }
 
 std::string ChatGenerator::generate(std::string_view question, const std::vector<SourceText>& sources,
@@ -155,9 +160,8 @@ void ChatStreamReader::line(std::string_view text) {
   if (!text.empty() && text.front() == ' ') text.remove_prefix(1);
   if (text == "[DONE]") return;
   rapidjson::Document chunk;
-  chunk.Parse(text.data(), text.size());
-  if (chunk.HasParseError() || !chunk.IsObject() || !chunk.HasMember("choices") || !chunk["choices"].IsArray() ||
-      chunk["choices"].Empty()) {
+  if (!parse_bounded_json(chunk, text).ok() || !chunk.IsObject() || !chunk.HasMember("choices") ||
+      !chunk["choices"].IsArray() || chunk["choices"].Empty()) {
     return;  // e.g. the usage chunk, whose choices are empty
   }
   const auto& choice = chunk["choices"][0];

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,9 +32,11 @@ class ChatGenerator {
   // Without waiting: `done` gets the answer, or an empty answer and the reason it failed,
   // on the backend client's loop thread (see BackendClient::post_json_async). With
   // `on_token` the answer is streamed and on_token sees each piece as it arrives.
+  // Cancelling `cancel` ends the call early (the error then says so).
   using AnswerDone = std::function<void(std::string answer, std::string error)>;
   void generate_async(std::string_view question, const std::vector<SourceText>& sources, double temperature,
-                      std::function<void(std::string_view)> on_token, AnswerDone done);
+                      std::function<void(std::string_view)> on_token, AnswerDone done,
+                      std::shared_ptr<CancelSignal> cancel = nullptr);
   // The same, streamed ("stream": true): on_token sees each piece of text as it arrives,
   // on the backend client's loop thread. Returns the whole answer.
   std::string generate_stream(std::string_view question, const std::vector<SourceText>& sources, double temperature,

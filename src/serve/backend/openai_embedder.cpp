@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "common/bounded_json.h"
+
 namespace ragscale::serve {
 namespace {
 
@@ -59,14 +61,18 @@ std::vector<Embedding> OpenAiEmbedder::embed_batch(const std::vector<std::string
   w.EndObject();
 
   auto response = client_.post_json("/v1/embeddings", std::string(buffer.GetString(), buffer.GetSize()), timeout_);
+  if (response.failure == BackendFailure::kShuttingDown || response.failure == BackendFailure::kCancelled) {
+    throw EmbeddingInterrupted("embeddings request interrupted: " + response.error);
+  }
   if (!response.error.empty()) throw std::runtime_error("embeddings request failed: " + response.error);
   if (!response.ok()) {
     throw std::runtime_error("embeddings endpoint answered " + std::to_string(response.status) + ": " +
                              excerpt(response.body));
   }
   rapidjson::Document document;
-  document.Parse(response.body.data(), response.body.size());
-  if (document.HasParseError() || !document.IsObject() || !document.HasMember("data") || !document["data"].IsArray()) {
+  auto parsed = parse_bounded_json(document, response.body);
+  if (!parsed.ok()) throw std::runtime_error("embeddings response is not readable JSON: " + parsed.message);
+  if (!document.IsObject() || !document.HasMember("data") || !document["data"].IsArray()) {
     throw std::runtime_error("embeddings response is not {\"data\":[...]}: " + excerpt(response.body));
   }
   const auto& data = document["data"];

@@ -152,6 +152,10 @@ const std::vector<Setting>& settings() {
       {"llm_timeout", "DURATION", "time allowed for one generation", false, DURATION_SETTING(llm_timeout)},
       {"llm_connections", "N", "generations in flight to the chat backend at once; more wait their turn", false,
        SIZE_SETTING(llm_connections, 1, 10000)},
+      {"llm_queue", "N",
+       "generations waiting for a chat backend connection; past it the answer is extractive (degraded, "
+       "\"overloaded\")",
+       false, SIZE_SETTING(llm_queue, 0, 1000000)},
       {"hnsw_m", "N", "HNSW graph degree", false, SIZE_SETTING(hnsw_m, 2, 256)},
       {"hnsw_ef_construction", "N", "HNSW build beam width", false, SIZE_SETTING(hnsw_ef_construction, 8, 4096)},
       {"hnsw_ef_search", "N", "HNSW search beam width", false, SIZE_SETTING(hnsw_ef_search, 8, 4096)},
@@ -355,7 +359,11 @@ std::string serve_help() {
       "\n"
       "Auth: with api_keys or users set, every route except /health, /ready, /startup and\n"
       "/metrics needs X-API-Key: KEY or Authorization: Bearer KEY (or a /auth/login token).\n"
-      "With neither set, auth is off.\n";
+      "With neither set, auth is off; then, so that web pages of other sites cannot use the\n"
+      "service through the operator's browser, POST and DELETE requests whose Origin or\n"
+      "Referer names a host other than localhost, 127.x.x.x, [::1] or the listen address are\n"
+      "refused with 403 (programs such as curl send neither and are not affected).\n"
+      "Failed logins: 5 per user per minute, then 429 with Retry-After.\n";
   return out;
 }
 

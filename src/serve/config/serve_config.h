@@ -62,6 +62,7 @@ struct ServeConfig {
   std::string llm_key;
   std::chrono::milliseconds llm_timeout{30000};
   size_t llm_connections = 64;  // generations in flight to the chat backend at once
+  size_t llm_queue = 256;       // generations waiting for one of those connections
   // Retrieval
   size_t hnsw_m = 16;
   size_t hnsw_ef_construction = 64;

@@ -5,14 +5,21 @@
 // Contract:
 // - ingest() is idempotent: a job interrupted by a crash is simply run again, and a job
 //   for a document no longer processing returns its state without work.
-// - A failure (e.g. the embedder is unreachable) marks the document failed with the
-//   reason; a document deleted meanwhile is skipped.
+// - ingest() never throws: any failure (the embedder is unreachable, an SQLite error, no
+//   file descriptor left for a reader) marks the document failed with the reason, and
+//   the outcome carries it; a document deleted meanwhile is skipped. An embedder stopped
+//   by shutdown (EmbeddingInterrupted) leaves the job queued for the next start.
+// - remove_document() is how documents are deleted while ingestion runs: storing a
+//   document's chunks and adding their vectors to the dense index happen as one step
+//   with respect to it, so a delete never leaves vectors of a deleted document behind.
 // - on_index_changed runs after every change visible to queries (cache invalidation).
-// Calls must not overlap for the same document; different documents are fine.
+// ingest() calls must not overlap for the same document; different documents are fine.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <mutex>
+#include <optional>
 #include <string>
 
 #include "serve/embed/embedder.h"
@@ -40,6 +47,8 @@ class Ingestor {
         on_index_changed_(std::move(on_index_changed)) {}
 
   IngestOutcome ingest(int64_t document_id);
+  // Deletes the document, its chunks and their vectors; false when there was none.
+  bool remove_document(int64_t document_id);
   // Loads every stored embedding into the (empty) index; returns how many.
   size_t rebuild_index();
 
@@ -50,6 +59,11 @@ class Ingestor {
   ChunkerOptions chunking_;
   size_t embed_batch_;
   std::function<void()> on_index_changed_;
+  // Held while a document's chunks are stored and indexed, and while one is deleted.
+  std::mutex publish_mutex_;
+
+  IngestOutcome run(int64_t document_id);
+  std::optional<std::vector<int64_t>> publish(int64_t document_id, const std::vector<NewChunk>& chunks);
 };
 
 // Identifies the storage state a saved dense index must match to be reused.

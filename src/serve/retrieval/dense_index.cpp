@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "serve/retrieval/inner_product.h"
+#include "serve/storage/private_files.h"
 
 namespace ragscale::serve {
 namespace {
@@ -100,8 +101,10 @@ size_t DenseIndex::size() const {
 void DenseIndex::save(const std::string& path, const std::string& signature) const {
   std::shared_lock lock(mutex_);
   std::string temporary = path + ".tmp";
+  make_private_file(temporary);  // written over, keeping its 0600 mode
   graph_->saveIndex(temporary);
   std::filesystem::rename(temporary, path);
+  make_private_file(signature_path(path));
   std::ofstream out(signature_path(path), std::ios::trunc);
   out << signature << '\n' << live_ << '\n';
   if (!out) throw std::runtime_error("cannot write " + signature_path(path));

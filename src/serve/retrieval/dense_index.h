@@ -6,7 +6,7 @@
 // - Capacity grows by doubling, so callers never size it.
 // - remove() hides an id from results (HNSW marks it deleted); re-adding an id
 //   replaces its vector.
-// - save() writes the graph plus a signature file; load() accepts a saved graph only
+// - save() writes the graph plus a signature file, both mode 0600; load() accepts a saved graph only
 //   when its signature equals the expected one (the caller derives it from storage),
 //   so a graph left stale by a crash is rebuilt instead of trusted.
 #pragma once

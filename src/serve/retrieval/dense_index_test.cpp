@@ -1,5 +1,7 @@
 #include "serve/retrieval/dense_index.h"
 
+#include <sys/stat.h>
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -53,7 +55,14 @@ TEST(DenseIndexTest, SaveAndLoadRequireMatchingSignature) {
   DenseIndex index(32, {});
   auto a = embedder.embed_one("alpha");
   index.add(7, a.data());
+  mode_t saved = ::umask(022);
   index.save(path, "chunks=1");
+  ::umask(saved);
+  struct stat info {};
+  ASSERT_EQ(::stat(path.c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 0777, 0600u);  // the graph holds every document's embeddings
+  ASSERT_EQ(::stat((path + ".signature").c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 0777, 0600u);
   DenseIndex wrong(32, {});
   EXPECT_FALSE(wrong.load(path, "chunks=2"));
   DenseIndex loaded(32, {});

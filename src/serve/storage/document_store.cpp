@@ -6,6 +6,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "serve/storage/private_files.h"
 #include "serve/text/tokenize.h"
 
 namespace ragscale::serve {
@@ -109,12 +110,13 @@ std::string or_query(const std::vector<std::string>& terms) {
 std::string fts_query_for(std::string_view text) { return or_query(query_terms(text)); }
 
 DocumentStore::DocumentStore(const std::string& directory) {
-  std::error_code error;
-  std::filesystem::create_directories(directory, error);
-  if (error) {
-    throw std::runtime_error("cannot create data directory " + directory + ": " + error.message());
-  }
+  make_private_directory(directory);
   path_ = (std::filesystem::path(directory) / "ragscale.db").string();
+  // SQLite gives the -wal and -shm files the database file's mode.
+  make_private_file(path_);
+  for (const char* suffix : {"-wal", "-shm"}) {
+    if (std::filesystem::exists(path_ + suffix)) make_private_file(path_ + suffix);
+  }
   writer_ = std::make_unique<sqlite::Connection>(path_);
   configure(*writer_);
   writer_->exec(kSchema);

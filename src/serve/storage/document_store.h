@@ -1,7 +1,8 @@
 // DocumentStore: the service's durable state in one SQLite database (WAL mode,
 // synchronous=FULL) under the data directory: documents with their text, chunks with
 // their embeddings, a full-text (FTS5, BM25) index over the chunks, and the ingestion
-// jobs not finished yet.
+// jobs not finished yet. The directory (when it creates it) is 0700 and the database
+// files 0600: documents are readable only by the service's user.
 //
 // Contract:
 // - add_document() returns only after the document and its ingestion job are committed

@@ -1,5 +1,7 @@
 #include "serve/storage/document_store.h"
 
+#include <sys/stat.h>
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -19,6 +21,33 @@ class DocumentStoreTest : public ::testing::Test {
 };
 
 NewChunk chunk(std::string text, float x) { return {std::move(text), {x, 1.0f - x}}; }
+
+unsigned mode_of(const std::filesystem::path& path) {
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0) return 0;
+  return info.st_mode & 0777;
+}
+
+// Under the usual umask 022 the data directory was 0755 and the database 0644: every
+// local user could read every uploaded document.
+TEST_F(DocumentStoreTest, DataIsReadableOnlyByTheServicesUser) {
+  mode_t saved = ::umask(022);
+  {
+    DocumentStore store(directory_.string());
+    store.add_document("Secret", "Quarterly numbers nobody else may read.");
+    EXPECT_EQ(mode_of(directory_), 0700u);
+    EXPECT_EQ(mode_of(directory_ / "ragscale.db"), 0600u);
+    EXPECT_EQ(mode_of(directory_ / "ragscale.db-wal"), 0600u);
+    EXPECT_EQ(mode_of(directory_ / "ragscale.db-shm"), 0600u);
+  }
+  // Files an older version left readable are tightened at the next open.
+  std::filesystem::permissions(directory_ / "ragscale.db", std::filesystem::perms::owner_read |
+                                                              std::filesystem::perms::owner_write |
+                                                              std::filesystem::perms::others_read);
+  { DocumentStore again(directory_.string()); }
+  EXPECT_EQ(mode_of(directory_ / "ragscale.db"), 0600u);
+  ::umask(saved);
+}
 
 TEST_F(DocumentStoreTest, DocumentLifecycleSurvivesReopen) {
   int64_t id;
