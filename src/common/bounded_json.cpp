@@ -57,7 +57,9 @@ class DepthLimitedHandler {
 }  // namespace
 
 JsonParseResult parse_bounded_json(rapidjson::Document& document, std::string_view text, int max_depth) {
-  constexpr unsigned kFlags = rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
+  // Full precision: numbers read back exactly as written (run summaries round-trip through it).
+  constexpr unsigned kFlags =
+      rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag | rapidjson::kParseFullPrecisionFlag;
   JsonParseResult result;
   rapidjson::MemoryStream memory(text.data(), text.size());
   rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> input(memory);

@@ -7,6 +7,7 @@
 #include <memory>
 #include <stdexcept>
 
+#include "common/bounded_json.h"
 #include "common/document_folder.h"
 #include "http/client_connection.h"
 #include "http/message.h"
@@ -24,9 +25,9 @@ constexpr auto kPollInterval = std::chrono::milliseconds(100);
 // The "error" message of a JSON error body ({"error":{"code":..,"message":..}}), or the body.
 std::string error_message(int status, std::string_view body) {
   rapidjson::Document json;
-  json.Parse(body.data(), body.size());
+  bool parsed = parse_bounded_json(json, body).ok();
   std::string message(body.substr(0, 200));
-  if (!json.HasParseError() && json.IsObject() && json.HasMember("error") && json["error"].IsObject() &&
+  if (parsed && json.IsObject() && json.HasMember("error") && json["error"].IsObject() &&
       json["error"].HasMember("message") && json["error"]["message"].IsString()) {
     message = json["error"]["message"].GetString();
   }
@@ -147,8 +148,8 @@ class Uploader final : public http::ClientConnection::Listener {
       return;
     }
     rapidjson::Document json;
-    json.Parse(result.body.data(), result.body.size());
-    if (json.HasParseError() || !json.IsObject() || !json.HasMember("id") || !json["id"].IsInt64()) {
+    bool parsed = parse_bounded_json(json, result.body).ok();
+    if (!parsed || !json.IsObject() || !json.HasMember("id") || !json["id"].IsInt64()) {
       outcome.error = "the upload answer has no numeric \"id\"";
       ++shared_.progress.settled;
       report();
@@ -161,9 +162,9 @@ class Uploader final : public http::ClientConnection::Listener {
 
   void on_status(FileOutcome& outcome, const http::ClientResult& result) {
     rapidjson::Document json;
-    json.Parse(result.body.data(), result.body.size());
+    bool parsed = parse_bounded_json(json, result.body).ok();
     std::string status;
-    if (result.status == 200 && !json.HasParseError() && json.IsObject() && json.HasMember("status") &&
+    if (result.status == 200 && parsed && json.IsObject() && json.HasMember("status") &&
         json["status"].IsString()) {
       status = json["status"].GetString();
     }

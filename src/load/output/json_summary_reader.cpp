@@ -6,8 +6,8 @@
 #include <stdexcept>
 
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 
+#include "common/bounded_json.h"
 #include "load/output/json_summary.h"
 #include "load/output/json_summary_keys.h"
 
@@ -111,10 +111,9 @@ SeriesPoint read_point(const Reader& reader, const rapidjson::Value& object, con
 
 RunSummary parse_json_summary(const std::string& json, const std::string& source_name) {
   rapidjson::Document document;
-  document.Parse<rapidjson::kParseFullPrecisionFlag>(json.data(), json.size());
-  if (document.HasParseError()) {
-    throw std::runtime_error(source_name + ": invalid JSON at offset " + std::to_string(document.GetErrorOffset()) +
-                             ": " + rapidjson::GetParseError_En(document.GetParseError()));
+  if (auto parsed = parse_bounded_json(document, json); !parsed.ok()) {
+    throw std::runtime_error(source_name + ": invalid JSON at offset " + std::to_string(parsed.offset) + ": " +
+                             parsed.message);
   }
   const Reader reader(source_name);
   if (reader.string(document, "$", "format") != kSummaryFormat) {

@@ -185,6 +185,11 @@ std::string error_of(const std::string& json) {
   return "no error";
 }
 
+TEST(JsonSummaryTest, ADeeplyNestedFileIsAnErrorNotACrash) {
+  EXPECT_NE(error_of(std::string(300000, '[')).find("bad.json: invalid JSON at offset 64: JSON nested deeper than 64 levels"),
+            std::string::npos);
+}
+
 TEST(JsonSummaryTest, SummariesWithoutThresholdsStillRead) {
   RunInfo info = info_of("h");
   info.thresholds.clear();

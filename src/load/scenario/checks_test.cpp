@@ -60,6 +60,12 @@ TEST(Checks, BodyAndLatencyRulesInOrder) {
   EXPECT_EQ(evaluate(spec, 503, good, 0).message, "HTTP 503") << "status is judged before the body";
 }
 
+TEST(Checks, ADeeplyNestedAnswerIsNotJsonRatherThanACrash) {
+  RequestSpec spec;
+  spec.check.json_has = {"/answer"};
+  EXPECT_EQ(evaluate(spec, 200, std::string(300000, '['), 0).message, "body is not JSON");
+}
+
 TEST(Extraction, SetsVarsFromJsonPointers) {
   RequestSpec spec;
   spec.extract = {{"token", "/access_token"}, {"id", "/doc/id"}, {"tags", "/tags"}, {"gone", "/missing"}};

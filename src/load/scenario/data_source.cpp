@@ -1,12 +1,13 @@
 #include "load/scenario/data_source.h"
 
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
 #include <fstream>
 #include <sstream>
+
+#include "common/bounded_json.h"
 
 namespace ragscale::scenario {
 namespace {
@@ -155,11 +156,10 @@ DataSource parse_jsonl(const std::string& name, std::string_view text, const std
   for_each_line(text, [&](size_t line_number, std::string_view line) {
     if (is_blank(line)) return;
     rapidjson::Document document;
-    document.Parse(line.data(), line.size());
-    if (document.HasParseError()) {
+    if (auto parsed = parse_bounded_json(document, line); !parsed.ok()) {
       fail(origin, line_number,
-           std::string("invalid JSON (") + rapidjson::GetParseError_En(document.GetParseError()) +
-               " at byte " + std::to_string(document.GetErrorOffset()) + "); write one JSON object per line");
+           "invalid JSON (" + parsed.message + " at byte " + std::to_string(parsed.offset) +
+               "); write one JSON object per line");
     }
     if (!document.IsObject()) fail(origin, line_number, "expected a JSON object like {\"question\": \"...\"}");
     auto& row = rows.emplace_back();

@@ -63,6 +63,12 @@ TEST(DataSource, JsonlErrorsNameTheLine) {
             "d.jsonl:1: expected a JSON object like {\"question\": \"...\"}");
 }
 
+TEST(DataSource, DeeplyNestedJsonlIsAnErrorNotACrash) {
+  std::string deep(300000, '[');
+  EXPECT_NE(error_of([&] { parse_jsonl("d", deep + "\n", "d.jsonl"); }).find("d.jsonl:1: invalid JSON (JSON nested deeper"),
+            std::string::npos);
+}
+
 TEST(DataSource, LoadsFilesByExtension) {
   auto folder = std::filesystem::temp_directory_path() / ("ragscale_data_" + std::to_string(::getpid()));
   std::filesystem::create_directories(folder);

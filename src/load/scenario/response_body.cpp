@@ -4,13 +4,15 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "common/bounded_json.h"
+
 namespace ragscale::scenario {
 
 bool ResponseBody::is_json() {
   if (!document_) {
     document_.emplace();
-    document_->Parse(text_.data(), text_.size());
-    parsed_ok_ = !document_->HasParseError();
+    // A server's answer is untrusted input: bounded, so a hostile body cannot overflow the stack.
+    parsed_ok_ = parse_bounded_json(*document_, text_).ok();
   }
   return parsed_ok_;
 }
