@@ -18,19 +18,6 @@
 
 namespace ragscale::http {
 
-// What a parsed message's head carries. For requests, method and target are set; for
-// responses, status. Headers are filled only when capture is on.
-struct MessageHead {
-  int status = 0;
-  std::string method;
-  std::string target;
-  Headers headers;
-  bool keep_alive = true;
-  bool chunked = false;
-  uint64_t content_length = 0;  // valid when has_content_length
-  bool has_content_length = false;
-};
-
 class MessageSink {
  public:
   virtual ~MessageSink() = default;
