@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <exception>
 #include <unordered_map>
 
 #include "http/chunked_decoder.h"
@@ -325,7 +326,15 @@ class ServerConnection final : public net::IoHandler, public std::enable_shared_
   void begin_request() {
     MessageHead& head = head_reader_.head();
     const auto& policy = server_.options_.on_head;
-    HeadDecision decision = policy ? policy(head) : HeadDecision{limits_.max_body_bytes, std::nullopt};
+    HeadDecision decision{limits_.max_body_bytes, std::nullopt};
+    if (policy) {
+      try {
+        decision = policy(head);
+      } catch (const std::exception& e) {
+        reject(500, std::string("internal error judging the request: ") + e.what());
+        return;
+      }
+    }
     request_.method = std::move(head.method);
     request_.target = std::move(head.target);
     request_.headers = std::move(head.headers);

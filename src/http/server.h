@@ -118,7 +118,7 @@ class HttpServer {
     int threads = 1;
     ServerLimits limits;
     // Judges each head (see HeadDecision). Null: every request is accepted with a body
-    // limit of limits.max_body_bytes.
+    // limit of limits.max_body_bytes. An exception from it is answered 500.
     HeadPolicy on_head;
     std::string server_name = "ragscale";
   };
