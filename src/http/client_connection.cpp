@@ -30,6 +30,9 @@ char* thread_read_buffer(size_t& size) {
   return buffer;
 }
 
+// 1xx other than 101 (we never ask to switch protocols): an interim response.
+bool is_interim(int status) { return status >= 100 && status < 200 && status != 101; }
+
 }  // namespace
 
 ClientConnection::ClientConnection(net::EventLoop& loop, const net::SocketAddress& address, Listener* listener,
@@ -185,6 +188,7 @@ void ClientConnection::handle_readable() {
 
 bool ClientConnection::on_head(MessageHead& head) {
   status_ = head.status;
+  if (is_interim(status_)) return true;
   if (options_.capture_headers) headers_ = std::move(head.headers);
   return true;
 }
@@ -197,6 +201,10 @@ bool ClientConnection::on_body(std::string_view piece) {
 }
 
 bool ClientConnection::on_complete(bool keep_alive) {
+  if (is_interim(status_)) {
+    status_ = 0;
+    return true;  // "100 Continue" and the like: the response proper follows
+  }
   response_complete_ = true;
   keep_alive_ = keep_alive;
   return false;  // pause: one response per request

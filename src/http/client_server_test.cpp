@@ -162,6 +162,65 @@ TEST(HttpClientServer, OversizedBodyGets413AndMalformedRequestGets400) {
   server.shutdown(std::chrono::milliseconds(100));
 }
 
+// HEAD responses carry the GET headers (Content-Length included) and no body; the
+// client must not wait for that body, and the next response on the connection must
+// parse cleanly.
+TEST(HttpClientServer, HeadResponseHasNoBodyAndKeepsTheConnectionUsable) {
+  HttpServer server(local_options(), [](Request&, Responder responder) {
+    responder.send(200, "text/plain", "hello world");
+  });
+  server.start();
+  ClientHarness harness;
+  ClientConnection connection(harness.loop, net::resolve("127.0.0.1", server.port()), &harness);
+  std::string head = format_request("HEAD", "/health", "localhost", {}, "");
+  std::string get = format_request("GET", "/health", "localhost", {}, "");
+  ClientConnection::RequestOptions head_options;
+  head_options.head_request = true;
+  head_options.capture_body = true;
+  head_options.capture_headers = true;
+  head_options.timeout = std::chrono::milliseconds(500);
+  ClientConnection::RequestOptions get_options;
+  get_options.capture_body = true;
+  harness.expected = 2;
+  std::string content_length;
+  harness.next = [&](ClientConnection& c, const ClientResult& result) {
+    if (harness.results.size() == 1) {
+      if (result.headers) content_length = std::string(result.headers->get("Content-Length").value_or(""));
+      c.send(get, get_options);
+    }
+  };
+  connection.send(head, head_options);
+  harness.run_for(std::chrono::seconds(5));
+  ASSERT_EQ(harness.results.size(), 2u);
+  EXPECT_EQ(harness.results[0].error, ClientError::kNone);
+  EXPECT_EQ(harness.results[0].status, 200);
+  EXPECT_EQ(harness.results[0].body_bytes, 0u);
+  EXPECT_EQ(content_length, "11");
+  EXPECT_EQ(harness.results[1].error, ClientError::kNone);
+  EXPECT_EQ(harness.bodies[1], "hello world");
+  EXPECT_EQ(connection.connects(), 1u);
+  server.shutdown(std::chrono::milliseconds(100));
+}
+
+// "100 Continue" is an interim answer: the client reports the final one.
+TEST(HttpClientServer, InterimContinueIsSkippedForTheFinalResponse) {
+  HttpServer server(local_options(), [](Request& request, Responder responder) {
+    responder.send(201, "text/plain", "got " + request.body);
+  });
+  server.start();
+  ClientHarness harness;
+  ClientConnection connection(harness.loop, net::resolve("127.0.0.1", server.port()), &harness);
+  std::string request = format_request("POST", "/upload", "localhost", {{"Expect", "100-continue"}}, "abc");
+  ClientConnection::RequestOptions options;
+  options.capture_body = true;
+  connection.send(request, options);
+  harness.run_for(std::chrono::seconds(5));
+  ASSERT_EQ(harness.results.size(), 1u);
+  EXPECT_EQ(harness.results[0].status, 201);
+  EXPECT_EQ(harness.bodies[0], "got abc");
+  server.shutdown(std::chrono::milliseconds(100));
+}
+
 // A client may half-close (shutdown its write side) and still wait for the answer. The
 // server must answer, close afterwards, and not spin on the repeated EOF meanwhile.
 TEST(HttpClientServer, HalfClosedClientStillGetsItsAnswerWithoutBusyWaiting) {

@@ -3,6 +3,7 @@
 // case-insensitively; order and duplicates are kept.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,6 +29,24 @@ class Headers {
   std::vector<std::pair<std::string, std::string>> fields_;
 };
 
+// What a parsed message's head carries. For requests, method and target are set; for
+// responses, status. Header capture is optional on the client side.
+struct MessageHead {
+  int status = 0;
+  std::string method;
+  std::string target;
+  Headers headers;
+  int http_minor = 1;  // HTTP/1.x
+  bool keep_alive = true;
+  bool chunked = false;
+  uint64_t content_length = 0;  // valid when has_content_length
+  bool has_content_length = false;
+  bool expect_continue = false;  // "Expect: 100-continue" on an HTTP/1.1 request
+
+  // Whether a request with this head carries a body.
+  bool has_body() const { return chunked || (has_content_length && content_length > 0); }
+};
+
 struct Request {
   std::string method;
   std::string target;  // as on the request line: path plus optional ?query
@@ -47,6 +66,9 @@ struct Response {
   std::string body;
   bool keep_alive = true;
 };
+
+// The value of a hex digit, or -1 for any other character.
+int hex_value(char c);
 
 // Percent-decoding for query strings and form bodies ('+' is a space).
 std::string url_decode(std::string_view text);

@@ -117,7 +117,9 @@ int HttpParser::on_headers_complete(http_parser* p) {
     self->sink_rejected_ = true;
     return -1;
   }
-  if (self->head_response_) {
+  // An interim 1xx response precedes the real one, which is the one without a body.
+  bool interim = self->kind_ == Kind::kResponse && head.status >= 100 && head.status < 200;
+  if (self->head_response_ && !interim) {
     self->head_response_ = false;
     return 1;  // tells http-parser there is no body
   }

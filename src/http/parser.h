@@ -1,7 +1,10 @@
-// HttpParser: an incremental HTTP/1.1 parser for requests (server side) or responses
-// (client side), built on Debian's http-parser (the parser wrk and Node.js used). Feed it
-// bytes as they arrive; it reports each message's head, body pieces and end to a sink.
-// Chunked bodies arrive de-chunked; keep-alive and pipelining are handled.
+// HttpParser: an incremental HTTP/1.1 parser for the client side (responses), built on
+// Debian's http-parser (the parser wrk and Node.js used) in its tolerant mode, because
+// real servers are sloppy (bare LF, odd whitespace) and a load generator must still
+// measure them. Feed it bytes as they arrive; it reports each message's head, body
+// pieces and end to a sink. Chunked bodies arrive de-chunked; keep-alive is handled.
+// Interim 1xx responses are reported like any other message (the sink skips them).
+// The server side does not use it: it reads requests strictly (request_head.h).
 //
 // Header capture is optional: a load generator that only needs the status and the
 // framing skips the cost of copying header strings.
@@ -17,19 +20,6 @@
 #include "http/message.h"
 
 namespace ragscale::http {
-
-// What a parsed message's head carries. For requests, method and target are set; for
-// responses, status. Headers are filled only when capture is on.
-struct MessageHead {
-  int status = 0;
-  std::string method;
-  std::string target;
-  Headers headers;
-  bool keep_alive = true;
-  bool chunked = false;
-  uint64_t content_length = 0;  // valid when has_content_length
-  bool has_content_length = false;
-};
 
 class MessageSink {
  public:

@@ -1,60 +1,106 @@
 #include "http/server.h"
 
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
+#include <exception>
 #include <unordered_map>
 
+#include "http/chunked_decoder.h"
+#include "http/request_head.h"
 #include "http/response_format.h"
+#include "net/descriptor_limit.h"
 
 namespace ragscale::http {
 
+namespace {
+
+// Input pipelined behind an unanswered request beyond the next head is left in the
+// kernel (reading pauses) instead of in our memory.
+constexpr size_t kPipelineSlack = 64 * 1024;
+// Buffers grown past this by one large message are given back once it is done, so an
+// idle keep-alive connection costs little whatever it carried before.
+constexpr size_t kKeptBufferCapacity = 64 * 1024;
+
+// One read buffer per loop thread: a connection keeps no buffer between reads unless a
+// head or pipelined request is incomplete.
+char* thread_read_buffer(size_t& size) {
+  static thread_local char buffer[64 * 1024];
+  size = sizeof buffer;
+  return buffer;
+}
+
+void release_if_large(std::string& buffer) {
+  if (buffer.capacity() > kKeptBufferCapacity) std::string().swap(buffer);
+}
+
+Response error_response(int status, std::string_view message) {
+  Response response;
+  response.status = status;
+  response.headers.add("Content-Type", "application/json");
+  if (status == 503) response.headers.add("Retry-After", "1");
+  response.body = error_json(status, message);
+  response.keep_alive = false;
+  return response;
+}
+
+}  // namespace
+
 // One accepted connection. Lives in its worker's table; Responders share ownership so
 // an answer that arrives after the client left finds a closed connection, not freed memory.
-class ServerConnection final : public net::IoHandler,
-                               private MessageSink,
-                               public std::enable_shared_from_this<ServerConnection> {
+class ServerConnection final : public net::IoHandler, public std::enable_shared_from_this<ServerConnection> {
  public:
-  ServerConnection(HttpServer& server, net::EventLoop& loop, int fd,
-                   std::unordered_map<ServerConnection*, std::shared_ptr<ServerConnection>>& table)
+  using Table = std::unordered_map<ServerConnection*, std::shared_ptr<ServerConnection>>;
+
+  ServerConnection(HttpServer& server, net::EventLoop& loop, int fd, Table& table)
       : server_(server),
+        limits_(server.options_.limits),
         loop_(loop),
         fd_(fd),
         table_(table),
-        parser_(HttpParser::Kind::kRequest, this, true),
-        deadline_timer_([this] { close(); }) {
-    parser_.set_max_head_bytes(server.options_.limits.max_head_bytes);
-  }
+        head_reader_(HeadLimits{limits_.max_head_bytes, limits_.max_header_count}),
+        decoder_(limits_.max_head_bytes),
+        read_timer_([this] { close(); }),
+        write_timer_([this] { on_write_timer(); }) {}
 
   ~ServerConnection() override { close_socket(); }
 
   void start() {
-    loop_.add(fd_, EPOLLIN, this);
-    arm_deadline(server_.options_.limits.idle_timeout);
+    interest_ = EPOLLIN;
+    loop_.add(fd_, interest_, this);
+    arm_read_timer(limits_.idle_timeout);
   }
 
   void on_io(uint32_t events) override {
     if (closed_) return;
+    // A reset, or both directions shut: nothing more can be sent or received. These are
+    // reported whatever the interest mask, so waiting on would spin.
+    if ((events & (EPOLLERR | EPOLLHUP)) != 0) {
+      close();
+      return;
+    }
     if ((events & EPOLLOUT) != 0) {
       flush();
       if (closed_) return;
     }
-    if ((events & (EPOLLIN | EPOLLERR | EPOLLHUP)) != 0) read_input();
+    if ((events & EPOLLIN) != 0) read_input();
   }
 
   // --- Responder operations -------------------------------------------------------
 
-  bool is_current(uint64_t number) const { return !closed_ && awaiting_response_ && number == request_number_; }
+  bool is_current(uint64_t number) const { return !closed_ && phase_ == Phase::kAwaiting && number == request_number_; }
 
   void send(uint64_t number, Response& response) {
     if (!is_current(number) || streaming_) return;
-    bool close_after = !response.keep_alive || !request_keep_alive_ || draining();
+    bool close_after = !response.keep_alive || !request_keep_alive_ || server_.draining();
     append_head(output_, response.status, response.headers, server_.options_.server_name, response.body.size(),
                 close_after);
-    output_.append(response.body);
+    if (!head_request_) output_.append(response.body);
     complete_response(close_after);
   }
 
@@ -63,8 +109,8 @@ class ServerConnection final : public net::IoHandler,
     Headers headers = extra;
     headers.add("Content-Type", std::string(content_type));
     headers.add("Transfer-Encoding", "chunked");
-    if (content_type == "text/event-stream") headers.add("Cache-Control", "no-cache");
-    stream_close_after_ = !request_keep_alive_ || draining();
+    if (content_type == "text/event-stream" && !headers.has("Cache-Control")) headers.add("Cache-Control", "no-cache");
+    stream_close_after_ = !request_keep_alive_ || server_.draining();
     append_head(output_, status, headers, server_.options_.server_name, std::nullopt, stream_close_after_);
     streaming_ = true;
     flush();
@@ -72,7 +118,7 @@ class ServerConnection final : public net::IoHandler,
 
   bool write_chunk(uint64_t number, std::string_view data) {
     if (!is_current(number) || !streaming_) return false;
-    if (data.empty()) return true;
+    if (data.empty() || head_request_) return true;
     append_chunk(output_, data);
     flush();
     return !closed_;
@@ -80,7 +126,7 @@ class ServerConnection final : public net::IoHandler,
 
   void finish_stream(uint64_t number) {
     if (!is_current(number) || !streaming_) return;
-    output_.append("0\r\n\r\n");
+    if (!head_request_) output_.append("0\r\n\r\n");
     streaming_ = false;
     complete_response(stream_close_after_);
   }
@@ -93,17 +139,14 @@ class ServerConnection final : public net::IoHandler,
     close();
   }
 
-  bool closed() const { return closed_; }
   net::EventLoop& loop() { return loop_; }
 
   void close() {
     if (closed_) return;
     closed_ = true;
-    loop_.disarm(deadline_timer_);
-    if (awaiting_response_) {
-      awaiting_response_ = false;
-      server_.in_flight_.fetch_sub(1, std::memory_order_relaxed);
-    }
+    loop_.disarm(read_timer_);
+    loop_.disarm(write_timer_);
+    end_request();
     close_socket();
     // Erase after the current batch of events, which may still name this connection.
     auto self = shared_from_this();
@@ -118,140 +161,357 @@ class ServerConnection final : public net::IoHandler,
     server_.connections_.fetch_sub(1, std::memory_order_relaxed);
   }
 
-  // Called when the server drains: idle connections close now, busy ones after answering.
+  // Called when the server drains: connections close now unless a handler owes an answer.
   void drain() {
-    if (!awaiting_response_) close();
+    if (phase_ != Phase::kAwaiting) close();
   }
 
  private:
-  bool draining() const { return server_.stopped_; }
+  enum class Phase {
+    kHead,       // waiting for (the rest of) a head
+    kBody,       // receiving a body
+    kAwaiting,   // the handler owes the answer; later input waits in pending_input_
+    kClosing,    // the last answer is queued; input is read and dropped until it is out
+    kLingering,  // the answer is out and our side shut; input dropped until EOF or timeout
+  };
 
-  void arm_deadline(std::chrono::milliseconds timeout) { loop_.arm(deadline_timer_, net::Clock::now() + timeout); }
+  void arm_read_timer(std::chrono::milliseconds timeout) { loop_.arm(read_timer_, loop_.cached_now() + timeout); }
+
+  bool reading() const { return !reading_paused_ && !half_closed_; }
+
+  void update_interest() {
+    if (fd_ < 0) return;
+    uint32_t wanted = (reading() ? EPOLLIN : 0u) | (want_write_ ? EPOLLOUT : 0u);
+    if (wanted == interest_) return;
+    interest_ = wanted;
+    loop_.modify(fd_, wanted, this);
+  }
+
+  // --- input ------------------------------------------------------------------------
 
   void read_input() {
-    char buffer[16 * 1024];
+    size_t capacity;
+    char* buffer = thread_read_buffer(capacity);
     for (;;) {
-      ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
+      ssize_t n = ::recv(fd_, buffer, capacity, 0);
       if (n > 0) {
-        if (!mid_request_) {
-          mid_request_ = true;
-          arm_deadline(server_.options_.limits.head_timeout);
-        }
-        pending_input_.append(buffer, static_cast<size_t>(n));
-        // A client that pipelines far ahead of our answers is bounded too.
-        if (pending_input_.size() > server_.options_.limits.max_head_bytes + current_body_limit_ + 65536) {
-          if (awaiting_response_) {
-            loop_.modify(fd_, want_write_ ? static_cast<uint32_t>(EPOLLOUT) : 0u, this);
-            reading_paused_ = true;
-            return;
-          }
-        }
-        process_input();
-        if (closed_) return;
-        if (static_cast<size_t>(n) < sizeof buffer) return;
+        take_input(std::string_view(buffer, static_cast<size_t>(n)));
+        if (closed_ || !reading()) return;
+        if (static_cast<size_t>(n) < capacity) return;  // drained; level-triggered epoll reports more
         continue;
       }
-      if (n < 0 && errno == EAGAIN) return;
-      if (n < 0 && errno == EINTR) continue;
-      // EOF: the client is done sending. Finish the answer in progress if any.
-      // Stop reading: level-triggered EPOLLIN would report the EOF again and again.
-      if (!awaiting_response_) {
-        close();
+      if (n == 0) {
+        on_end_of_input();
         return;
       }
-      half_closed_ = true;
-      reading_paused_ = true;
-      loop_.modify(fd_, want_write_ ? static_cast<uint32_t>(EPOLLOUT) : 0u, this);
+      if (errno == EAGAIN || errno == EWOULDBLOCK) return;
+      if (errno == EINTR) continue;
+      close();  // a reset or another error: the client is gone
       return;
     }
   }
 
-  void process_input() {
-    if (processing_) return;  // a synchronous answer inside dispatch: the loop below continues
-    processing_ = true;
-    while (!closed_ && !awaiting_response_ && !pending_input_.empty()) {
-      size_t consumed = parser_.feed(pending_input_.data(), pending_input_.size());
-      if (rejected_status_ != 0) {
-        reject(rejected_status_, rejected_message_);
-        break;
-      }
-      if (parser_.failed()) {
-        bool head_too_large = parser_.error().find("head larger") != std::string::npos;
-        reject(head_too_large ? 431 : 400, parser_.error());
-        break;
-      }
-      pending_input_.erase(0, consumed);
-      if (!request_complete_) break;
-      request_complete_ = false;
-      parser_.resume();
-      dispatch();
+  void on_end_of_input() {
+    // The client sends no more. Whatever it still waits for is sent, then we close; an
+    // unfinished head or body will never complete.
+    half_closed_ = true;
+    bool answer_owed = phase_ == Phase::kAwaiting || phase_ == Phase::kClosing || output_sent_ < output_.size();
+    if (!answer_owed || phase_ == Phase::kLingering || phase_ == Phase::kBody) {
+      close();
+      return;
     }
-    processing_ = false;
+    if (phase_ != Phase::kAwaiting) {  // a keep-alive answer still flushing, or the last one
+      phase_ = Phase::kClosing;
+      close_after_flush_ = true;
+    }
+    update_interest();
+  }
+
+  // New bytes from the socket, parsed straight from the read buffer when nothing is
+  // pending (the common case: one whole request per read).
+  void take_input(std::string_view fresh) {
+    switch (phase_) {
+      case Phase::kClosing:
+      case Phase::kLingering:
+        return;  // dropped: no more requests are read on this connection
+      case Phase::kAwaiting:
+        pending_input_.append(fresh);
+        pause_if_pipelined_too_far();
+        return;
+      case Phase::kHead:
+      case Phase::kBody:
+        break;
+    }
+    if (!pending_input_.empty()) {
+      pending_input_.append(fresh);
+      parse_pending();
+      return;
+    }
+    size_t used = parse(fresh);
+    if (!closed_ && reading_requests() && used < fresh.size()) {
+      pending_input_.assign(fresh.substr(used));
+      if (phase_ == Phase::kAwaiting) pause_if_pipelined_too_far();
+    }
+  }
+
+  void parse_pending() {
+    if (closed_ || (phase_ != Phase::kHead && phase_ != Phase::kBody) || pending_input_.empty()) return;
+    size_t used = parse(pending_input_);
+    if (closed_ || !reading_requests()) {
+      pending_input_.clear();
+      release_if_large(pending_input_);
+      return;
+    }
+    pending_input_.erase(0, used);
+    if (pending_input_.empty()) release_if_large(pending_input_);
+    if (phase_ == Phase::kAwaiting) {
+      pause_if_pipelined_too_far();
+    } else if (half_closed_) {
+      // The client sent its last bytes and they hold no complete request: nothing more
+      // will come. Close once the output is out.
+      phase_ = Phase::kClosing;
+      close_after_flush_ = true;
+      flush();
+    }
+  }
+
+  bool reading_requests() const {
+    return phase_ == Phase::kHead || phase_ == Phase::kBody || phase_ == Phase::kAwaiting;
+  }
+
+  void pause_if_pipelined_too_far() {
+    if (pending_input_.size() < limits_.max_head_bytes + kPipelineSlack || reading_paused_) return;
+    reading_paused_ = true;
+    update_interest();
+  }
+
+  // Parses requests from `data` (which starts at a head, or inside the current body)
+  // until it runs out or a request awaits its answer. Returns the bytes used.
+  size_t parse(std::string_view data) {
+    parsing_ = true;
+    size_t used = 0;
+    while (!closed_ && used < data.size()) {
+      if (phase_ == Phase::kHead) {
+        std::string_view head = data.substr(used);
+        if (!head_started_) {
+          // Empty lines before a request line are ignored (RFC 9112 2.2); they do not
+          // start the head timeout, so a CRLF after a body costs nothing.
+          size_t skipped = 0;
+          while (skipped + 1 < head.size() && head[skipped] == '\r' && head[skipped + 1] == '\n') skipped += 2;
+          used += skipped;
+          head.remove_prefix(skipped);
+          if (head.empty() || head == "\r") break;
+          head_started_ = true;
+          arm_read_timer(limits_.head_timeout);
+        }
+        auto status = head_reader_.read(head);
+        if (status == RequestHeadReader::Status::kNeedMore) break;
+        if (status == RequestHeadReader::Status::kBad) {
+          reject(head_reader_.error_status(), head_reader_.error());
+          break;
+        }
+        used += head_reader_.head_length();
+        begin_request();
+      } else if (phase_ == Phase::kBody) {
+        used += read_body(data.substr(used));
+      } else {
+        break;  // awaiting an answer, or closing
+      }
+    }
+    parsing_ = false;
+    return used;
+  }
+
+  // A complete, well-formed head: judge it, then read its body or dispatch it.
+  void begin_request() {
+    MessageHead& head = head_reader_.head();
+    const auto& policy = server_.options_.on_head;
+    HeadDecision decision{limits_.max_body_bytes, std::nullopt};
+    if (policy) {
+      try {
+        decision = policy(head);
+      } catch (const std::exception& e) {
+        reject(500, std::string("internal error judging the request: ") + e.what());
+        return;
+      }
+    }
+    request_.method = std::move(head.method);
+    request_.target = std::move(head.target);
+    request_.headers = std::move(head.headers);
+    request_.keep_alive = head.keep_alive;
+    bool has_body = head.has_body();
+    if (decision.refuse) {
+      answer_early(std::move(*decision.refuse), has_body);
+      return;
+    }
+    if (head.has_content_length && head.content_length > decision.body_limit) {
+      reject(413, "request body of " + std::to_string(head.content_length) + " bytes exceeds the limit of " +
+                      std::to_string(decision.body_limit) + " bytes");
+      return;
+    }
+    if (!has_body) {
+      dispatch();
+      return;
+    }
+    if (head.has_content_length && !charge(head.content_length)) {
+      reject(503, "too many request bodies in flight; retry shortly");
+      return;
+    }
+    phase_ = Phase::kBody;
+    body_limit_ = decision.body_limit;
+    body_remaining_ = head.content_length;
+    chunked_ = head.chunked;
+    if (chunked_) decoder_.reset();
+    arm_read_timer(limits_.body_timeout);
+    if (head.expect_continue) {
+      output_.append("HTTP/1.1 100 Continue\r\n\r\n");
+      flush();
+    }
+  }
+
+  size_t read_body(std::string_view data) {
+    std::string& body = request_.body;
+    if (!chunked_) {
+      size_t n = static_cast<size_t>(std::min<uint64_t>(body_remaining_, data.size()));
+      body.append(data.data(), n);
+      body_remaining_ -= n;
+      if (body_remaining_ == 0) dispatch();
+      return n;
+    }
+    size_t before = body.size();
+    size_t used = decoder_.feed(data, body, body_limit_);
+    if (body.size() > before && !charge(body.size() - before)) {
+      reject(503, "too many request bodies in flight; retry shortly");
+      return data.size();
+    }
+    switch (decoder_.status()) {
+      case ChunkedDecoder::Status::kNeedMore:
+        break;
+      case ChunkedDecoder::Status::kDone:
+        dispatch();
+        break;
+      case ChunkedDecoder::Status::kBad:
+        reject(400, "malformed chunked body: " + decoder_.error());
+        return data.size();
+      case ChunkedDecoder::Status::kTooLarge:
+        reject(413, "request body exceeds the limit of " + std::to_string(body_limit_) + " bytes");
+        return data.size();
+    }
+    return used;
+  }
+
+  bool charge(size_t bytes) {
+    if (!server_.charge_body_bytes(bytes)) return false;
+    body_charge_ += bytes;
+    return true;
+  }
+
+  // Starts the handler's turn: from here on it owes the answer.
+  void begin_answer() {
+    phase_ = Phase::kAwaiting;
+    ++request_number_;
+    loop_.disarm(read_timer_);
+    server_.in_flight_.fetch_add(1, std::memory_order_relaxed);
+    request_keep_alive_ = request_.keep_alive;
+    head_request_ = request_.method == "HEAD";
   }
 
   void dispatch() {
-    awaiting_response_ = true;
-    mid_request_ = false;
-    ++request_number_;
-    loop_.disarm(deadline_timer_);
-    server_.in_flight_.fetch_add(1, std::memory_order_relaxed);
+    begin_answer();
     Request request = std::move(request_);
     request_ = Request();
-    request_keep_alive_ = request.keep_alive;
     server_.handler_(request, Responder(shared_from_this(), request_number_));
   }
 
-  void complete_response(bool close_after) {
-    awaiting_response_ = false;
-    server_.in_flight_.fetch_sub(1, std::memory_order_relaxed);
-    close_after_flush_ = close_after || half_closed_;
-    flush();
-    if (closed_) return;
-    if (close_after_flush_) return;  // flush() closes once the output is out
-    arm_deadline(server_.options_.limits.idle_timeout);
-    if (reading_paused_) {
-      reading_paused_ = false;
-      loop_.modify(fd_, want_write_ ? (EPOLLIN | EPOLLOUT) : EPOLLIN, this);
+  // Answers a request without reading its body (if it has one, the connection then
+  // closes after a lingering read).
+  void answer_early(Response response, bool body_unread) {
+    begin_answer();
+    if (body_unread) {
+      response.keep_alive = false;
+      linger_after_flush_ = true;
     }
-    if (!pending_input_.empty()) {
-      mid_request_ = true;
-      arm_deadline(server_.options_.limits.head_timeout);
-      if (!processing_) loop_.defer([self = shared_from_this()] { self->process_input(); });
+    send(request_number_, response);
+  }
+
+  // Answers a request the server itself refuses (malformed, too large, over budget) and
+  // closes: after such an error the rest of the stream cannot be trusted.
+  void reject(int status, const std::string& message) {
+    if (phase_ == Phase::kAwaiting) return;  // cannot happen: parsing stops while awaiting
+    Response response = error_response(status, message);
+    begin_answer();
+    head_request_ = false;
+    linger_after_flush_ = true;
+    send(request_number_, response);
+  }
+
+  // Releases what the current request held (its in-flight count and body budget).
+  void end_request() {
+    if (phase_ == Phase::kAwaiting) server_.in_flight_.fetch_sub(1, std::memory_order_relaxed);
+    if (body_charge_ > 0) {
+      server_.release_body_bytes(body_charge_);
+      body_charge_ = 0;
     }
   }
 
-  void reject(int status, const std::string& message) {
-    // Answer even though the request was not dispatched, then close: after a framing
-    // error the rest of the stream cannot be trusted.
-    if (!awaiting_response_) {
-      awaiting_response_ = true;
-      server_.in_flight_.fetch_add(1, std::memory_order_relaxed);
+  void complete_response(bool close_after) {
+    end_request();
+    streaming_ = false;
+    head_started_ = false;
+    head_reader_.reset();
+    release_if_large(request_.body);
+    // A half-closed client still gets answers to the requests it pipelined before its EOF.
+    close_after_flush_ = close_after || (half_closed_ && pending_input_.empty());
+    if (close_after_flush_) {
+      phase_ = Phase::kClosing;
+      pending_input_.clear();
+      release_if_large(pending_input_);
+      if (reading_paused_) {
+        reading_paused_ = false;  // read and drop the rest, so closing does not reset the answer away
+        update_interest();
+      }
+      loop_.disarm(read_timer_);
+      flush();
+      return;
     }
-    Headers headers;
-    headers.add("Content-Type", "application/json");
-    std::string body = error_json(status, message);
-    append_head(output_, status, headers, server_.options_.server_name, body.size(), true);
-    output_.append(body);
-    pending_input_.clear();
-    complete_response(true);
+    phase_ = Phase::kHead;
+    flush();
+    if (closed_) return;
+    arm_read_timer(limits_.idle_timeout);
+    if (reading_paused_) {
+      reading_paused_ = false;
+      update_interest();
+    }
+    if (!pending_input_.empty() && !parsing_) {
+      // The next pipelined request, after this call returns (the handler may be on the stack).
+      loop_.defer([self = shared_from_this()] { self->parse_pending(); });
+    }
   }
+
+  // --- output -----------------------------------------------------------------------
 
   void flush() {
     while (output_sent_ < output_.size()) {
       ssize_t n = ::send(fd_, output_.data() + output_sent_, output_.size() - output_sent_, MSG_NOSIGNAL);
       if (n > 0) {
         output_sent_ += static_cast<size_t>(n);
+        last_write_progress_ = loop_.cached_now();
         continue;
       }
       if (n < 0 && errno == EINTR) continue;
-      if (n < 0 && errno == EAGAIN) {
-        if (output_.size() - output_sent_ > server_.options_.limits.max_unsent_bytes) {
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        if (output_.size() - output_sent_ > limits_.max_unsent_bytes) {
           close();  // the reader is too slow to keep; never buffer without bound
           return;
         }
         if (!want_write_) {
           want_write_ = true;
-          loop_.modify(fd_, reading_paused_ ? EPOLLOUT : (EPOLLIN | EPOLLOUT), this);
+          update_interest();
+        }
+        if (!write_timer_.armed()) {
+          last_write_progress_ = loop_.cached_now();
+          queued_at_last_check_ = kernel_queued_bytes();
+          loop_.arm(write_timer_, last_write_progress_ + limits_.write_timeout);
         }
         return;
       }
@@ -260,77 +520,88 @@ class ServerConnection final : public net::IoHandler,
     }
     output_.clear();
     output_sent_ = 0;
+    release_if_large(output_);
+    if (write_timer_.armed()) loop_.disarm(write_timer_);
     if (want_write_) {
       want_write_ = false;
-      loop_.modify(fd_, reading_paused_ ? 0u : static_cast<uint32_t>(EPOLLIN), this);
+      update_interest();
     }
-    if (close_after_flush_ && !awaiting_response_) close();
+    if (close_after_flush_ && phase_ == Phase::kClosing) finish_connection();
   }
 
-  // --- parser sink ------------------------------------------------------------------
-
-  bool on_head(MessageHead& head) override {
-    const auto& options = server_.options_;
-    current_body_limit_ = options.body_limit ? options.body_limit(head) : options.limits.max_body_bytes;
-    if (head.has_content_length && head.content_length > current_body_limit_) {
-      rejected_status_ = 413;
-      rejected_message_ = "request body of " + std::to_string(head.content_length) + " bytes exceeds the limit of " +
-                          std::to_string(current_body_limit_) + " bytes";
-      return false;
+  // The timer is armed once per stall, not once per send: it checks on firing whether
+  // bytes moved meanwhile, into the socket (our sends) or out of it (the kernel's send
+  // queue shrank: the reader took some). A steady slow reader drains the kernel's
+  // buffer long before there is room for our next send, so both count.
+  void on_write_timer() {
+    auto now = loop_.cached_now();
+    size_t queued = kernel_queued_bytes();
+    if (queued < queued_at_last_check_) last_write_progress_ = now;
+    queued_at_last_check_ = queued;
+    auto deadline = last_write_progress_ + limits_.write_timeout;
+    if (deadline > now) {
+      loop_.arm(write_timer_, deadline);
+      return;
     }
-    request_.method = std::move(head.method);
-    request_.target = std::move(head.target);
-    request_.headers = std::move(head.headers);
-    request_.keep_alive = head.keep_alive;
-    request_.body.clear();
-    if (head.has_content_length) request_.body.reserve(head.content_length);
-    arm_deadline(server_.options_.limits.body_timeout);
-    return true;
+    close();
   }
 
-  bool on_body(std::string_view piece) override {
-    if (request_.body.size() + piece.size() > current_body_limit_) {
-      rejected_status_ = 413;
-      rejected_message_ = "request body exceeds the limit of " + std::to_string(current_body_limit_) + " bytes";
-      return false;
-    }
-    request_.body.append(piece);
-    return true;
+  // Bytes in the socket's send queue not yet taken by the peer.
+  size_t kernel_queued_bytes() const {
+    int queued = 0;
+    if (fd_ < 0 || ::ioctl(fd_, SIOCOUTQ, &queued) != 0 || queued < 0) return 0;
+    return static_cast<size_t>(queued);
   }
 
-  bool on_complete(bool keep_alive) override {
-    request_.keep_alive = keep_alive;
-    request_complete_ = true;
-    return false;  // pause: answer this request before parsing the next
+  // The last answer is out. If the client may still be sending a body we did not read,
+  // closing now would reset the connection and could destroy the answer before the
+  // client reads it: shut our side and drop its input for a while first.
+  void finish_connection() {
+    if (!linger_after_flush_ || half_closed_) {
+      close();
+      return;
+    }
+    phase_ = Phase::kLingering;
+    ::shutdown(fd_, SHUT_WR);
+    arm_read_timer(limits_.linger_timeout);
+    update_interest();
   }
 
   HttpServer& server_;
+  const ServerLimits& limits_;
   net::EventLoop& loop_;
   int fd_;
-  std::unordered_map<ServerConnection*, std::shared_ptr<ServerConnection>>& table_;
-  HttpParser parser_;
-  net::Timer deadline_timer_;
+  Table& table_;
+  RequestHeadReader head_reader_;
+  ChunkedDecoder decoder_;
+  net::Timer read_timer_;   // idle, head, body or linger deadline, by phase
+  net::Timer write_timer_;  // no progress on pending output
+  net::TimePoint last_write_progress_{};
+  size_t queued_at_last_check_ = 0;
 
+  Phase phase_ = Phase::kHead;
   std::string pending_input_;
   std::string output_;
   size_t output_sent_ = 0;
   Request request_;
   uint64_t request_number_ = 0;
-  size_t current_body_limit_ = 0;
-  int rejected_status_ = 0;
-  std::string rejected_message_;
+  uint64_t body_remaining_ = 0;
+  size_t body_limit_ = 0;
+  size_t body_charge_ = 0;  // body bytes counted against the server's budget
+  uint32_t interest_ = 0;
   bool closed_ = false;
-  bool awaiting_response_ = false;
-  bool request_complete_ = false;
+  bool head_started_ = false;
+  bool chunked_ = false;
   bool request_keep_alive_ = true;
+  bool head_request_ = false;
   bool streaming_ = false;
   bool stream_close_after_ = false;
   bool close_after_flush_ = false;
+  bool linger_after_flush_ = false;
   bool want_write_ = false;
   bool reading_paused_ = false;
   bool half_closed_ = false;
-  bool mid_request_ = false;
-  bool processing_ = false;
+  bool parsing_ = false;
 };
 
 // --- Responder ---------------------------------------------------------------------
@@ -355,9 +626,7 @@ void Responder::start_stream(int status, std::string_view content_type, const He
   if (connection_) connection_->start_stream(request_number_, status, content_type, extra);
 }
 
-bool Responder::write(std::string_view data) {
-  return connection_ && connection_->write_chunk(request_number_, data);
-}
+bool Responder::write(std::string_view data) { return connection_ && connection_->write_chunk(request_number_, data); }
 
 void Responder::finish() {
   if (connection_) connection_->finish_stream(request_number_);
@@ -373,26 +642,58 @@ net::EventLoop* Responder::loop() const { return connection_ ? &connection_->loo
 
 // --- HttpServer ----------------------------------------------------------------------
 
+namespace {
+
+// Answers a connection we will not serve with a 503 and closes it. Reads what the client
+// already sent first, so the close does not turn into a reset that hides the answer.
+void refuse_connection(int fd, std::string_view reason) {
+  char discard[4096];
+  [[maybe_unused]] ssize_t r = ::recv(fd, discard, sizeof discard, MSG_DONTWAIT);
+  std::string body = error_json(503, reason);
+  std::string out =
+      "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nRetry-After: 1\r\n"
+      "Connection: close\r\nContent-Length: " +
+      std::to_string(body.size()) + "\r\n\r\n" + body;
+  [[maybe_unused]] ssize_t n = ::send(fd, out.data(), out.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+  ::close(fd);
+}
+
+// How long the listener rests when it cannot accept at all (no spare descriptor left).
+constexpr auto kAcceptBackoff = std::chrono::milliseconds(50);
+
+}  // namespace
+
 struct HttpServer::Worker final : net::IoHandler {
   HttpServer* server = nullptr;
   net::EventLoop loop;
   int listen_fd = -1;
   std::thread thread;
-  std::unordered_map<ServerConnection*, std::shared_ptr<ServerConnection>> connections;
+  ServerConnection::Table connections;
+  net::SpareDescriptor spare;
+  net::Timer resume_accepting{[this] { on_resume_accepting(); }};
 
   void on_io(uint32_t) override {
     for (;;) {
       int fd = net::accept_connection(listen_fd);
-      if (fd < 0) return;  // EAGAIN, or an error such as EMFILE: try again on the next event
+      if (fd < 0) {
+        int error = errno;
+        if (error == EAGAIN || error == EWOULDBLOCK) return;
+        if (error == EINTR || error == ECONNABORTED || error == EPROTO) continue;
+        if (error == EMFILE || error == ENFILE) {
+          // accept fails so even with an empty backlog: the descriptor is taken first.
+          Shed shed = shed_one();
+          if (shed == Shed::kShed) continue;
+          if (shed == Shed::kBacklogEmpty) return;
+        }
+        // Cannot accept now: rest instead of spinning on a listener that stays readable.
+        loop.modify(listen_fd, 0, this);
+        loop.arm_after(resume_accepting, kAcceptBackoff);
+        return;
+      }
       if (server->connections_.load(std::memory_order_relaxed) >= server->options_.limits.max_connections ||
-          server->stopped_) {
+          server->draining()) {
         // Over the bound: answer 503 at once rather than queueing without limit.
-        static constexpr char kBusy[] =
-            "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nRetry-After: 1\r\n"
-            "Connection: close\r\nContent-Length: 73\r\n\r\n"
-            "{\"error\":{\"code\":\"overloaded\",\"message\":\"too many open connections\"}}\n";
-        [[maybe_unused]] ssize_t n = ::send(fd, kBusy, sizeof kBusy - 1, MSG_NOSIGNAL);
-        ::close(fd);
+        refuse_connection(fd, "too many open connections");
         continue;
       }
       server->connections_.fetch_add(1, std::memory_order_relaxed);
@@ -402,8 +703,30 @@ struct HttpServer::Worker final : net::IoHandler {
     }
   }
 
+  enum class Shed { kShed, kBacklogEmpty, kCannot };
+
+  // Out of descriptors: gives up the spare to accept one connection and refuse it.
+  // kCannot when that is not possible (no spare, or the freed slot was taken meanwhile).
+  Shed shed_one() {
+    if (!spare.held()) return Shed::kCannot;
+    spare.release();
+    int fd = net::accept_connection(listen_fd);
+    bool backlog_empty = fd < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+    if (fd >= 0) refuse_connection(fd, "server out of file descriptors; retry shortly");
+    if (!spare.reacquire()) return Shed::kCannot;
+    if (backlog_empty) return Shed::kBacklogEmpty;
+    return fd >= 0 ? Shed::kShed : Shed::kCannot;
+  }
+
+  void on_resume_accepting() {
+    if (listen_fd < 0) return;
+    spare.reacquire();
+    loop.modify(listen_fd, EPOLLIN, this);
+  }
+
   void stop_listening() {
     if (listen_fd >= 0) {
+      loop.disarm(resume_accepting);
       loop.remove(listen_fd);
       ::close(listen_fd);
       listen_fd = -1;
@@ -417,7 +740,18 @@ HttpServer::HttpServer(Options options, RequestHandler handler)
 }
 
 HttpServer::~HttpServer() {
-  if (started_ && !stopped_) shutdown(std::chrono::milliseconds(0));
+  if (started_ && !draining()) shutdown(std::chrono::milliseconds(0));
+}
+
+bool HttpServer::charge_body_bytes(size_t bytes) {
+  const size_t budget = options_.limits.max_body_bytes_in_flight;
+  size_t current = body_bytes_in_flight_.load(std::memory_order_relaxed);
+  for (;;) {
+    // A body larger than the whole budget would never fit; it may pass alone.
+    bool fits = current + bytes <= budget || current == 0;
+    if (!fits) return false;
+    if (body_bytes_in_flight_.compare_exchange_weak(current, current + bytes, std::memory_order_relaxed)) return true;
+  }
 }
 
 void HttpServer::start() {
@@ -449,8 +783,7 @@ std::vector<net::EventLoop*> HttpServer::loops() const {
 }
 
 void HttpServer::shutdown(std::chrono::milliseconds grace) {
-  if (!started_ || stopped_) return;
-  stopped_ = true;
+  if (!started_ || stopped_.exchange(true, std::memory_order_acq_rel)) return;
   for (auto& worker : workers_) {
     Worker* w = worker.get();
     w->loop.post([w] {

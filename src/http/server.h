@@ -4,11 +4,40 @@
 // answer through at once or later (after a timer or a worker pool's result is posted
 // back to that loop), as one response or as a stream (chunked; Server-Sent Events).
 //
-// Everything is bounded: the head size, the body size (per request, decided from its
-// head), the number of connections, the time to receive a head and a body, the idle
-// time between requests, and the output a slow reader may leave unread.
-// Requests on one connection are answered in order; a pipelined request waits until
-// the previous one is answered.
+// Contract:
+// - Parsing is strict (RFC 9112; see request_head.h and chunked_decoder.h): anything
+//   that could let two parsers disagree on where a request ends (bare LF, obs-fold,
+//   whitespace before a colon, Content-Length with Transfer-Encoding, differing
+//   Content-Lengths, bad chunk framing, control characters) is answered 400 and the
+//   connection closed. A head is limited as a whole (every byte to the blank line,
+//   max_head_bytes) and in header count (max_header_count): 431.
+// - A head is judged before any byte of its body is read: Options::on_head decides the
+//   body limit or refuses the request (authentication, routing). A refused request, a
+//   Content-Length over the limit (413) and a body that does not fit the server-wide
+//   budget of bodies in flight (503 with Retry-After) are answered at once; when a body
+//   was announced the connection then closes after a short lingering read, so the
+//   client sees the answer rather than a reset. "Expect: 100-continue" gets
+//   "100 Continue" once the head is accepted, or the final answer at once.
+// - Memory per connection is bounded: the head (max_head_bytes), input pipelined
+//   behind an unanswered request (max_head_bytes + 64 KB, then reading pauses), the
+//   body (its limit, grown as bytes arrive, never reserved from Content-Length; all
+//   bodies together within max_body_bytes_in_flight, counted from the head until the
+//   answer is complete), and unsent output (max_unsent_bytes, then the reader is dropped).
+// - Time is bounded in every state: head_timeout from a head's first byte (started only
+//   once the previous answer is complete; empty lines between requests do not start
+//   it), body_timeout for the body, idle_timeout between requests, write_timeout without
+//   progress while output is pending (any state, streams included; every byte sent
+//   restarts it), linger_timeout for the read after an early answer.
+// - A client that resets or vanishes while its answer is pending is dropped at once
+//   (Responder::alive() turns false); a client that half-closes still gets its answer.
+// - HEAD gets the headers GET would get (Content-Length of the GET body), never a body.
+// - Out of file descriptors (EMFILE/ENFILE), the listener sheds connections with a 503
+//   through a reserved descriptor and never spins; over max_connections likewise.
+// - Requests on one connection are answered in order; a pipelined request waits until
+//   the previous one is answered.
+// - Threads: the handler and on_head run on the loop threads (concurrently when
+//   threads > 1); everything else in a connection stays on its loop's thread. The
+//   counters and shutdown() are safe from any thread.
 #pragma once
 
 #include <atomic>
@@ -16,26 +45,38 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "http/message.h"
-#include "http/parser.h"
 #include "net/event_loop.h"
 #include "net/socket.h"
 
 namespace ragscale::http {
 
 struct ServerLimits {
-  size_t max_head_bytes = 16 * 1024;
-  size_t max_body_bytes = 64 * 1024;  // default; see HttpServer::Options::body_limit
+  size_t max_head_bytes = 16 * 1024;  // the whole head: request line, headers, blank line
+  size_t max_header_count = 100;
+  size_t max_body_bytes = 64 * 1024;  // when Options::on_head is not set
+  size_t max_body_bytes_in_flight = 256 * 1024 * 1024;  // all connections together
   size_t max_connections = 10000;
   size_t max_unsent_bytes = 8 * 1024 * 1024;  // a reader this far behind is dropped
   std::chrono::milliseconds head_timeout{10000};
   std::chrono::milliseconds body_timeout{60000};
   std::chrono::milliseconds idle_timeout{60000};
+  std::chrono::milliseconds write_timeout{30000};
+  std::chrono::milliseconds linger_timeout{2000};
 };
+
+// What to do with a request, decided from its head before its body is read.
+struct HeadDecision {
+  size_t body_limit = 0;           // the largest body accepted (413 past it)
+  std::optional<Response> refuse;  // set: answer this at once; the body is not read
+};
+
+using HeadPolicy = std::function<HeadDecision(const MessageHead& head)>;
 
 class ServerConnection;
 
@@ -76,9 +117,9 @@ class HttpServer {
     uint16_t port = 0;  // 0 picks a free port (see port())
     int threads = 1;
     ServerLimits limits;
-    // The largest body accepted for a request with this head (e.g. 100 MB for uploads);
-    // null means limits.max_body_bytes.
-    std::function<size_t(const MessageHead&)> body_limit;
+    // Judges each head (see HeadDecision). Null: every request is accepted with a body
+    // limit of limits.max_body_bytes. An exception from it is answered 500.
+    HeadPolicy on_head;
     std::string server_name = "ragscale";
   };
 
@@ -98,6 +139,7 @@ class HttpServer {
 
   size_t open_connections() const { return connections_.load(std::memory_order_relaxed); }
   size_t in_flight_requests() const { return in_flight_.load(std::memory_order_relaxed); }
+  size_t body_bytes_in_flight() const { return body_bytes_in_flight_.load(std::memory_order_relaxed); }
   // The loops, e.g. for posting work or arming timers on them.
   std::vector<net::EventLoop*> loops() const;
 
@@ -105,14 +147,21 @@ class HttpServer {
   friend class ServerConnection;
   struct Worker;
 
+  bool draining() const { return stopped_.load(std::memory_order_acquire); }
+  // Counts `bytes` of request body against max_body_bytes_in_flight; false when they do
+  // not fit (a body larger than the whole budget fits only when no other is in flight).
+  bool charge_body_bytes(size_t bytes);
+  void release_body_bytes(size_t bytes) { body_bytes_in_flight_.fetch_sub(bytes, std::memory_order_relaxed); }
+
   Options options_;
   RequestHandler handler_;
   uint16_t port_ = 0;
   std::vector<std::unique_ptr<Worker>> workers_;
   std::atomic<size_t> connections_{0};
   std::atomic<size_t> in_flight_{0};
-  bool started_ = false;
-  bool stopped_ = false;
+  std::atomic<size_t> body_bytes_in_flight_{0};
+  bool started_ = false;  // owner thread only
+  std::atomic<bool> stopped_{false};
 };
 
 }  // namespace ragscale::http

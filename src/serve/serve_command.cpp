@@ -4,6 +4,7 @@
 
 #include "app/commands.h"
 #include "common/document_folder.h"
+#include "net/descriptor_limit.h"
 #include "serve/api/rag_service.h"
 #include "serve/config/serve_config.h"
 
@@ -40,6 +41,16 @@ int run_serve_command(int argc, char** argv) {
   std::fputs(serve::describe(config).c_str(), stderr);
   if (!config.auth_enabled()) {
     std::fputs("ragscale serve: auth is off (no api_keys or users configured)\n", stderr);
+  }
+
+  // Each connection is a descriptor: without this the usual soft limit of 1024 would cap
+  // the server far below max_connections.
+  size_t open_files = net::raise_open_file_limit();
+  if (open_files != 0 && config.max_connections + 64 > open_files) {
+    std::fprintf(stderr,
+                 "ragscale serve: max_connections is %zu but the process may open only %zu files; connections past "
+                 "that are answered 503 (raise it with ulimit -n)\n",
+                 config.max_connections, open_files);
   }
 
   std::signal(SIGPIPE, SIG_IGN);

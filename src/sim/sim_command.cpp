@@ -1,28 +1,18 @@
 // `ragscale sim`: reads the flags and config file, starts the simulator, prints the line
 // that names its address, and stops gracefully on SIGINT or SIGTERM.
-#include <sys/resource.h>
-
 #include <csignal>
 #include <cstdio>
 #include <exception>
 
 #include "app/commands.h"
 #include "common/duration.h"
+#include "net/descriptor_limit.h"
 #include "sim/sim_config.h"
 #include "sim/sim_server.h"
 
 namespace ragscale {
 
 namespace {
-
-// Each open stream is a socket; let the process use all the descriptors it is allowed.
-void raise_descriptor_limit() {
-  rlimit limit{};
-  if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
-    limit.rlim_cur = limit.rlim_max;
-    ::setrlimit(RLIMIT_NOFILE, &limit);
-  }
-}
 
 std::string summary(const sim::SimConfig& config) {
   std::string text = "ttft " + sim::format_distribution(config.time_to_first_token, sim::DistributionUnit::kDuration) +
@@ -47,7 +37,7 @@ int run_sim_command(int argc, char** argv) {
     std::fprintf(stderr, "ragscale sim: %s\n", e.what());
     return 2;
   }
-  raise_descriptor_limit();
+  net::raise_open_file_limit();  // each open stream is a socket
 
   // Block the stop signals before any thread starts, so only sigwait below sees them.
   sigset_t stop_signals;

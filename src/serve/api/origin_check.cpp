@@ -53,25 +53,25 @@ bool names_this_service(std::string_view url, std::string_view listen_host) {
   return !wildcard && *host == listening;
 }
 
-std::optional<std::string> cross_site_refusal(const http::Request& request, std::string_view listen_host) {
-  const auto& method = request.method;
+std::optional<std::string> cross_site_refusal(std::string_view method, const http::Headers& headers,
+                                              std::string_view listen_host) {
   if (method == "GET" || method == "HEAD" || method == "OPTIONS") return std::nullopt;
   const std::string why =
       " (auth is off, so requests from web pages of other sites are refused; set api_keys to use the service "
       "from a browser page, or send the request without a browser)";
-  if (auto origin = request.headers.get("Origin")) {
+  if (auto origin = headers.get("Origin")) {
     if (names_this_service(*origin, listen_host)) return std::nullopt;
     return "cross-site request refused: Origin " + std::string(*origin) + " is not this service" + why;
   }
-  if (auto referer = request.headers.get("Referer")) {
+  if (auto referer = headers.get("Referer")) {
     if (names_this_service(*referer, listen_host)) return std::nullopt;
     return "cross-site request refused: it comes from a page at " + url_host(*referer).value_or("an unknown site") +
            why;
   }
-  bool carries_key = request.headers.has("X-API-Key") || request.headers.has("Authorization");
-  auto fetch_site = request.headers.get("Sec-Fetch-Site");
+  bool carries_key = headers.has("X-API-Key") || headers.has("Authorization");
+  auto fetch_site = headers.get("Sec-Fetch-Site");
   if (!carries_key && fetch_site && *fetch_site != "same-origin" && *fetch_site != "none" &&
-      form_content_type(request.headers.get("Content-Type").value_or(""))) {
+      form_content_type(headers.get("Content-Type").value_or(""))) {
     return "cross-site request refused: the browser marks it " + std::string(*fetch_site) + why;
   }
   return std::nullopt;

@@ -21,7 +21,9 @@
 
 namespace ragscale::serve {
 
-std::optional<std::string> cross_site_refusal(const http::Request& request, std::string_view listen_host);
+// Judged on the head alone (method and headers), before any body is read.
+std::optional<std::string> cross_site_refusal(std::string_view method, const http::Headers& headers,
+                                              std::string_view listen_host);
 
 // Whether a URL or origin ("http://127.0.0.1:8000", "http://localhost/page") names this
 // machine or `listen_host`.

@@ -172,36 +172,63 @@ struct RagService::State {
     }
   }
 
+  // ---- judging heads ---------------------------------------------------------------
+  // The answer to a request refused on its head alone (unknown path, method not allowed,
+  // a cross-site post while auth is off, missing or invalid credentials), or none. The server asks this before it reads any
+  // body, so a request that is refused costs no upload.
+  std::optional<Reply> refusal(const MatchedRoute& matched, const std::string& method, std::string_view path,
+                               const http::Headers& headers) {
+    if (matched.route == Route::kUnknown) {
+      return error_reply(404, "no route for " + method + " " + std::string(path) +
+                                  " (routes: /query, /api/v1/search, /retrieval, /api/v1/documents/upload, "
+                                  "/documents, /auth/login, /health, /ready, /metrics)");
+    }
+    if (!method_allowed(matched, method)) {
+      Reply reply = error_reply(405, method + " is not allowed on " + std::string(path) + "; use " + matched.allowed);
+      reply.headers.add("Allow", matched.allowed);
+      return reply;
+    }
+    if (!auth.enabled()) {
+      if (auto why = cross_site_refusal(method, headers, config.host)) return error_reply(403, *why);
+    }
+    bool open_route = matched.route == Route::kHealth || matched.route == Route::kReady ||
+                      matched.route == Route::kStartup || matched.route == Route::kMetrics ||
+                      matched.route == Route::kLogin;
+    if (!open_route && !auth.allows(headers)) {
+      Reply reply = error_reply(401, "missing or invalid credentials: send X-API-Key: KEY or "
+                                     "Authorization: Bearer KEY");
+      reply.headers.add("WWW-Authenticate", "Bearer");
+      return reply;
+    }
+    return std::nullopt;
+  }
+
+  // The server's head policy: refusals as above, and the body limit of the route.
+  http::HeadDecision judge_head(const http::MessageHead& head) {
+    std::string_view target = head.target;
+    std::string_view path = target.substr(0, target.find('?'));
+    auto matched = match_route(path);
+    http::HeadDecision decision;
+    bool upload = matched.route == Route::kUpload || (matched.route == Route::kList && head.method == "POST");
+    decision.body_limit = upload ? config.max_upload_bytes : config.max_body_bytes;
+    if (auto reply = refusal(matched, head.method, path, head.headers)) {
+      metrics.record(route_label(matched.route), reply->status, 0.0);
+      http::Response response;
+      response.status = reply->status;
+      response.headers = std::move(reply->headers);
+      response.headers.add("Content-Type", reply->content_type);
+      response.body = std::move(reply->body);
+      decision.refuse = std::move(response);
+    }
+    return decision;
+  }
+
   // ---- dispatch --------------------------------------------------------------------
+  // Every request that reaches here passed judge_head (the server consults it first).
   void handle(http::Request& request, http::Responder responder) {
     auto start = Clock::now();
     auto matched = match_route(request.path());
     try {
-      if (matched.route == Route::kUnknown) {
-        throw ApiError(404, "no route for " + request.method + " " + std::string(request.path()) +
-                                " (routes: /query, /api/v1/search, /retrieval, /api/v1/documents/upload, "
-                                "/documents, /auth/login, /health, /ready, /metrics)");
-      }
-      if (!method_allowed(matched, request.method)) {
-        Reply reply = error_reply(405, request.method + " is not allowed on " + std::string(request.path()) +
-                                           "; use " + matched.allowed);
-        reply.headers.add("Allow", matched.allowed);
-        finish(responder, matched.route, start, std::move(reply));
-        return;
-      }
-      if (!auth.enabled()) {
-        if (auto refusal = cross_site_refusal(request, config.host)) throw ApiError(403, *refusal);
-      }
-      bool open_route = matched.route == Route::kHealth || matched.route == Route::kReady ||
-                        matched.route == Route::kStartup || matched.route == Route::kMetrics ||
-                        matched.route == Route::kLogin;
-      if (!open_route && !auth.allows(request.headers)) {
-        Reply reply = error_reply(401, "missing or invalid credentials: send X-API-Key: KEY or "
-                                       "Authorization: Bearer KEY");
-        reply.headers.add("WWW-Authenticate", "Bearer");
-        finish(responder, matched.route, start, std::move(reply));
-        return;
-      }
       dispatch(matched, request, responder, start);
     } catch (const ApiError& e) {
       finish(responder, matched.route, start, error_reply(e.status(), e.what()));
@@ -728,15 +755,10 @@ void RagService::start() {
   options.limits.head_timeout = config.header_timeout;
   options.limits.body_timeout = config.body_timeout;
   options.limits.idle_timeout = config.idle_timeout;
-  size_t max_body = config.max_body_bytes;
-  size_t max_upload = config.max_upload_bytes;
-  options.body_limit = [max_body, max_upload](const http::MessageHead& head) -> size_t {
-    std::string_view target = head.target;
-    auto path = target.substr(0, target.find('?'));
-    auto matched = match_route(path);
-    bool upload = matched.route == Route::kUpload || (matched.route == Route::kList && head.method == "POST");
-    return upload ? max_upload : max_body;
-  };
+  options.limits.max_body_bytes_in_flight = config.max_body_bytes_in_flight;
+  // Authentication, routing and the body limit are decided on the head, before any
+  // body byte is read.
+  options.on_head = [&s](const http::MessageHead& head) { return s.judge_head(head); };
   s.server = std::make_unique<http::HttpServer>(options, [&s](http::Request& request, http::Responder responder) {
     s.handle(request, std::move(responder));
   });

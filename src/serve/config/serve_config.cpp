@@ -125,6 +125,8 @@ const std::vector<Setting>& settings() {
        SIZE_SETTING(max_connections, 1, 10000000)},
       {"max_body", "SIZE", "largest request body except uploads", false, BYTES_SETTING(max_body_bytes)},
       {"max_upload", "SIZE", "largest upload body", false, BYTES_SETTING(max_upload_bytes)},
+      {"max_body_bytes_in_flight", "SIZE", "request bodies held at once, all connections together; past it 503",
+       false, BYTES_SETTING(max_body_bytes_in_flight)},
       {"max_question_chars", "N", "longest question accepted, in bytes", false,
        SIZE_SETTING(max_question_chars, 1, 10000000)},
       {"header_timeout", "DURATION", "time allowed to receive a request head", false,

@@ -35,6 +35,7 @@ struct ServeConfig {
   size_t max_connections = 10000;
   size_t max_body_bytes = 64 * 1024;
   size_t max_upload_bytes = 100 * 1024 * 1024;
+  size_t max_body_bytes_in_flight = 256 * 1024 * 1024;  // all request bodies being received or served
   size_t max_question_chars = 4000;
   std::chrono::milliseconds header_timeout{10000};
   std::chrono::milliseconds body_timeout{60000};
