@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <exception>
 
+#include "common/heap_policy.h"
 #include "app/commands.h"
 #include "common/duration.h"
 #include "net/descriptor_limit.h"
@@ -37,6 +38,7 @@ int run_sim_command(int argc, char** argv) {
     std::fprintf(stderr, "ragscale sim: %s\n", e.what());
     return 2;
   }
+  fix_large_allocation_threshold();  // a huge request's memory goes back when it is done
   net::raise_open_file_limit();  // each open stream is a socket
 
   // Block the stop signals before any thread starts, so only sigwait below sees them.

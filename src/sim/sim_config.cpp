@@ -57,6 +57,21 @@ std::string show_outages(const SimConfig& config) {
   return out;
 }
 
+// A flag whose value is a duration (500ms, 10s, 2m) stored in `field`.
+Option duration_option(const char* name, const char* help, std::chrono::milliseconds SimConfig::*field) {
+  return {name, "DURATION", help,
+          [name, field](SimConfig& c, const std::string& v) {
+            std::string error;
+            auto d = try_parse_duration(v, &error);
+            if (!d) reject(std::string("--") + name, error);
+            if (*d <= std::chrono::microseconds::zero()) reject(std::string("--") + name, "must be positive");
+            c.*field = std::chrono::duration_cast<std::chrono::milliseconds>(*d);
+          },
+          [field](const SimConfig& c) {
+            return show_duration(std::chrono::duration_cast<std::chrono::microseconds>(c.*field));
+          }};
+}
+
 const std::vector<Option>& options() {
   static const std::vector<Option> table = {
       {"host", "ADDRESS", "address to listen on",
@@ -165,16 +180,10 @@ const std::vector<Option>& options() {
          if (c.max_body_bytes == 0) reject("--max-body-bytes", "must be at least 1");
        },
        [](const SimConfig& c) { return std::to_string(c.max_body_bytes); }},
-      {"shutdown-grace", "DURATION", "on SIGINT/SIGTERM, time in-flight answers get to finish",
-       [](SimConfig& c, const std::string& v) {
-         std::string error;
-         auto d = try_parse_duration(v, &error);
-         if (!d) reject("--shutdown-grace", error);
-         c.shutdown_grace = std::chrono::duration_cast<std::chrono::milliseconds>(*d);
-       },
-       [](const SimConfig& c) {
-         return show_duration(std::chrono::duration_cast<std::chrono::microseconds>(c.shutdown_grace));
-       }},
+      duration_option("header-timeout", "time allowed to receive a request head", &SimConfig::header_timeout),
+      duration_option("body-timeout", "time allowed to receive a request body", &SimConfig::body_timeout),
+      duration_option("shutdown-grace", "on SIGINT/SIGTERM, time in-flight answers get to finish",
+                      &SimConfig::shutdown_grace),
   };
   return table;
 }

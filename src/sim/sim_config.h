@@ -42,6 +42,8 @@ struct SimConfig {
   // Server.
   size_t max_connections = 20000;
   size_t max_body_bytes = 16 * 1024 * 1024;
+  std::chrono::milliseconds header_timeout{10000};
+  std::chrono::milliseconds body_timeout{60000};
   std::chrono::milliseconds shutdown_grace{5000};
 };
 

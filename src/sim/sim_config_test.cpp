@@ -108,11 +108,22 @@ TEST(SimConfig, BadYamlNamesTheFileLineAndKey) {
   for (const auto& path : {unknown, bad_value, broken}) std::remove(path.c_str());
 }
 
+TEST(SimConfig, ConnectionTimeoutsAreDurations) {
+  SimConfig config;
+  const char* argv[] = {"sim", "--header-timeout", "2s", "--body-timeout", "500ms"};
+  parse_sim_command_line(5, const_cast<char**>(argv), config);
+  EXPECT_EQ(config.header_timeout, std::chrono::milliseconds(2000));
+  EXPECT_EQ(config.body_timeout, std::chrono::milliseconds(500));
+  EXPECT_NE(error_of({"--header-timeout", "soon"}).find("--header-timeout"), std::string::npos);
+  EXPECT_NE(error_of({"--body-timeout", "0s"}).find("must be positive"), std::string::npos);
+}
+
 TEST(SimConfig, HelpDocumentsEveryFlagWithItsDefault) {
   std::string help = sim_help_text();
   for (const char* flag : {"--config", "--host", "--port", "--ttft", "--itl", "--output-tokens", "--max-concurrency",
                            "--max-queue", "--rpm", "--tpm", "--embedding-dimensions", "--error-rate", "--timeout-rate",
-                           "--reset-rate", "--slow-rate", "--slow-delay", "--outage", "--seed", "--shutdown-grace"}) {
+                           "--reset-rate", "--slow-rate", "--slow-delay", "--outage", "--seed", "--header-timeout",
+                           "--body-timeout", "--shutdown-grace"}) {
     EXPECT_NE(help.find(flag), std::string::npos) << flag;
   }
   EXPECT_NE(help.find("[300ms]"), std::string::npos);

@@ -88,6 +88,8 @@ SimServer::SimServer(SimConfig config) : state_(std::make_unique<SimState>(std::
   options.threads = 1;
   options.limits.max_connections = c.max_connections;
   options.limits.max_body_bytes = c.max_body_bytes;
+  options.limits.head_timeout = c.header_timeout;
+  options.limits.body_timeout = c.body_timeout;
   options.server_name = "ragscale-sim";
   http_ = std::make_unique<http::HttpServer>(options,
                                              [this](http::Request& request, http::Responder responder) {
@@ -141,7 +143,7 @@ uint64_t SimServer::completion_tokens() const { return state_->metrics.completio
 
 void SimServer::handle(http::Request& request, http::Responder responder) {
   std::string_view path = route_path(request);
-  const bool get = request.method == "GET";
+  const bool get = request.method == "GET" || request.method == "HEAD";  // the server sends HEAD no body
   const bool post = request.method == "POST";
   auto wrong_method = [&](const char* allowed) {
     http::Headers headers;
