@@ -15,6 +15,7 @@
 #include "http/request_head.h"
 #include "http/response_format.h"
 #include "net/descriptor_limit.h"
+#include "net/surge_memory_release.h"
 
 namespace ragscale::http {
 
@@ -55,7 +56,21 @@ Response error_response(int status, std::string_view message) {
 // an answer that arrives after the client left finds a closed connection, not freed memory.
 class ServerConnection final : public net::IoHandler, public std::enable_shared_from_this<ServerConnection> {
  public:
-  using Table = std::unordered_map<ServerConnection*, std::shared_ptr<ServerConnection>>;
+  // The connections of one loop thread; freed memory goes back to the system after a surge.
+  struct Table {
+    std::unordered_map<ServerConnection*, std::shared_ptr<ServerConnection>> connections;
+    net::SurgeMemoryRelease memory_release;
+
+    void add(std::shared_ptr<ServerConnection> connection) {
+      auto* raw = connection.get();
+      connections.emplace(raw, std::move(connection));
+      memory_release.note(connections.size());
+    }
+    void erase(ServerConnection* connection) {
+      connections.erase(connection);
+      memory_release.note(connections.size());
+    }
+  };
 
   ServerConnection(HttpServer& server, net::EventLoop& loop, int fd, Table& table)
       : server_(server),
@@ -698,7 +713,7 @@ struct HttpServer::Worker final : net::IoHandler {
       }
       server->connections_.fetch_add(1, std::memory_order_relaxed);
       auto connection = std::make_shared<ServerConnection>(*server, loop, fd, connections);
-      connections.emplace(connection.get(), connection);
+      connections.add(connection);
       connection->start();
     }
   }
@@ -789,7 +804,7 @@ void HttpServer::shutdown(std::chrono::milliseconds grace) {
     w->loop.post([w] {
       w->stop_listening();
       std::vector<std::shared_ptr<ServerConnection>> all;
-      for (auto& [raw, connection] : w->connections) all.push_back(connection);
+      for (auto& [raw, connection] : w->connections.connections) all.push_back(connection);
       for (auto& connection : all) connection->drain();
     });
   }
@@ -801,7 +816,7 @@ void HttpServer::shutdown(std::chrono::milliseconds grace) {
     Worker* w = worker.get();
     w->loop.post([w] {
       std::vector<std::shared_ptr<ServerConnection>> all;
-      for (auto& [raw, connection] : w->connections) all.push_back(connection);
+      for (auto& [raw, connection] : w->connections.connections) all.push_back(connection);
       for (auto& connection : all) connection->close();
       w->loop.stop();
     });
@@ -809,7 +824,7 @@ void HttpServer::shutdown(std::chrono::milliseconds grace) {
   for (auto& worker : workers_) {
     if (worker->thread.joinable()) worker->thread.join();
   }
-  for (auto& worker : workers_) worker->connections.clear();
+  for (auto& worker : workers_) worker->connections.connections.clear();
 }
 
 }  // namespace ragscale::http

@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <thread>
 
+#include "common/heap_policy.h"
 #include "app/commands.h"
 #include "common/document_folder.h"
 #include "net/descriptor_limit.h"
@@ -45,6 +46,7 @@ int run_serve_command(int argc, char** argv) {
 
   // Each connection is a descriptor: without this the usual soft limit of 1024 would cap
   // the server far below max_connections.
+  fix_large_allocation_threshold();  // a huge request's memory goes back when it is done
   size_t open_files = net::raise_open_file_limit();
   if (open_files != 0 && config.max_connections + 64 > open_files) {
     std::fprintf(stderr,

@@ -1,0 +1,19 @@
+#include "net/surge_memory_release.h"
+
+#include <malloc.h>
+
+namespace ragscale::net {
+
+void SurgeMemoryRelease::note(size_t count) {
+  if (count > peak_) {
+    peak_ = count;
+    return;
+  }
+  if (peak_ >= min_peak_ && count <= peak_ / 4) {
+    ::malloc_trim(0);
+    ++releases_;
+    peak_ = count;
+  }
+}
+
+}  // namespace ragscale::net
