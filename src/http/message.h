@@ -53,6 +53,7 @@ struct Request {
   Headers headers;
   std::string body;
   bool keep_alive = true;
+  std::string peer_address;  // the client's IP address as the server saw it (requests the server received)
 
   std::string_view path() const;   // target without the query
   std::string_view query() const;  // after '?', empty if none

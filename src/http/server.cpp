@@ -86,6 +86,7 @@ class ServerConnection final : public net::IoHandler, public std::enable_shared_
   ~ServerConnection() override { close_socket(); }
 
   void start() {
+    peer_address_ = net::peer_address(fd_);
     interest_ = EPOLLIN;
     loop_.add(fd_, interest_, this);
     arm_read_timer(limits_.idle_timeout);
@@ -354,6 +355,7 @@ class ServerConnection final : public net::IoHandler, public std::enable_shared_
     request_.target = std::move(head.target);
     request_.headers = std::move(head.headers);
     request_.keep_alive = head.keep_alive;
+    request_.peer_address = peer_address_;
     bool has_body = head.has_body();
     if (decision.refuse) {
       answer_early(std::move(*decision.refuse), has_body);
@@ -599,6 +601,7 @@ class ServerConnection final : public net::IoHandler, public std::enable_shared_
   std::string output_;
   size_t output_sent_ = 0;
   Request request_;
+  std::string peer_address_;
   uint64_t request_number_ = 0;
   uint64_t body_remaining_ = 0;
   size_t body_limit_ = 0;

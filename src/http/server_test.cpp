@@ -279,6 +279,17 @@ TEST(HttpServer, ARefusedHeadWithoutABodyKeepsTheConnection) {
   server.shutdown(100ms);
 }
 
+TEST(HttpServer, RequestsCarryTheClientsAddress) {
+  HttpServer server(test_options(), [&](Request& request, Responder responder) {
+    responder.send(200, "text/plain", request.peer_address);
+  });
+  server.start();
+  RawClient client(server.port());
+  ASSERT_TRUE(client.send(get("/")));
+  EXPECT_EQ(body_of(client.read_response()), "127.0.0.1");
+  server.shutdown(100ms);
+}
+
 TEST(HttpServer, APolicyThatThrowsGets500NotACrash) {
   auto options = test_options();
   options.on_head = [](const MessageHead&) -> HeadDecision { throw std::runtime_error("policy broke"); };

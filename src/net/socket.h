@@ -39,6 +39,9 @@ int listen_tcp(const SocketAddress& address, bool reuse_port, int backlog = 4096
 // The port a listening socket is bound to (useful after binding port 0).
 uint16_t local_port(int fd);
 
+// The IP address of a connected socket's peer ("127.0.0.1", "::1"); empty if unknown.
+std::string peer_address(int fd);
+
 // Accepts one connection as a non-blocking socket with TCP_NODELAY; -1 with errno when none.
 int accept_connection(int listen_fd);
 

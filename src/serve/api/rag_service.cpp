@@ -645,7 +645,7 @@ struct RagService::State {
     auto password = input.string("password");
     if (!username || !password) throw ApiError(400, "fields \"username\" and \"password\" are required");
     // The HTTP core does not tell the client's address, so failures count per user only.
-    auto attempt = auth.login(*username, *password);
+    auto attempt = auth.login(*username, *password, request.peer_address);
     if (attempt.retry_after.count() > 0) {
       Reply reply = error_reply(429, "too many failed logins for this user; retry in " +
                                          std::to_string(attempt.retry_after.count()) + " s");
