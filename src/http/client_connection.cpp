@@ -246,6 +246,11 @@ void ClientConnection::close_socket() {
   want_write_ = false;
 }
 
+void ClientConnection::abort() {
+  if (fd_ >= 0) net::reset_on_close(fd_);
+  close();
+}
+
 void ClientConnection::close() {
   if (in_flight_) {
     fail(ClientError::kConnectionReset, "closed by the client");

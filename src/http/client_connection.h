@@ -76,6 +76,9 @@ class ClientConnection final : public net::IoHandler, private MessageSink {
   bool connected() const { return fd_ >= 0 && !connecting_; }
   // Closes the socket; an in-flight request completes with kConnectionReset.
   void close();
+  // Like close(), but the server sees a reset, not an orderly close: for abandoning a
+  // request, so the server stops working on an answer nobody will read.
+  void abort();
   // Counts of TCP connections opened, for reports.
   uint64_t connects() const { return connects_; }
 

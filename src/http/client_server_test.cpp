@@ -5,6 +5,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <future>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -223,6 +224,49 @@ TEST(HttpClientServer, InterimContinueIsSkippedForTheFinalResponse) {
 
 // A client may half-close (shutdown its write side) and still wait for the answer. The
 // server must answer, close afterwards, and not spin on the repeated EOF meanwhile.
+TEST(HttpClientServer, AnAbortedRequestIsSeenByTheServerAsADepartedClient) {
+  std::mutex mutex;
+  std::optional<Responder> held;
+  HttpServer server(local_options(), [&](Request&, Responder responder) {
+    std::lock_guard lock(mutex);
+    held.emplace(std::move(responder));
+  });
+  server.start();
+  ClientHarness harness;
+  ClientConnection connection(harness.loop, net::resolve("127.0.0.1", server.port()), &harness);
+  std::string request = format_request("GET", "/slow", "localhost", {}, "");
+  connection.send(request, {});
+  // Abort once the server holds the request, then let the loop run the completion.
+  net::Timer abort_timer([&] {
+    bool arrived = false;
+    {
+      std::lock_guard lock(mutex);
+      arrived = held.has_value();
+    }
+    if (arrived) {
+      connection.abort();
+    } else {
+      harness.loop.arm_after(abort_timer, std::chrono::milliseconds(5));
+    }
+  });
+  harness.loop.arm_after(abort_timer, std::chrono::milliseconds(5));
+  harness.run_for(std::chrono::seconds(2));
+  ASSERT_EQ(harness.results.size(), 1u);
+  EXPECT_EQ(harness.results[0].error, ClientError::kConnectionReset);
+  // An orderly close would leave the server a half-closed client still waiting for its
+  // answer; a reset tells it nobody will read one.
+  bool departed = false;
+  for (int i = 0; i < 200 && !departed; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    std::lock_guard lock(mutex);
+    std::promise<bool> alive;
+    held->loop()->post([&alive, responder = *held] { alive.set_value(responder.alive()); });
+    departed = !alive.get_future().get();
+  }
+  EXPECT_TRUE(departed);
+  server.shutdown(std::chrono::milliseconds(100));
+}
+
 TEST(HttpClientServer, HalfClosedClientStillGetsItsAnswerWithoutBusyWaiting) {
   std::mutex mutex;
   std::optional<Responder> held;

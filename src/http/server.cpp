@@ -149,9 +149,7 @@ class ServerConnection final : public net::IoHandler, public std::enable_shared_
 
   void abort(uint64_t number) {
     if (!is_current(number)) return;
-    // SO_LINGER 0 turns close into a reset, which is what "connection reset" means.
-    linger lin{1, 0};
-    ::setsockopt(fd_, SOL_SOCKET, SO_LINGER, &lin, sizeof lin);
+    net::reset_on_close(fd_);  // a reset is what "connection reset" means
     close();
   }
 

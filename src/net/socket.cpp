@@ -105,6 +105,11 @@ uint16_t local_port(int fd) {
   return ntohs(reinterpret_cast<sockaddr_in6*>(&storage)->sin6_port);
 }
 
+void reset_on_close(int fd) {
+  linger option{1, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &option, sizeof option);
+}
+
 std::string peer_address(int fd) {
   sockaddr_storage storage{};
   socklen_t length = sizeof storage;

@@ -39,6 +39,10 @@ int listen_tcp(const SocketAddress& address, bool reuse_port, int backlog = 4096
 // The port a listening socket is bound to (useful after binding port 0).
 uint16_t local_port(int fd);
 
+// Makes close() send a reset (SO_LINGER 0) instead of an orderly FIN: the peer learns at
+// once that nobody will read its answer.
+void reset_on_close(int fd);
+
 // The IP address of a connected socket's peer ("127.0.0.1", "::1"); empty if unknown.
 std::string peer_address(int fd);
 

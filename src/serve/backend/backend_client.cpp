@@ -260,7 +260,7 @@ void BackendClient::cancel_on_loop(const std::shared_ptr<Call>& call) {
   } else if (call->slot) {
     call->ended_by = BackendFailure::kCancelled;
     call->ended_because = "cancelled by the caller";
-    call->slot->connection.close();  // completes the call through Slot::on_response
+    call->slot->connection.abort();  // a reset tells the model to stop; completes the call through Slot::on_response
   }
   // Otherwise its start is still queued on the loop and sees the signal there.
 }
