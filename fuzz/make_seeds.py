@@ -179,3 +179,26 @@ bodies = {
     "scalar": '"{{ pick(questions) }}"',
 }
 write_all("scenario_body_fuzzer", bodies)
+
+# --- data files (lines, CSV, JSONL) ------------------------------------------------
+data_files = {
+    "lines": "what is rag?\n\nwhat is a vector?\r\n  \nlast line without newline",
+    "csv": "name,password\nann,pa\nbob,\"p,b\"\n",
+    "csv_quotes": "q,\"multi\nline\"\n\"say \"\"hi\"\"\",2\r\n,\n",
+    "jsonl": '{"q":"one","k":1}\n{"q":"two","tags":["a"],"n":null}\n\n{"k":2.5}\n',
+    "jsonl_infinite": '{"n":9223372035e300,"o":{"m":-9223372035e300}}\n',
+}
+write_all("data_source_fuzzer", data_files)
+
+# --- response bodies the load generator judges -------------------------------------
+response_bodies = {
+    "answer": '{"answer":"RAG combines retrieval [1].","sources":[{"title":"a","score":0.9},{"title":"b"}],"status":"ready"}',
+    "items": '{"items":[{"id":"d1"},{"id":2}],"n":5,"a/b":[true],"~":[1]}',
+    "token": '{"access_token":"eyJ.x.y","token_type":"bearer","expires_in":3600}',
+    "numbers": '{"n":5.0,"items":[],"status":null,"big":18446744073709551615,"neg":-9223372036854775808,"f":1e-300}',
+    "not_json": "answer: plain text",
+    "array": '[{"id":1},"x",null]',
+    # Found by this target: rapidjson reads this number as -inf, which cut value_text short.
+    "infinite_number": '{"n":5.0,"items":[],"status":null,"big":44073709551615,"neg":-9223372035e300}',
+}
+write_all("response_checks_fuzzer", response_bodies)

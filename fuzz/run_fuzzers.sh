@@ -30,7 +30,7 @@ declare -A dict=(
   [http_request_fuzzer]=http [http_response_fuzzer]=http [http_chunked_fuzzer]=http
   [sse_stream_fuzzer]=sse [json_input_fuzzer]=json [openai_request_fuzzer]=json
   [multipart_fuzzer]=multipart [scenario_fuzzer]=scenario [scenario_body_fuzzer]=scenario
-  [template_fuzzer]=template)
+  [template_fuzzer]=template [response_checks_fuzzer]=json)
 declare -A max_len=([scenario_fuzzer]=16384 [template_fuzzer]=2048 [scenario_body_fuzzer]=4096)
 
 targets=("$@")
