@@ -8,6 +8,8 @@ build_packages=(
   libhttp-parser-dev libyaml-cpp-dev rapidjson-dev
   libsqlite3-dev libhnswlib-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  # make fuzz / make test: clang with libFuzzer, llvm-symbolizer for readable stacks.
+  clang libclang-rt-14-dev llvm
 )
 # Real peers the integration tests and benchmarks run against (and GNU time, with which
 # bench/load_scale.sh measures the generator's peak memory).

@@ -79,6 +79,17 @@ TEST(Extraction, SetsVarsFromJsonPointers) {
   EXPECT_FALSE(apply_extracts(spec, "not json", user));
 }
 
+TEST(Extraction, NumbersBeyondDoubleRangeDoNotCutTheText) {
+  // rapidjson reads 9223372035e300 as -inf (its range check looks at the exponent alone);
+  // the extracted text must still be whole, not JSON cut off at that number.
+  RequestSpec spec;
+  spec.extract = {{"doc", "/doc"}, {"n", "/doc/n"}};
+  UserState user;
+  EXPECT_TRUE(apply_extracts(spec, R"({"doc":{"n":-9223372035e300,"id":7}})", user));
+  EXPECT_EQ(user.vars["doc"], R"({"n":-Infinity,"id":7})");
+  EXPECT_EQ(user.vars["n"], "-Infinity");
+}
+
 TEST(Poll, RepeatsUntilValueMatchesOrTriesRunOut) {
   RequestSpec spec;
   ResponseBody empty("{}");

@@ -1,13 +1,12 @@
 #include "load/scenario/data_source.h"
 
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <fstream>
 #include <sstream>
 
 #include "common/bounded_json.h"
+#include "load/scenario/response_body.h"
 
 namespace ragscale::scenario {
 namespace {
@@ -89,14 +88,6 @@ std::vector<std::string> read_csv_record(std::string_view text, size_t& pos, siz
   return fields;
 }
 
-std::string json_text(const rapidjson::Value& value) {
-  if (value.IsString()) return std::string(value.GetString(), value.GetStringLength());
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-  value.Accept(writer);
-  return std::string(buffer.GetString(), buffer.GetSize());
-}
-
 }  // namespace
 
 DataSource::DataSource(std::string name, std::vector<std::string> columns, std::vector<std::string> cells)
@@ -173,7 +164,7 @@ DataSource parse_jsonl(const std::string& name, std::string_view text, const std
         index = static_cast<int>(columns.size());
         columns.push_back(key);
       }
-      row.emplace_back(index, json_text(member.value));
+      row.emplace_back(index, value_text(member.value));
     }
   });
   require_rows(origin, rows.size());

@@ -56,6 +56,12 @@ TEST(DataSource, JsonlKeepsJsonTextOfNonStrings) {
   EXPECT_EQ(source.cell(1, 2), "{\"a\":1}");
 }
 
+TEST(DataSource, JsonlNumbersBeyondDoubleRangeDoNotCutTheText) {
+  DataSource source = parse_jsonl("d", "{\"n\":9223372035e300,\"o\":{\"m\":-9223372035e300,\"k\":1}}\n", "d.jsonl");
+  EXPECT_EQ(source.cell(0, 0), "Infinity");
+  EXPECT_EQ(source.cell(0, 1), "{\"m\":-Infinity,\"k\":1}");
+}
+
 TEST(DataSource, JsonlErrorsNameTheLine) {
   EXPECT_NE(error_of([] { parse_jsonl("d", "{\"a\":1}\n{oops}\n", "d.jsonl"); }).find("d.jsonl:2: invalid JSON"),
             std::string::npos);

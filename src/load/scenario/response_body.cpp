@@ -27,7 +27,12 @@ const rapidjson::Value* ResponseBody::at(std::string_view pointer) {
 std::string value_text(const rapidjson::Value& value) {
   if (value.IsString()) return std::string(value.GetString(), value.GetStringLength());
   rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  // rapidjson reads some numbers beyond a double's range (9223372035e300) as infinite
+  // rather than refusing them; its default writer then stops at that number, leaving
+  // the text cut off. Writing them as Infinity keeps the rest of the value.
+  rapidjson::Writer<rapidjson::StringBuffer, rapidjson::UTF8<>, rapidjson::UTF8<>, rapidjson::CrtAllocator,
+                    rapidjson::kWriteNanAndInfFlag>
+      writer(buffer);
   value.Accept(writer);
   return std::string(buffer.GetString(), buffer.GetSize());
 }

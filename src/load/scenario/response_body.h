@@ -4,7 +4,8 @@
 // Contract: the ResponseBody does not own the text; it must outlive the object. at()
 // returns the value at a JSON pointer ("/answer", "/items/0/id", "" = the whole
 // document), or nullptr when the body is not JSON or the pointer does not resolve.
-// value_text() renders a JSON value as text: strings raw, anything else as compact JSON.
+// value_text() renders a JSON value as text: strings raw, anything else as compact JSON
+// (numbers too large for a double, which rapidjson may read as infinite, as Infinity).
 #pragma once
 
 #include <rapidjson/document.h>

@@ -1,0 +1,123 @@
+// Drives HttpParser the way the server and the client do (feed what arrived, keep what
+// was not consumed, resume after each complete message, EOF at the end) and writes down
+// everything the sink saw as text, so the fuzz targets can demand that a byte stream
+// parses the same however it is split.
+//
+// Contract: http_transcript() never throws for any input; it aborts (a fuzz crash) only
+// when the sink sees something the parser's contract rules out, e.g. a complete
+// Content-Length message whose body has a different length.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "fuzz_support.h"
+#include "http/message.h"
+#include "http/parser.h"
+
+namespace ragscale::fuzz {
+
+struct HttpParseSetup {
+  http::HttpParser::Kind kind = http::HttpParser::Kind::kRequest;
+  bool capture_headers = true;
+  bool head_response = false;  // the first response answers a HEAD request
+  size_t max_head_bytes = 2048;
+};
+
+class TranscriptSink : public http::MessageSink {
+ public:
+  TranscriptSink(const HttpParseSetup& setup) : setup_(setup) {}
+
+  bool on_head(http::MessageHead& head) override {
+    head_ = head;
+    body_.clear();
+    log_ += "head status=" + std::to_string(head.status) + " method=" + head.method + " target=" + head.target +
+            " keep_alive=" + std::to_string(head.keep_alive) + " chunked=" + std::to_string(head.chunked) +
+            " length=" + (head.has_content_length ? std::to_string(head.content_length) : "-") + "\n";
+    for (const auto& [name, value] : head.headers) log_ += "  " + name + ": " + value + "\n";
+    if (setup_.kind == http::HttpParser::Kind::kRequest) look_at_target(head.target);
+    ++heads_;
+    return true;
+  }
+
+  bool on_body(std::string_view piece) override {
+    if (piece.empty()) fail("on_body with an empty piece");
+    body_.append(piece);
+    return true;
+  }
+
+  bool on_complete(bool keep_alive) override {
+    // Answers to HEAD, 1xx, 204 and 304 have no body whatever their Content-Length says.
+    bool bodyless = (setup_.head_response && heads_ == 1) || (head_.status >= 100 && head_.status < 200) ||
+                    head_.status == 204 || head_.status == 304;
+    if (head_.has_content_length && !head_.chunked && !bodyless && body_.size() != head_.content_length) {
+      fail("complete message body differs from its Content-Length",
+           std::to_string(body_.size()) + " vs " + std::to_string(head_.content_length));
+    }
+    log_ += "body " + std::to_string(body_.size()) + ":" + body_ + "\ncomplete keep_alive=" + std::to_string(keep_alive) + "\n";
+    body_.clear();
+    complete_ = true;
+    return false;  // pause like the server and the client: one message at a time
+  }
+
+  std::string log_;
+  bool complete_ = false;
+
+ private:
+  // What the server's router does with a request target.
+  static void look_at_target(const std::string& target) {
+    http::Request request;
+    request.target = target;
+    (void)request.path();
+    (void)request.query();
+    (void)request.query_param("q");
+    (void)http::url_decode(target);
+  }
+
+  const HttpParseSetup& setup_;
+  http::MessageHead head_;
+  std::string body_;
+  int heads_ = 0;
+};
+
+inline std::string http_transcript(const HttpParseSetup& setup, const std::vector<std::string_view>& pieces) {
+  TranscriptSink sink(setup);
+  http::HttpParser parser(setup.kind, &sink, setup.capture_headers);
+  parser.set_max_head_bytes(setup.max_head_bytes);
+  if (setup.head_response) parser.expect_head_response();
+  std::string pending;
+  size_t offset = 0;  // of pending's first byte in the whole input
+  for (std::string_view piece : pieces) {
+    pending.append(piece);
+    while (!pending.empty()) {
+      size_t consumed = parser.feed(pending.data(), pending.size());
+      if (parser.failed()) return sink.log_ + "error " + parser.error() + "\n";
+      if (consumed > pending.size()) fail("parser consumed more than it was given");
+      pending.erase(0, consumed);
+      offset += consumed;
+      if (!sink.complete_) {
+        // Neither complete nor failed yet bytes left over: the parser stopped (an
+        // upgrade); the server would wait for more input that never helps.
+        if (!pending.empty()) return sink.log_ + "stopped at " + std::to_string(offset) + "\n";
+        break;
+      }
+      sink.complete_ = false;
+      parser.resume();
+    }
+  }
+  parser.feed_eof();
+  if (parser.failed()) sink.log_ += "error at eof " + parser.error() + "\n";
+  return sink.log_;
+}
+
+// Parses the input whole, byte by byte and in random pieces; aborts when they differ.
+inline void check_split_invariance(const HttpParseSetup& setup, std::string_view input) {
+  std::string reference = http_transcript(setup, whole(input));
+  for (const auto& pieces : {byte_pieces(input), random_pieces(input)}) {
+    std::string split = http_transcript(setup, pieces);
+    if (split != reference) fail("the parse depends on how the input was split", "whole:\n" + reference + "\nsplit:\n" + split);
+  }
+}
+
+}  // namespace ragscale::fuzz
