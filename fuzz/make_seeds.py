@@ -61,7 +61,7 @@ requests = {
     "chat": "POST /v1/chat/completions HTTP/1.1\r\nHost: h\r\nAuthorization: Bearer k\r\nContent-Type: application/json\r\n"
             "Content-Length: %d\r\n\r\n%s" % (len(CHAT), CHAT),
 }
-write_all("http_request_fuzzer", requests)
+write_all("request_head_fuzzer", requests)
 
 # --- HTTP responses ----------------------------------------------------------------
 responses = {
@@ -92,6 +92,7 @@ chunks = {
     "leading_zeros": "0005\r\nhello\r\n0\r\n\r\n",
 }
 write_all("http_chunked_fuzzer", chunks)
+write_all("chunked_decoder_fuzzer", chunks)
 
 # --- SSE streams -------------------------------------------------------------------
 sse = {

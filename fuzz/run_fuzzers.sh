@@ -27,7 +27,7 @@ esac
 # stream piece; JSON nested deeper than ~100k levels overflows rapidjson's recursive
 # parser (a known crash, see docs/fuzzing.md), which these limits keep out of reach.
 declare -A dict=(
-  [http_request_fuzzer]=http [http_response_fuzzer]=http [http_chunked_fuzzer]=http
+  [request_head_fuzzer]=http [chunked_decoder_fuzzer]=http [http_response_fuzzer]=http [http_chunked_fuzzer]=http
   [sse_stream_fuzzer]=sse [json_input_fuzzer]=json [openai_request_fuzzer]=json
   [multipart_fuzzer]=multipart [scenario_fuzzer]=scenario [scenario_body_fuzzer]=scenario
   [template_fuzzer]=template [response_checks_fuzzer]=json)
