@@ -35,7 +35,7 @@ tsan-build: deps
 	@cmake --build $(TSAN_DIR) -j $(JOBS) --target ragscale_tests
 
 tsan: tsan-build
-	@cd $(TSAN_DIR) && TSAN_OPTIONS="second_deadlock_stack=1 $(TSAN_OPTIONS)" ctest --output-on-failure -L unit -j $(JOBS)
+	@cd $(TSAN_DIR) && TSAN_OPTIONS="second_deadlock_stack=1 suppressions=$(CURDIR)/cmake/tsan-suppressions.txt $(TSAN_OPTIONS)" ctest --output-on-failure -L unit -j $(JOBS)
 
 # libFuzzer targets (fuzz/, clang): `make fuzz` runs each for FUZZ_SECONDS and fails on
 # any crash; docs/fuzzing.md says how to reproduce and triage one.
