@@ -56,10 +56,10 @@ class DepthLimitedHandler {
 
 }  // namespace
 
-JsonParseResult parse_bounded_json(rapidjson::Document& document, std::string_view text, int max_depth) {
-  // Full precision: numbers read back exactly as written (run summaries round-trip through it).
-  constexpr unsigned kFlags =
-      rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag | rapidjson::kParseFullPrecisionFlag;
+JsonParseResult parse_bounded_json(rapidjson::Document& document, std::string_view text, int max_depth,
+                                   bool full_precision) {
+  constexpr unsigned kFlags = rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
+  constexpr unsigned kExactFlags = kFlags | rapidjson::kParseFullPrecisionFlag;
   JsonParseResult result;
   rapidjson::MemoryStream memory(text.data(), text.size());
   rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> input(memory);
@@ -67,7 +67,8 @@ JsonParseResult parse_bounded_json(rapidjson::Document& document, std::string_vi
   bool too_deep = false;
   auto generate = [&](rapidjson::Document& target) {
     DepthLimitedHandler handler(target, max_depth);
-    bool parsed = !reader.Parse<kFlags>(input, handler).IsError();
+    bool parsed = full_precision ? !reader.Parse<kExactFlags>(input, handler).IsError()
+                                 : !reader.Parse<kFlags>(input, handler).IsError();
     too_deep = handler.too_deep();
     return parsed;
   };

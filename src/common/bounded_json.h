@@ -28,7 +28,9 @@ struct JsonParseResult {
   bool ok() const { return message.empty(); }
 };
 
+// full_precision: numbers read back exactly as written (for run summaries; rapidjson's
+// exact path misreads numbers far beyond a double's range, so untrusted input uses the default).
 JsonParseResult parse_bounded_json(rapidjson::Document& document, std::string_view text,
-                                   int max_depth = kMaxJsonDepth);
+                                   int max_depth = kMaxJsonDepth, bool full_precision = false);
 
 }  // namespace ragscale

@@ -111,7 +111,7 @@ SeriesPoint read_point(const Reader& reader, const rapidjson::Value& object, con
 
 RunSummary parse_json_summary(const std::string& json, const std::string& source_name) {
   rapidjson::Document document;
-  if (auto parsed = parse_bounded_json(document, json); !parsed.ok()) {
+  if (auto parsed = parse_bounded_json(document, json, kMaxJsonDepth, /*full_precision=*/true); !parsed.ok()) {
     throw std::runtime_error(source_name + ": invalid JSON at offset " + std::to_string(parsed.offset) + ": " +
                              parsed.message);
   }
