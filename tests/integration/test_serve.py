@@ -226,7 +226,12 @@ class ServeApiTest(unittest.TestCase):
             self.assertIn(series, text)
 
     def test_failed_logins_are_throttled(self):
-        s = self.server
+        # A server of its own: the throttle also holds per client address, and every
+        # test here comes from 127.0.0.1, so it would refuse the other tests' logins too.
+        data_dir = tempfile.mkdtemp(prefix="ragscale-serve-throttle-")
+        s = Server(data_dir)
+        self.addCleanup(shutil.rmtree, data_dir, True)
+        self.addCleanup(s.stop)
         for attempt in range(5):
             status, body = s.json("POST", "/auth/login", {"username": "mallory", "password": f"guess{attempt}"},
                                   auth=False)
