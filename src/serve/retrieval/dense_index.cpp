@@ -57,37 +57,16 @@ void DenseIndex::reserve_locked(size_t capacity) {
 void DenseIndex::add(int64_t id, const float* vector) {
   std::unique_lock lock(mutex_);
   auto label = static_cast<hnswlib::labeltype>(id);
-  auto found = graph_->label_lookup_.find(label);
-  if (found != graph_->label_lookup_.end()) {
-    // A known id: hnswlib replaces its vector and undeletes it in place.
-    if (graph_->isMarkedDeleted(found->second)) {
-      free_slots_.erase(found->second);
-      ++live_;
-    }
-    graph_->addPoint(vector, label);
-    return;
-  }
-  if (!free_slots_.empty()) {
-    reuse_slot_locked(label, vector);
+  bool known = graph_->label_lookup_.count(label) > 0;
+  bool was_deleted = false;
+  if (known) {
+    auto internal = graph_->label_lookup_.at(label);
+    was_deleted = graph_->isMarkedDeleted(internal);
   } else {
     reserve_locked(graph_->cur_element_count + 1);
-    graph_->addPoint(vector, label);
   }
-  ++live_;
-}
-
-// hnswlib 0.6 never frees a deleted element's slot; without reuse, a corpus whose size is
-// steady (uploads balanced by deletes) would grow the graph by one slot per upload for
-// ever. This is what later hnswlib releases do for replace_deleted: give the slot the new
-// label, undelete it, and relink it as an update of its vector.
-void DenseIndex::reuse_slot_locked(uint64_t label, const float* vector) {
-  auto slot = *free_slots_.begin();
-  free_slots_.erase(free_slots_.begin());
-  graph_->label_lookup_.erase(graph_->getExternalLabel(slot));
-  graph_->label_lookup_[label] = slot;
-  graph_->setExternalLabel(slot, label);
-  graph_->unmarkDeletedInternal(slot);
-  graph_->updatePoint(vector, slot, 1.0f);
+  graph_->addPoint(vector, label);  // updates the vector (and undeletes) for a known label
+  if (!known || was_deleted) ++live_;
 }
 
 void DenseIndex::remove(int64_t id) {
@@ -96,7 +75,6 @@ void DenseIndex::remove(int64_t id) {
   auto found = graph_->label_lookup_.find(label);
   if (found == graph_->label_lookup_.end() || graph_->isMarkedDeleted(found->second)) return;
   graph_->markDelete(label);
-  free_slots_.insert(found->second);
   --live_;
 }
 
@@ -118,11 +96,6 @@ std::vector<std::pair<int64_t, float>> DenseIndex::search(const float* query, si
 size_t DenseIndex::size() const {
   std::shared_lock lock(mutex_);
   return live_;
-}
-
-size_t DenseIndex::slots() const {
-  std::shared_lock lock(mutex_);
-  return graph_->cur_element_count;
 }
 
 void DenseIndex::save(const std::string& path, const std::string& signature) const {
@@ -148,10 +121,6 @@ bool DenseIndex::load(const std::string& path, const std::string& expected_signa
     graph_ = std::move(graph);
     graph_->ef_ = options_.ef_search;
     live_ = live;
-    free_slots_.clear();
-    for (uint32_t slot = 0; slot < graph_->cur_element_count; ++slot) {
-      if (graph_->isMarkedDeleted(slot)) free_slots_.insert(slot);
-    }
   } catch (const std::exception&) {
     return false;
   }

@@ -5,8 +5,7 @@
 // - Thread-safe: searches run concurrently; add/remove take an exclusive lock briefly.
 // - Capacity grows by doubling, so callers never size it.
 // - remove() hides an id from results (HNSW marks it deleted); re-adding an id
-//   replaces its vector. The slot of a removed id is reused by a later add of a new id,
-//   so uploads balanced by deletes keep the graph's memory steady.
+//   replaces its vector.
 // - save() writes the graph plus a signature file, both mode 0600; load() accepts a saved graph only
 //   when its signature equals the expected one (the caller derives it from storage),
 //   so a graph left stale by a crash is rebuilt instead of trusted.
@@ -15,7 +14,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <set>
 #include <shared_mutex>
 #include <string>
 #include <utility>
@@ -46,8 +44,6 @@ class DenseIndex {
   // (id, similarity) best first; at most k.
   std::vector<std::pair<int64_t, float>> search(const float* query, size_t k) const;
   size_t size() const;
-  // Elements the graph holds, live and deleted-but-not-yet-reused.
-  size_t slots() const;
   size_t dimension() const { return dimension_; }
 
   // Throws std::runtime_error when the file cannot be written.
@@ -57,14 +53,12 @@ class DenseIndex {
 
  private:
   void reserve_locked(size_t capacity);
-  void reuse_slot_locked(uint64_t label, const float* vector);
 
   size_t dimension_;
   HnswOptions options_;
   std::unique_ptr<hnswlib::SpaceInterface<float>> space_;
   std::unique_ptr<hnswlib::HierarchicalNSW<float>> graph_;
   size_t live_ = 0;
-  std::set<uint32_t> free_slots_;  // deleted slots, lowest first
   mutable std::shared_mutex mutex_;
 };
 

@@ -48,33 +48,6 @@ TEST(DenseIndexTest, RemovedIdsDisappearAndReAddingRestoresThem) {
   EXPECT_TRUE(empty.search(a.data(), 3).empty());
 }
 
-TEST(DenseIndexTest, UploadsBalancedByDeletesReuseSlotsInsteadOfGrowing) {
-  HashingEmbedder embedder(32);
-  DenseIndex index(32, {});
-  auto text = [](int i) { return "note " + std::to_string(i) + " about topic" + std::to_string(i % 11); };
-  for (int i = 0; i < 200; ++i) index.add(i, embedder.embed_one(text(i)).data());
-  // A steady corpus: every round uploads 100 new documents and deletes 100 old ones.
-  for (int round = 1; round <= 10; ++round) {
-    for (int i = 0; i < 100; ++i) index.remove((round - 1) * 100 + i);
-    for (int i = 0; i < 100; ++i) {
-      int id = round * 100 + 100 + i;
-      index.add(id, embedder.embed_one(text(id)).data());
-    }
-  }
-  EXPECT_EQ(index.size(), 200u);
-  EXPECT_EQ(index.slots(), 200u);
-  // The new ids are found where the old ones were, and the old ones are gone.
-  auto hits = index.search(embedder.embed_one(text(1150)).data(), 3);
-  ASSERT_FALSE(hits.empty());
-  EXPECT_EQ(hits[0].first, 1150);
-  for (const auto& hit : index.search(embedder.embed_one(text(5)).data(), 50)) EXPECT_GE(hit.first, 1000);
-  // Re-adding a removed id whose slot was not reused restores it in place.
-  index.remove(1150);
-  index.add(1150, embedder.embed_one(text(1150)).data());
-  EXPECT_EQ(index.slots(), 200u);
-  EXPECT_EQ(index.search(embedder.embed_one(text(1150)).data(), 1)[0].first, 1150);
-}
-
 TEST(DenseIndexTest, SaveAndLoadRequireMatchingSignature) {
   auto path = (std::filesystem::temp_directory_path() / ("ragscale-dense-" + std::to_string(std::random_device{}())))
                   .string();
