@@ -27,7 +27,7 @@ struct HttpParseSetup {
 
 class TranscriptSink : public http::MessageSink {
  public:
-  TranscriptSink(const HttpParseSetup& setup) : setup_(setup) {}
+  explicit TranscriptSink(const HttpParseSetup& setup) : setup_(setup) {}
 
   bool on_head(http::MessageHead& head) override {
     head_ = head;
