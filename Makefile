@@ -34,8 +34,12 @@ tsan-build: deps
 	@cmake -S . -B $(TSAN_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRAGSCALE_TSAN=ON -DRAGSCALE_ONLY_TESTS=ON >/dev/null
 	@cmake --build $(TSAN_DIR) -j $(JOBS) --target ragscale_tests
 
+# Timer precision is a timing test, not a concurrency one; ThreadSanitizer slows the
+# loop enough to miss its 1 ms bound on a busy machine.
+TSAN_SKIP ?= ^EventLoop\.TimerPrecisionIsSubMillisecond$$
+
 tsan: tsan-build
-	@cd $(TSAN_DIR) && TSAN_OPTIONS="second_deadlock_stack=1 suppressions=$(CURDIR)/cmake/tsan-suppressions.txt $(TSAN_OPTIONS)" ctest --output-on-failure -L unit -j $(JOBS)
+	@cd $(TSAN_DIR) && TSAN_OPTIONS="second_deadlock_stack=1 suppressions=$(CURDIR)/cmake/tsan-suppressions.txt $(TSAN_OPTIONS)" ctest --output-on-failure -L unit -E '$(TSAN_SKIP)' -j $(JOBS)
 
 # libFuzzer targets (fuzz/, clang): `make fuzz` runs each for FUZZ_SECONDS and fails on
 # any crash; docs/fuzzing.md says how to reproduce and triage one.

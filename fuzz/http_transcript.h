@@ -27,7 +27,7 @@ struct HttpParseSetup {
 
 class TranscriptSink : public http::MessageSink {
  public:
-  TranscriptSink(const HttpParseSetup& setup) : setup_(setup) {}
+  explicit TranscriptSink(const HttpParseSetup& setup) : setup_(setup) {}
 
   bool on_head(http::MessageHead& head) override {
     head_ = head;
@@ -48,9 +48,10 @@ class TranscriptSink : public http::MessageSink {
   }
 
   bool on_complete(bool keep_alive) override {
-    // Answers to HEAD, 1xx, 204 and 304 have no body whatever their Content-Length says.
+    // Answers to HEAD, 1xx, 204 and 304 have no body whatever their Content-Length says;
+    // a CONNECT request ends with its head (what follows is tunnelled, not its body).
     bool bodyless = (setup_.head_response && heads_ == 1) || (head_.status >= 100 && head_.status < 200) ||
-                    head_.status == 204 || head_.status == 304;
+                    head_.status == 204 || head_.status == 304 || head_.method == "CONNECT";
     if (head_.has_content_length && !head_.chunked && !bodyless && body_.size() != head_.content_length) {
       fail("complete message body differs from its Content-Length",
            std::to_string(body_.size()) + " vs " + std::to_string(head_.content_length));
@@ -81,7 +82,13 @@ class TranscriptSink : public http::MessageSink {
   int heads_ = 0;
 };
 
-inline std::string http_transcript(const HttpParseSetup& setup, const std::vector<std::string_view>& pieces) {
+// What the sink saw, and why the parse stopped (empty when it did not fail).
+struct Transcript {
+  std::string events;
+  std::string error;
+};
+
+inline Transcript http_transcript(const HttpParseSetup& setup, const std::vector<std::string_view>& pieces) {
   TranscriptSink sink(setup);
   http::HttpParser parser(setup.kind, &sink, setup.capture_headers);
   parser.set_max_head_bytes(setup.max_head_bytes);
@@ -92,14 +99,14 @@ inline std::string http_transcript(const HttpParseSetup& setup, const std::vecto
     pending.append(piece);
     while (!pending.empty()) {
       size_t consumed = parser.feed(pending.data(), pending.size());
-      if (parser.failed()) return sink.log_ + "error " + parser.error() + "\n";
+      if (parser.failed()) return {sink.log_ + "error\n", parser.error()};
       if (consumed > pending.size()) fail("parser consumed more than it was given");
       pending.erase(0, consumed);
       offset += consumed;
       if (!sink.complete_) {
         // Neither complete nor failed yet bytes left over: the parser stopped (an
         // upgrade); the server would wait for more input that never helps.
-        if (!pending.empty()) return sink.log_ + "stopped at " + std::to_string(offset) + "\n";
+        if (!pending.empty()) return {sink.log_ + "stopped at " + std::to_string(offset) + "\n", ""};
         break;
       }
       sink.complete_ = false;
@@ -107,16 +114,23 @@ inline std::string http_transcript(const HttpParseSetup& setup, const std::vecto
     }
   }
   parser.feed_eof();
-  if (parser.failed()) sink.log_ += "error at eof " + parser.error() + "\n";
-  return sink.log_;
+  if (parser.failed()) return {sink.log_ + "error at eof\n", parser.error()};
+  return {sink.log_, ""};
 }
 
-// Parses the input whole, byte by byte and in random pieces; aborts when they differ.
+// Parses the input whole, byte by byte and in random pieces; aborts when the messages
+// differ or when one parse fails and another does not. Why a parse failed may differ:
+// the head limit is counted as http-parser hands over pieces of the head, so a head that
+// is both too long and malformed is reported as either, depending on the pieces (the
+// server answers 431 or 400).
 inline void check_split_invariance(const HttpParseSetup& setup, std::string_view input) {
-  std::string reference = http_transcript(setup, whole(input));
+  Transcript reference = http_transcript(setup, whole(input));
   for (const auto& pieces : {byte_pieces(input), random_pieces(input)}) {
-    std::string split = http_transcript(setup, pieces);
-    if (split != reference) fail("the parse depends on how the input was split", "whole:\n" + reference + "\nsplit:\n" + split);
+    Transcript split = http_transcript(setup, pieces);
+    if (split.events != reference.events) {
+      fail("the parse depends on how the input was split",
+           "whole:\n" + reference.events + reference.error + "\nsplit:\n" + split.events + split.error);
+    }
   }
 }
 

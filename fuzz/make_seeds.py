@@ -58,6 +58,7 @@ requests = {
                  "Content-Type: multipart/form-data; boundary=XB\r\nContent-Length: %d\r\n\r\n%s" % (len(MULTIPART), MULTIPART),
     "expect": "POST /v1/embeddings HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n{}",
     "upgrade": "GET /ws HTTP/1.1\r\nHost: h\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\nrest",
+    "connect": "CONNECT h:443 HTTP/1.1\r\nHost: h:443\r\nContent-Length: 1\r\n\r\n{}",
     "chat": "POST /v1/chat/completions HTTP/1.1\r\nHost: h\r\nAuthorization: Bearer k\r\nContent-Type: application/json\r\n"
             "Content-Length: %d\r\n\r\n%s" % (len(CHAT), CHAT),
 }

@@ -93,8 +93,8 @@ inline bool is_json(std::string_view text) {
   return !document.HasParseError() || document.GetParseError() == rapidjson::kParseErrorNumberTooBig;
 }
 
-// `whole_template`: the rendered text is all of one template (not a fragment of a
-// larger body), so JSON values can be judged on their own.
+// `single_expression`: the template is one {{ expr }} and nothing else, so a kJsonValue
+// rendering is a whole JSON value that can be judged on its own.
 inline void check_escaped(std::string_view rendered, scenario::Escape escape, bool single_expression) {
   using scenario::Escape;
   switch (escape) {
