@@ -48,6 +48,26 @@ HttpServer::Options local_options() {
   return options;
 }
 
+// A server whose handler keeps each request's Responder without answering, so a test can
+// see what becomes of a pending request.
+struct HoldingServer {
+  std::mutex mutex;
+  std::optional<Responder> held;
+  HttpServer server{local_options(), [this](Request&, Responder responder) {
+                      std::lock_guard lock(mutex);
+                      held.emplace(std::move(responder));
+                    }};
+
+  bool holds() {
+    std::lock_guard lock(mutex);
+    return held.has_value();
+  }
+  Responder responder() {
+    std::lock_guard lock(mutex);
+    return *held;
+  }
+};
+
 TEST(HttpClientServer, KeepAliveRequestsShareOneConnection) {
   HttpServer server(local_options(), [](Request& request, Responder responder) {
     responder.send(200, "text/plain", "hello " + std::string(request.path()));
@@ -222,28 +242,16 @@ TEST(HttpClientServer, InterimContinueIsSkippedForTheFinalResponse) {
   server.shutdown(std::chrono::milliseconds(100));
 }
 
-// A client may half-close (shutdown its write side) and still wait for the answer. The
-// server must answer, close afterwards, and not spin on the repeated EOF meanwhile.
 TEST(HttpClientServer, AnAbortedRequestIsSeenByTheServerAsADepartedClient) {
-  std::mutex mutex;
-  std::optional<Responder> held;
-  HttpServer server(local_options(), [&](Request&, Responder responder) {
-    std::lock_guard lock(mutex);
-    held.emplace(std::move(responder));
-  });
-  server.start();
+  HoldingServer holding;
+  holding.server.start();
   ClientHarness harness;
-  ClientConnection connection(harness.loop, net::resolve("127.0.0.1", server.port()), &harness);
+  ClientConnection connection(harness.loop, net::resolve("127.0.0.1", holding.server.port()), &harness);
   std::string request = format_request("GET", "/slow", "localhost", {}, "");
   connection.send(request, {});
   // Abort once the server holds the request, then let the loop run the completion.
   net::Timer abort_timer([&] {
-    bool arrived = false;
-    {
-      std::lock_guard lock(mutex);
-      arrived = held.has_value();
-    }
-    if (arrived) {
+    if (holding.holds()) {
       connection.abort();
     } else {
       harness.loop.arm_after(abort_timer, std::chrono::milliseconds(5));
@@ -255,25 +263,23 @@ TEST(HttpClientServer, AnAbortedRequestIsSeenByTheServerAsADepartedClient) {
   EXPECT_EQ(harness.results[0].error, ClientError::kConnectionReset);
   // An orderly close would leave the server a half-closed client still waiting for its
   // answer; a reset tells it nobody will read one.
+  Responder responder = holding.responder();
   bool departed = false;
   for (int i = 0; i < 200 && !departed; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    std::lock_guard lock(mutex);
     std::promise<bool> alive;
-    held->loop()->post([&alive, responder = *held] { alive.set_value(responder.alive()); });
+    responder.loop()->post([&alive, responder] { alive.set_value(responder.alive()); });
     departed = !alive.get_future().get();
   }
   EXPECT_TRUE(departed);
-  server.shutdown(std::chrono::milliseconds(100));
+  holding.server.shutdown(std::chrono::milliseconds(100));
 }
 
+// A client may half-close (shutdown its write side) and still wait for the answer. The
+// server must answer, close afterwards, and not spin on the repeated EOF meanwhile.
 TEST(HttpClientServer, HalfClosedClientStillGetsItsAnswerWithoutBusyWaiting) {
-  std::mutex mutex;
-  std::optional<Responder> held;
-  HttpServer server(local_options(), [&](Request&, Responder responder) {
-    std::lock_guard lock(mutex);
-    held.emplace(std::move(responder));
-  });
+  HoldingServer holding;
+  HttpServer& server = holding.server;
   server.start();
   auto address = net::resolve("127.0.0.1", server.port());
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -291,12 +297,9 @@ TEST(HttpClientServer, HalfClosedClientStillGetsItsAnswerWithoutBusyWaiting) {
   // A spinning loop would burn the whole 300 ms; an idle one next to nothing.
   EXPECT_LT(cpu_ms, 100.0);
 
-  {
-    std::lock_guard lock(mutex);
-    ASSERT_TRUE(held.has_value());
-    Responder responder = *held;
-    responder.loop()->post([responder]() mutable { responder.send(200, "text/plain", "late answer"); });
-  }
+  ASSERT_TRUE(holding.holds());
+  Responder responder = holding.responder();
+  responder.loop()->post([responder]() mutable { responder.send(200, "text/plain", "late answer"); });
   std::string received;
   char buffer[4096];
   for (;;) {

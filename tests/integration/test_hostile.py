@@ -34,6 +34,9 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 # The short timeouts the attacked servers run with, so that each case ends in seconds.
 HEADER_TIMEOUT_S = 2
 BODY_TIMEOUT_S = 2
+# The flags both attacked servers share: those timeouts, and room for 19,000 connections.
+LIMITS = ["--header-timeout", f"{HEADER_TIMEOUT_S}s", "--body-timeout", f"{BODY_TIMEOUT_S}s",
+          "--max-connections", "19000"]
 
 
 def free_port():
@@ -483,8 +486,7 @@ class HostileClientsOfServe(HostileClients, unittest.TestCase):
         cls.sim = Process(["sim", "--ttft", "3s", "--itl", "20ms", "--output-tokens", "40"], b"/health")
         cls.data_dir = tempfile.mkdtemp(prefix="ragscale-hostile-")
         cls.target = Process(["serve", "--data", cls.data_dir, "--llm-url", f"http://127.0.0.1:{cls.sim.port}",
-                              "--header-timeout", f"{HEADER_TIMEOUT_S}s", "--body-timeout", f"{BODY_TIMEOUT_S}s",
-                              "--max-connections", "19000", "--load-dir", os.path.join(REPO, "corpus", "documents")],
+                              "--load-dir", os.path.join(REPO, "corpus", "documents"), *LIMITS],
                              b"/ready", env={"RAGSCALE_API_KEYS": API_KEY})
         cls.settle()
 
@@ -546,19 +548,20 @@ class HostileClientsOfServe(HostileClients, unittest.TestCase):
         self.assert_healthy("Expect: 100-continue")
 
     def test_descriptor_exhaustion_sheds_without_spinning(self):
-        port_holder = Process(["serve", "--data", tempfile.mkdtemp(prefix="ragscale-hostile-fd-"),
-                               "--header-timeout", "30s"], b"/ready", fd_limit=128)
+        data_dir = tempfile.mkdtemp(prefix="ragscale-hostile-fd-")
+        self.addCleanup(shutil.rmtree, data_dir, True)
+        starved = Process(["serve", "--data", data_dir, "--header-timeout", "30s"], b"/ready", fd_limit=128)
         try:
             sockets, answers = [], []
             for _ in range(300):
                 try:
-                    sockets.append(connect(port_holder.port, 2))
+                    sockets.append(connect(starved.port, 2))
                 except OSError:
                     break
             time.sleep(0.5)
-            before = port_holder.cpu_seconds()
+            before = starved.cpu_seconds()
             time.sleep(2.0)
-            spent = port_holder.cpu_seconds() - before
+            spent = starved.cpu_seconds() - before
             self.assertLess(spent, 0.3, f"with its descriptors exhausted the server used {spent:.2f} s of CPU in 2 s")
             for s in sockets[-50:]:
                 s.setblocking(False)
@@ -570,11 +573,10 @@ class HostileClientsOfServe(HostileClients, unittest.TestCase):
             for s in sockets:
                 s.close()
             time.sleep(0.5)
-            self.assertEqual(status_of(exchange(port_holder.port, b"GET /health HTTP/1.1\r\nHost: x\r\n"
+            self.assertEqual(status_of(exchange(starved.port, b"GET /health HTTP/1.1\r\nHost: x\r\n"
                                                 b"Connection: close\r\n\r\n", 2)), 200)
         finally:
-            shutil.rmtree(port_holder.process.args[3], ignore_errors=True)
-            port_holder.stop()
+            starved.stop()
 
 
 @unittest.skipUnless(BIN, "set RAGSCALE_BIN to the ragscale binary")
@@ -586,9 +588,7 @@ class HostileClientsOfSim(HostileClients, unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         raise_fd_limit()
-        cls.target = Process(["sim", "--ttft", "3s", "--itl", "5ms", "--output-tokens", "200",
-                              "--header-timeout", f"{HEADER_TIMEOUT_S}s", "--body-timeout", f"{BODY_TIMEOUT_S}s",
-                              "--max-connections", "19000"], b"/health")
+        cls.target = Process(["sim", "--ttft", "3s", "--itl", "5ms", "--output-tokens", "200", *LIMITS], b"/health")
         cls.settle()
 
     @classmethod
