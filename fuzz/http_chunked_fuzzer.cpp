@@ -13,7 +13,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string input = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
   input.append(reinterpret_cast<const char*>(data), size);
   fuzz::HttpParseSetup setup;
-  setup.kind = http::HttpParser::Kind::kResponse;
   fuzz::check_split_invariance(setup, input);
   return 0;
 }

@@ -11,7 +11,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace ragscale;
   std::string_view input(reinterpret_cast<const char*>(data), size);
   fuzz::HttpParseSetup setup;
-  setup.kind = http::HttpParser::Kind::kResponse;
   fuzz::check_split_invariance(setup, input);
   setup.capture_headers = false;
   fuzz::check_split_invariance(setup, input);

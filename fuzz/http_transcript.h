@@ -1,4 +1,4 @@
-// Drives HttpParser the way the server and the client do (feed what arrived, keep what
+// Drives HttpParser (responses) the way the client does (feed what arrived, keep what
 // was not consumed, resume after each complete message, EOF at the end) and writes down
 // everything the sink saw as text, so the fuzz targets can demand that a byte stream
 // parses the same however it is split.
@@ -19,7 +19,6 @@
 namespace ragscale::fuzz {
 
 struct HttpParseSetup {
-  http::HttpParser::Kind kind = http::HttpParser::Kind::kRequest;
   bool capture_headers = true;
   bool head_response = false;  // the first response answers a HEAD request
   size_t max_head_bytes = 2048;
@@ -32,11 +31,9 @@ class TranscriptSink : public http::MessageSink {
   bool on_head(http::MessageHead& head) override {
     head_ = head;
     body_.clear();
-    log_ += "head status=" + std::to_string(head.status) + " method=" + head.method + " target=" + head.target +
-            " keep_alive=" + std::to_string(head.keep_alive) + " chunked=" + std::to_string(head.chunked) +
+    log_ += "head status=" + std::to_string(head.status) + " keep_alive=" + std::to_string(head.keep_alive) + " chunked=" + std::to_string(head.chunked) +
             " length=" + (head.has_content_length ? std::to_string(head.content_length) : "-") + "\n";
     for (const auto& [name, value] : head.headers) log_ += "  " + name + ": " + value + "\n";
-    if (setup_.kind == http::HttpParser::Kind::kRequest) look_at_target(head.target);
     ++heads_;
     return true;
   }
@@ -48,10 +45,9 @@ class TranscriptSink : public http::MessageSink {
   }
 
   bool on_complete(bool keep_alive) override {
-    // Answers to HEAD, 1xx, 204 and 304 have no body whatever their Content-Length says;
-    // a CONNECT request ends with its head (what follows is tunnelled, not its body).
+    // Answers to HEAD, 1xx, 204 and 304 have no body whatever their Content-Length says.
     bool bodyless = (setup_.head_response && heads_ == 1) || (head_.status >= 100 && head_.status < 200) ||
-                    head_.status == 204 || head_.status == 304 || head_.method == "CONNECT";
+                    head_.status == 204 || head_.status == 304;
     if (head_.has_content_length && !head_.chunked && !bodyless && body_.size() != head_.content_length) {
       fail("complete message body differs from its Content-Length",
            std::to_string(body_.size()) + " vs " + std::to_string(head_.content_length));
@@ -66,16 +62,6 @@ class TranscriptSink : public http::MessageSink {
   bool complete_ = false;
 
  private:
-  // What the server's router does with a request target.
-  static void look_at_target(const std::string& target) {
-    http::Request request;
-    request.target = target;
-    (void)request.path();
-    (void)request.query();
-    (void)request.query_param("q");
-    (void)http::url_decode(target);
-  }
-
   const HttpParseSetup& setup_;
   http::MessageHead head_;
   std::string body_;
@@ -90,7 +76,7 @@ struct Transcript {
 
 inline Transcript http_transcript(const HttpParseSetup& setup, const std::vector<std::string_view>& pieces) {
   TranscriptSink sink(setup);
-  http::HttpParser parser(setup.kind, &sink, setup.capture_headers);
+  http::HttpParser parser(&sink, setup.capture_headers);
   parser.set_max_head_bytes(setup.max_head_bytes);
   if (setup.head_response) parser.expect_head_response();
   std::string pending;

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "fuzz_support.h"
+#include "http/message.h"
 #include "http/request_head.h"
 
 namespace {
@@ -41,6 +42,13 @@ Outcome read_in(const std::vector<std::string_view>& pieces, ragscale::http::Hea
     auto& head = reader.head();
     outcome.head_length = reader.head_length();
     outcome.summary = head.method + " " + head.target;
+    // What the server's router then does with the target.
+    ragscale::http::Request request;
+    request.target = head.target;
+    (void)request.path();
+    (void)request.query();
+    (void)request.query_param("q");
+    (void)ragscale::http::url_decode(head.target);
     for (const auto& [name, value] : head.headers) outcome.summary += "\n" + name + ": " + value;
   }
   return outcome;

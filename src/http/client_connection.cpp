@@ -41,7 +41,7 @@ ClientConnection::ClientConnection(net::EventLoop& loop, const net::SocketAddres
       address_(address),
       source_(std::move(source)),
       listener_(listener),
-      parser_(HttpParser::Kind::kResponse, this, false),
+      parser_(this, false),
       timeout_timer_([this] { fail(ClientError::kTimeout, "no response within the timeout"); }),
       deferred_failure_timer_([this] { fail(deferred_error_, std::move(deferred_detail_)); }) {}
 

@@ -2,11 +2,9 @@
 
 namespace ragscale::http {
 
-HttpParser::HttpParser(Kind kind, MessageSink* sink, bool capture_headers)
-    : kind_(kind), sink_(sink), capture_headers_(capture_headers) {
+HttpParser::HttpParser(MessageSink* sink, bool capture_headers) : sink_(sink), capture_headers_(capture_headers) {
   http_parser_settings_init(&settings_);
   settings_.on_message_begin = &HttpParser::on_message_begin;
-  settings_.on_url = &HttpParser::on_url;
   settings_.on_header_field = &HttpParser::on_header_field;
   settings_.on_header_value = &HttpParser::on_header_value;
   settings_.on_headers_complete = &HttpParser::on_headers_complete;
@@ -16,7 +14,7 @@ HttpParser::HttpParser(Kind kind, MessageSink* sink, bool capture_headers)
 }
 
 void HttpParser::reset() {
-  http_parser_init(&parser_, kind_ == Kind::kRequest ? HTTP_REQUEST : HTTP_RESPONSE);
+  http_parser_init(&parser_, HTTP_RESPONSE);
   parser_.data = this;
   sink_rejected_ = false;
   head_too_large_ = false;
@@ -61,8 +59,6 @@ void HttpParser::flush_header() {
 int HttpParser::on_message_begin(http_parser* p) {
   auto* self = static_cast<HttpParser*>(p->data);
   self->head_.status = 0;
-  self->head_.method.clear();
-  self->head_.target.clear();
   self->head_.headers.clear();
   self->head_.has_content_length = false;
   self->head_.content_length = 0;
@@ -70,13 +66,6 @@ int HttpParser::on_message_begin(http_parser* p) {
   self->value_.clear();
   self->in_value_ = false;
   self->head_bytes_ = 0;
-  return 0;
-}
-
-int HttpParser::on_url(http_parser* p, const char* at, size_t length) {
-  auto* self = static_cast<HttpParser*>(p->data);
-  if (!self->count_head_bytes(length)) return 1;
-  self->head_.target.append(at, length);
   return 0;
 }
 
@@ -102,11 +91,7 @@ int HttpParser::on_headers_complete(http_parser* p) {
   auto* self = static_cast<HttpParser*>(p->data);
   if (self->capture_headers_) self->flush_header();
   MessageHead& head = self->head_;
-  if (self->kind_ == Kind::kRequest) {
-    head.method = http_method_str(static_cast<http_method>(p->method));
-  } else {
-    head.status = static_cast<int>(p->status_code);
-  }
+  head.status = static_cast<int>(p->status_code);
   head.keep_alive = http_should_keep_alive(p) != 0;
   head.chunked = (p->flags & F_CHUNKED) != 0;
   if ((p->flags & F_CONTENTLENGTH) != 0) {
@@ -118,7 +103,7 @@ int HttpParser::on_headers_complete(http_parser* p) {
     return -1;
   }
   // An interim 1xx response precedes the real one, which is the one without a body.
-  bool interim = self->kind_ == Kind::kResponse && head.status >= 100 && head.status < 200;
+  bool interim = head.status >= 100 && head.status < 200;
   if (self->head_response_ && !interim) {
     self->head_response_ = false;
     return 1;  // tells http-parser there is no body

@@ -32,9 +32,7 @@ class MessageSink {
 
 class HttpParser {
  public:
-  enum class Kind { kRequest, kResponse };
-
-  HttpParser(Kind kind, MessageSink* sink, bool capture_headers);
+  HttpParser(MessageSink* sink, bool capture_headers);
   HttpParser(const HttpParser&) = delete;
   HttpParser& operator=(const HttpParser&) = delete;
 
@@ -63,7 +61,6 @@ class HttpParser {
 
  private:
   static int on_message_begin(http_parser* p);
-  static int on_url(http_parser* p, const char* at, size_t length);
   static int on_header_field(http_parser* p, const char* at, size_t length);
   static int on_header_value(http_parser* p, const char* at, size_t length);
   static int on_headers_complete(http_parser* p);
@@ -72,7 +69,6 @@ class HttpParser {
   bool count_head_bytes(size_t length);
   void flush_header();
 
-  Kind kind_;
   http_parser parser_{};
   http_parser_settings settings_{};
   MessageSink* sink_;
