@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <string>
 
 namespace ragscale::http {
 
@@ -30,6 +31,10 @@ char* thread_read_buffer(size_t& size) {
   return buffer;
 }
 
+std::string milliseconds_text(net::Clock::duration value) {
+  return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(value).count()) + " ms";
+}
+
 // 1xx other than 101 (we never ask to switch protocols): an interim response.
 bool is_interim(int status) { return status >= 100 && status < 200 && status != 101; }
 
@@ -42,7 +47,7 @@ ClientConnection::ClientConnection(net::EventLoop& loop, const net::SocketAddres
       source_(std::move(source)),
       listener_(listener),
       parser_(this, false),
-      timeout_timer_([this] { fail(ClientError::kTimeout, "no response within the timeout"); }),
+      timeout_timer_([this] { on_timeout(); }),
       deferred_failure_timer_([this] { fail(deferred_error_, std::move(deferred_detail_)); }) {}
 
 ClientConnection::~ClientConnection() {
@@ -66,7 +71,8 @@ void ClientConnection::send(std::string_view request_bytes, const RequestOptions
   parser_.reset();
   parser_.set_capture_headers(options.capture_headers);
   if (options.head_request) parser_.expect_head_response();
-  loop_.arm(timeout_timer_, net::Clock::now() + options.timeout);
+  total_deadline_ = net::Clock::now() + options.timeout;
+  enter_phase(Phase::kSend);
   if (fd_ < 0) {
     open_socket();
     return;
@@ -75,8 +81,48 @@ void ClientConnection::send(std::string_view request_bytes, const RequestOptions
   if (!connecting_) write_pending();
 }
 
+void ClientConnection::enter_phase(Phase phase) {
+  net::Clock::duration limit{0};
+  ClientTimeout kind = ClientTimeout::kTotal;
+  if (phase == Phase::kConnect) {
+    limit = options_.connect_timeout;
+    kind = ClientTimeout::kConnect;
+  } else if (phase == Phase::kFirstByte) {
+    limit = options_.first_byte_timeout;
+    kind = ClientTimeout::kFirstByte;
+  }
+  net::TimePoint deadline = total_deadline_;
+  if (limit > net::Clock::duration::zero()) {
+    net::TimePoint phase_deadline = net::Clock::now() + limit;
+    if (phase_deadline < total_deadline_) deadline = phase_deadline;
+  }
+  // No phase limit, or the total ends first: the total is what expires.
+  armed_limit_ = deadline == total_deadline_ ? ClientTimeout::kTotal : kind;
+  // Without phase limits every phase has the total's deadline: the timer stays put.
+  if (!timeout_timer_.armed() || timeout_timer_.deadline() != deadline) loop_.arm(timeout_timer_, deadline);
+}
+
+void ClientConnection::on_timeout() {
+  switch (armed_limit_) {
+    case ClientTimeout::kConnect:
+      fail(ClientError::kTimeout, "connect timed out after " + milliseconds_text(options_.connect_timeout),
+           ClientTimeout::kConnect);
+      return;
+    case ClientTimeout::kFirstByte:
+      fail(ClientError::kTimeout, "no first byte within " + milliseconds_text(options_.first_byte_timeout),
+           ClientTimeout::kFirstByte);
+      return;
+    case ClientTimeout::kNone:
+    case ClientTimeout::kTotal:
+      break;
+  }
+  fail(ClientError::kTimeout, "no complete response within " + milliseconds_text(options_.timeout),
+       ClientTimeout::kTotal);
+}
+
 void ClientConnection::open_socket() {
   reused_connection_ = false;
+  established_ = false;
   fd_ = net::start_connect(address_, source_ ? &*source_ : nullptr);
   if (fd_ < 0) {
     deferred_error_ = errno == ECONNREFUSED ? ClientError::kConnectionRefused : ClientError::kOther;
@@ -88,6 +134,7 @@ void ClientConnection::open_socket() {
   connecting_ = true;
   want_write_ = true;
   loop_.add(fd_, EPOLLIN | EPOLLOUT, this);
+  enter_phase(Phase::kConnect);
 }
 
 void ClientConnection::update_interest(bool want_write) {
@@ -112,6 +159,8 @@ void ClientConnection::write_pending() {
     return;
   }
   update_interest(false);
+  // The whole request is out: the wait for the answer begins (unless it already began).
+  if (!response_started_) enter_phase(Phase::kFirstByte);
 }
 
 void ClientConnection::on_io(uint32_t events) {
@@ -123,7 +172,11 @@ void ClientConnection::on_io(uint32_t events) {
       return;
     }
     connecting_ = false;
-    if (in_flight_) write_pending();
+    established_ = true;
+    if (in_flight_) {
+      enter_phase(Phase::kSend);
+      write_pending();
+    }
     return;
   }
   if ((events & EPOLLOUT) != 0 && in_flight_ && written_ < request_.size()) write_pending();
@@ -141,7 +194,10 @@ void ClientConnection::handle_readable() {
         close_socket();
         return;
       }
-      response_started_ = true;
+      if (!response_started_) {
+        response_started_ = true;
+        enter_phase(Phase::kReceive);
+      }
       size_t consumed = parser_.feed(buffer, static_cast<size_t>(n));
       if (response_complete_) {
         finish();
@@ -219,11 +275,12 @@ void ClientConnection::finish() {
   result.body_bytes = body_bytes_;
   result.body = body_;
   result.headers = options_.capture_headers ? &headers_ : nullptr;
+  result.connected = true;
   result.completed_at = net::Clock::now();
   listener_->on_response(*this, result);
 }
 
-void ClientConnection::fail(ClientError error, std::string detail) {
+void ClientConnection::fail(ClientError error, std::string detail, ClientTimeout timeout) {
   loop_.disarm(timeout_timer_);
   close_socket();
   if (!in_flight_) return;
@@ -233,6 +290,8 @@ void ClientConnection::fail(ClientError error, std::string detail) {
   result.status = 0;
   result.body_bytes = body_bytes_;
   result.error_detail = std::move(detail);
+  result.timeout = timeout;
+  result.connected = established_;
   result.completed_at = net::Clock::now();
   listener_->on_response(*this, result);
 }

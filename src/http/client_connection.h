@@ -5,6 +5,16 @@
 // reconnects when the server closed the connection, and retries a request once when a
 // reused connection turns out to be dead before any response byte arrived.
 //
+// Time limits: RequestOptions::timeout bounds the whole request (connect, send, response);
+// connect_timeout bounds establishing the TCP connection and first_byte_timeout the wait
+// from the request's last byte written to the response's first byte (for a streamed
+// model answer, the time to first token). Each phase limit is bounded by the total; zero
+// means only the total applies. One timer serves them all, re-armed as a phase begins
+// (never re-armed when no phase limit is set). Expiry fails the request with kTimeout,
+// an error_detail naming the limit ("connect timed out after 2000 ms", "no first byte
+// within 5000 ms", "no complete response within 30000 ms") and ClientResult::timeout
+// saying which one it was.
+//
 // The completion callback may call send() again or destroy nothing but the request's
 // own state; destroying the connection from inside the callback is not allowed (use
 // EventLoop::defer).
@@ -32,6 +42,14 @@ enum class ClientError {
 
 std::string_view to_string(ClientError error);
 
+// Which limit ended a request with kTimeout.
+enum class ClientTimeout {
+  kNone,
+  kConnect,    // RequestOptions::connect_timeout: the TCP connection was not established in time
+  kFirstByte,  // RequestOptions::first_byte_timeout: no response byte after the request was sent
+  kTotal,      // RequestOptions::timeout
+};
+
 struct ClientResult {
   ClientError error = ClientError::kNone;
   int status = 0;
@@ -39,6 +57,11 @@ struct ClientResult {
   uint64_t body_bytes = 0;     // decoded body size, counted whether captured or not
   const Headers* headers = nullptr;  // only when the request asked for headers
   std::string error_detail;    // e.g. strerror text
+  ClientTimeout timeout = ClientTimeout::kNone;  // set with ClientError::kTimeout
+  // Whether the connection the request last went out on was established. False on a
+  // failure means no byte of the request reached the server (refused, unreachable,
+  // no socket, connect timeout): it was certainly not processed.
+  bool connected = false;
   net::TimePoint completed_at;
 };
 
@@ -54,7 +77,11 @@ class ClientConnection final : public net::IoHandler, private MessageSink {
     bool capture_body = false;
     bool capture_headers = false;
     bool head_request = false;
-    net::Clock::duration timeout = std::chrono::seconds(60);
+    net::Clock::duration timeout = std::chrono::seconds(60);  // the whole request
+    // Establishing the TCP connection (when the request needs a new one); 0 = only `timeout`.
+    net::Clock::duration connect_timeout{0};
+    // From the request's last byte written to the response's first byte; 0 = only `timeout`.
+    net::Clock::duration first_byte_timeout{0};
     // Called with each body piece as it arrives (streamed responses: SSE, chunked).
     // Optional; the body is still captured when capture_body is set.
     std::function<void(std::string_view)> on_body_piece;
@@ -89,10 +116,15 @@ class ClientConnection final : public net::IoHandler, private MessageSink {
   bool on_body(std::string_view piece) override;
   bool on_complete(bool keep_alive) override;
 
+  // Where a request is, for its time limits.
+  enum class Phase { kConnect, kSend, kFirstByte, kReceive };
+  void enter_phase(Phase phase);
+  void on_timeout();
+
   void open_socket();
   void write_pending();
   void handle_readable();
-  void fail(ClientError error, std::string detail);
+  void fail(ClientError error, std::string detail, ClientTimeout timeout = ClientTimeout::kNone);
   void finish();
   void close_socket();
   void update_interest(bool want_write);
@@ -102,7 +134,9 @@ class ClientConnection final : public net::IoHandler, private MessageSink {
   std::optional<net::SocketAddress> source_;
   Listener* listener_;
   HttpParser parser_;
-  net::Timer timeout_timer_;
+  net::Timer timeout_timer_;  // the current phase's deadline (see enter_phase)
+  net::TimePoint total_deadline_{};
+  ClientTimeout armed_limit_ = ClientTimeout::kTotal;  // what timeout_timer_'s deadline enforces
   // Delivers a failure found inside send() on the next loop iteration, so a caller that
   // sends again from its completion callback cannot recurse without bound.
   net::Timer deferred_failure_timer_;
@@ -111,6 +145,7 @@ class ClientConnection final : public net::IoHandler, private MessageSink {
 
   int fd_ = -1;
   bool connecting_ = false;
+  bool established_ = false;  // the current socket's connect completed
   bool want_write_ = false;
   bool in_flight_ = false;
   bool reused_connection_ = false;  // the request went out on a connection used before
