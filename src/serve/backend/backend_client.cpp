@@ -1,6 +1,9 @@
 #include "serve/backend/backend_client.h"
 
+#include <algorithm>
+#include <array>
 #include <charconv>
+#include <cstdint>
 #include <future>
 #include <stdexcept>
 #include <utility>
@@ -41,11 +44,152 @@ BackendUrl parse_backend_url(std::string_view url) {
   return parsed;
 }
 
+std::string_view to_string(BackendFailure failure) {
+  switch (failure) {
+    case BackendFailure::kNone: return "none";
+    case BackendFailure::kTransport: return "transport";
+    case BackendFailure::kTimeout: return "timeout";
+    case BackendFailure::kOverloaded: return "overloaded";
+    case BackendFailure::kCancelled: return "cancelled";
+    case BackendFailure::kShuttingDown: return "shutting down";
+    case BackendFailure::kConnect: return "connect";
+  }
+  return "failure";
+}
+
 namespace {
 
 std::string milliseconds_text(std::chrono::milliseconds value) { return std::to_string(value.count()) + " ms"; }
 
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
+}
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// Reads exactly `digits` decimal digits at `at`, advancing it.
+bool read_number(std::string_view text, size_t& at, size_t digits, int& value) {
+  if (at + digits > text.size()) return false;
+  value = 0;
+  for (size_t i = 0; i < digits; ++i) {
+    char c = text[at + i];
+    if (!is_digit(c)) return false;
+    value = value * 10 + (c - '0');
+  }
+  at += digits;
+  return true;
+}
+
+bool read_literal(std::string_view text, size_t& at, std::string_view literal) {
+  if (text.substr(at, literal.size()) != literal) return false;
+  at += literal.size();
+  return true;
+}
+
+// "Jan".."Dec" at `at` (case-sensitive, as HTTP-date is), advancing it; 1-12.
+bool read_month(std::string_view text, size_t& at, unsigned& month) {
+  static constexpr std::array<std::string_view, 12> kMonths = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                               "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  for (unsigned i = 0; i < kMonths.size(); ++i) {
+    if (read_literal(text, at, kMonths[i])) {
+      month = i + 1;
+      return true;
+    }
+  }
+  return false;
+}
+
+// "HH:MM:SS" at `at`, advancing it.
+bool read_time_of_day(std::string_view text, size_t& at, int& hour, int& minute, int& second) {
+  return read_number(text, at, 2, hour) && read_literal(text, at, ":") && read_number(text, at, 2, minute) &&
+         read_literal(text, at, ":") && read_number(text, at, 2, second) && hour < 24 && minute < 60 &&
+         second <= 60;  // a leap second
+}
+
+// An HTTP-date (RFC 9110 5.6.7) in any of its three forms; `now` places RFC 850's
+// two-digit years.
+std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view text,
+                                                                     std::chrono::system_clock::time_point now) {
+  size_t comma = text.find(',');
+  size_t at = 0;
+  int day = 0, year = 0, hour = 0, minute = 0, second = 0;
+  unsigned month = 0;
+  if (comma == 3) {
+    // IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT"
+    at = 4;
+    if (!(read_literal(text, at, " ") && read_number(text, at, 2, day) && read_literal(text, at, " ") &&
+          read_month(text, at, month) && read_literal(text, at, " ") && read_number(text, at, 4, year) &&
+          read_literal(text, at, " ") && read_time_of_day(text, at, hour, minute, second) &&
+          read_literal(text, at, " GMT") && at == text.size())) {
+      return std::nullopt;
+    }
+  } else if (comma != std::string_view::npos && comma > 3) {
+    // RFC 850: "Sunday, 06-Nov-94 08:49:37 GMT"; a two-digit year that would be more
+    // than 50 years ahead is the latest past year with those digits (RFC 9110 5.6.7).
+    at = comma + 1;
+    if (!(read_literal(text, at, " ") && read_number(text, at, 2, day) && read_literal(text, at, "-") &&
+          read_month(text, at, month) && read_literal(text, at, "-") && read_number(text, at, 2, year) &&
+          read_literal(text, at, " ") && read_time_of_day(text, at, hour, minute, second) &&
+          read_literal(text, at, " GMT") && at == text.size())) {
+      return std::nullopt;
+    }
+    int this_year = static_cast<int>(std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(now)}.year());
+    year += this_year - this_year % 100;
+    if (year > this_year + 50) year -= 100;
+  } else if (comma == std::string_view::npos && text.size() == 24) {
+    // asctime: "Sun Nov  6 08:49:37 1994"
+    at = 4;
+    if (!read_month(text, at, month) || !read_literal(text, at, " ")) return std::nullopt;
+    if (text[at] == ' ') {
+      ++at;
+      if (!read_number(text, at, 1, day)) return std::nullopt;
+    } else if (!read_number(text, at, 2, day)) {
+      return std::nullopt;
+    }
+    if (!(read_literal(text, at, " ") && read_time_of_day(text, at, hour, minute, second) &&
+          read_literal(text, at, " ") && read_number(text, at, 4, year) && at == text.size())) {
+      return std::nullopt;
+    }
+  } else {
+    return std::nullopt;
+  }
+  std::chrono::year_month_day date{std::chrono::year{year}, std::chrono::month{month},
+                                   std::chrono::day{static_cast<unsigned>(day)}};
+  if (!date.ok()) return std::nullopt;
+  return std::chrono::sys_days{date} + std::chrono::hours{hour} + std::chrono::minutes{minute} +
+         std::chrono::seconds{second};
+}
+
+// Retry-After of a response whose headers were captured.
+std::optional<std::chrono::milliseconds> retry_after_of(const http::ClientResult& result) {
+  if (result.headers == nullptr) return std::nullopt;
+  auto value = result.headers->get("Retry-After");
+  if (!value) return std::nullopt;
+  return parse_retry_after(*value, std::chrono::system_clock::now());
+}
+
 }  // namespace
+
+std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view value,
+                                                           std::chrono::system_clock::time_point now) {
+  value = trim(value);
+  if (value.empty()) return std::nullopt;
+  if (is_digit(value.front())) {
+    constexpr uint64_t kLargest = uint64_t{1} << 31;
+    uint64_t seconds = 0;
+    for (char c : value) {
+      if (!is_digit(c)) return std::nullopt;
+      seconds = std::min(kLargest, seconds * 10 + static_cast<uint64_t>(c - '0'));
+    }
+    return std::chrono::milliseconds(static_cast<int64_t>(seconds) * 1000);
+  }
+  auto date = parse_http_date(value, now);
+  if (!date) return std::nullopt;
+  if (*date <= now) return std::chrono::milliseconds(0);
+  return std::chrono::ceil<std::chrono::milliseconds>(*date - now);
+}
 
 struct BackendClient::Mailbox {
   explicit Mailbox(net::EventLoop& loop) : loop(loop) {}
@@ -69,22 +213,57 @@ struct BackendClient::Mailbox {
 };
 
 struct BackendClient::Call {
-  explicit Call(BackendClient& owner) : expiry([this, &owner] { owner.expire_on_loop(this); }) {}
+  explicit Call(BackendClient& owner) : timer([this, &owner] { owner.on_call_timer(this); }) {}
   std::string request;
   http::ClientConnection::RequestOptions options;
   std::chrono::milliseconds timeout{0};
   net::TimePoint deadline;
+  net::TimePoint not_before;
   Completion done;  // empty once completed
   std::shared_ptr<CancelSignal> cancel;
   // Where the call is, on the loop thread:
-  bool waiting = false;
-  std::list<std::shared_ptr<Call>>::iterator position;  // in waiting_, while waiting
+  bool delayed = false;                                 // in delayed_, before not_before
+  bool waiting = false;                                 // in waiting_, for a connection
+  std::list<std::shared_ptr<Call>>::iterator position;  // in delayed_ or waiting_
   Slot* slot = nullptr;                                 // while in flight
   // Set when the client itself ends the call by closing its connection.
   BackendFailure ended_by = BackendFailure::kNone;
   std::string ended_because;
-  net::Timer expiry;  // armed while waiting: the deadline passes in the queue
+  // Armed while delayed (fires at not_before) or waiting (fires at the deadline).
+  net::Timer timer;
 };
+
+namespace {
+
+BackendResponse response_of(const http::ClientResult& result, std::chrono::milliseconds timeout) {
+  if (result.error == http::ClientError::kTimeout) {
+    switch (result.timeout) {
+      case http::ClientTimeout::kConnect:
+        return BackendResponse::failed(BackendFailure::kConnect, result.error_detail);
+      case http::ClientTimeout::kFirstByte:
+        return BackendResponse::failed(BackendFailure::kTimeout, result.error_detail);
+      case http::ClientTimeout::kNone:
+      case http::ClientTimeout::kTotal:
+        break;
+    }
+    // The connection's own total is what was left of the call's; name the call's.
+    return BackendResponse::failed(BackendFailure::kTimeout, "no complete response within " + milliseconds_text(timeout));
+  }
+  if (result.error != http::ClientError::kNone) {
+    std::string error(http::to_string(result.error));
+    if (!result.error_detail.empty()) error += ": " + result.error_detail;
+    // Without a connection nothing was sent: the backend certainly did not process it.
+    return BackendResponse::failed(result.connected ? BackendFailure::kTransport : BackendFailure::kConnect,
+                                   std::move(error));
+  }
+  BackendResponse response;
+  response.status = result.status;
+  response.body = std::string(result.body);
+  response.retry_after = retry_after_of(result);
+  return response;
+}
+
+}  // namespace
 
 struct BackendClient::Slot final : http::ClientConnection::Listener {
   Slot(BackendClient& owner) : owner(owner), connection(owner.loop_, owner.address_, this) {}
@@ -92,20 +271,9 @@ struct BackendClient::Slot final : http::ClientConnection::Listener {
     auto finished = std::move(call);
     call.reset();
     finished->slot = nullptr;
-    BackendResponse response;
-    response.status = result.status;
-    if (finished->ended_by != BackendFailure::kNone) {
-      response = BackendResponse::failed(finished->ended_by, finished->ended_because);
-    } else if (result.error == http::ClientError::kTimeout) {
-      response = BackendResponse::failed(BackendFailure::kTimeout,
-                                         "timed out after " + milliseconds_text(finished->timeout));
-    } else if (result.error != http::ClientError::kNone) {
-      std::string error(http::to_string(result.error));
-      if (!result.error_detail.empty()) error += ": " + result.error_detail;
-      response = BackendResponse::failed(BackendFailure::kTransport, std::move(error));
-    } else {
-      response.body = std::string(result.body);
-    }
+    BackendResponse response = finished->ended_by != BackendFailure::kNone
+                                   ? BackendResponse::failed(finished->ended_by, finished->ended_because)
+                                   : response_of(result, finished->timeout);
     owner.complete_on_loop(finished, std::move(response));
     owner.release_on_loop(this);
   }
@@ -148,15 +316,35 @@ BackendResponse BackendClient::post_json(std::string_view path, std::string body
 void BackendClient::post_json_async(std::string_view path, std::string body, std::chrono::milliseconds timeout,
                                     std::function<void(std::string_view)> on_body_piece, Completion on_done,
                                     std::shared_ptr<CancelSignal> cancel) {
+  CallOptions options;
+  options.timeout = timeout;
+  post_json_async(path, std::move(body), options, std::move(on_body_piece), std::move(on_done), std::move(cancel));
+}
+
+void BackendClient::post_json_async(std::string_view path, std::string body, const CallOptions& options,
+                                    std::function<void(std::string_view)> on_body_piece, Completion on_done,
+                                    std::shared_ptr<CancelSignal> cancel) {
+  auto now = net::Clock::now();
+  if (options.not_before > now && options.not_before >= now + options.timeout) {
+    auto wait = std::chrono::ceil<std::chrono::milliseconds>(options.not_before - now);
+    on_done(BackendResponse::failed(BackendFailure::kTimeout, "timed out after " + milliseconds_text(options.timeout) +
+                                                                  ": the call may not start for another " +
+                                                                  milliseconds_text(wait)));
+    return;
+  }
   auto call = std::make_shared<Call>(*this);
-  call->timeout = timeout;
-  call->deadline = net::Clock::now() + timeout;
+  call->timeout = options.timeout;
+  call->deadline = now + options.timeout;
+  call->not_before = options.not_before;
   std::vector<std::pair<std::string, std::string>> headers = {{"Content-Type", "application/json"},
                                                               {"Accept", "application/json"}};
   if (!api_key_.empty()) headers.emplace_back("Authorization", "Bearer " + api_key_);
   std::string host_header = url_.host + ":" + std::to_string(url_.port);
   call->request = http::format_request("POST", url_.base_path + std::string(path), host_header, headers, body);
   call->options.capture_body = true;
+  call->options.capture_headers = true;  // for Retry-After
+  call->options.connect_timeout = options.connect_timeout;
+  call->options.first_byte_timeout = options.first_byte_timeout;
   call->options.on_body_piece = std::move(on_body_piece);
   call->done = std::move(on_done);
   call->cancel = std::move(cancel);
@@ -195,6 +383,17 @@ void BackendClient::start_on_loop(const std::shared_ptr<Call>& call) {
     complete_on_loop(call, BackendResponse::failed(BackendFailure::kCancelled, "cancelled by the caller"));
     return;
   }
+  if (call->not_before > net::Clock::now()) {
+    // A backoff: wait holding nothing but a timer.
+    call->position = delayed_.insert(delayed_.end(), call);
+    call->delayed = true;
+    loop_.arm(call->timer, call->not_before);
+    return;
+  }
+  begin_on_loop(call);
+}
+
+void BackendClient::begin_on_loop(const std::shared_ptr<Call>& call) {
   if (net::Clock::now() >= call->deadline) {
     complete_on_loop(call, BackendResponse::failed(BackendFailure::kTimeout,
                                                    "timed out after " + milliseconds_text(call->timeout)));
@@ -210,14 +409,31 @@ void BackendClient::start_on_loop(const std::shared_ptr<Call>& call) {
   } else {
     call->position = waiting_.insert(waiting_.end(), call);
     call->waiting = true;
-    loop_.arm(call->expiry, call->deadline);
+    loop_.arm(call->timer, call->deadline);
     return;
   }
   send_on_loop(slot, call);
 }
 
+void BackendClient::on_call_timer(Call* call) {
+  if (call->delayed) {
+    auto self = *call->position;
+    delayed_.erase(call->position);
+    call->delayed = false;
+    begin_on_loop(self);
+    return;
+  }
+  if (!call->waiting) return;
+  auto self = *call->position;
+  waiting_.erase(call->position);
+  call->waiting = false;
+  complete_on_loop(self, BackendResponse::failed(BackendFailure::kTimeout,
+                                                 "timed out after " + milliseconds_text(call->timeout) +
+                                                     " waiting for a free connection"));
+}
+
 void BackendClient::send_on_loop(Slot* slot, const std::shared_ptr<Call>& call) {
-  loop_.disarm(call->expiry);
+  loop_.disarm(call->timer);
   call->options.timeout = call->deadline - net::Clock::now();
   call->slot = slot;
   slot->call = call;
@@ -241,19 +457,13 @@ void BackendClient::release_on_loop(Slot* slot) {
   idle_.push_back(slot);
 }
 
-void BackendClient::expire_on_loop(Call* call) {
-  if (!call->waiting) return;
-  auto self = *call->position;
-  waiting_.erase(call->position);
-  call->waiting = false;
-  complete_on_loop(self, BackendResponse::failed(BackendFailure::kTimeout,
-                                                 "timed out after " + milliseconds_text(call->timeout) +
-                                                     " waiting for a free connection"));
-}
-
 void BackendClient::cancel_on_loop(const std::shared_ptr<Call>& call) {
   if (!call->done) return;  // already completed
-  if (call->waiting) {
+  if (call->delayed) {
+    delayed_.erase(call->position);
+    call->delayed = false;
+    complete_on_loop(call, BackendResponse::failed(BackendFailure::kCancelled, "cancelled by the caller"));
+  } else if (call->waiting) {
     waiting_.erase(call->position);
     call->waiting = false;
     complete_on_loop(call, BackendResponse::failed(BackendFailure::kCancelled, "cancelled by the caller"));
@@ -266,7 +476,7 @@ void BackendClient::cancel_on_loop(const std::shared_ptr<Call>& call) {
 }
 
 void BackendClient::complete_on_loop(const std::shared_ptr<Call>& call, BackendResponse response) {
-  loop_.disarm(call->expiry);
+  loop_.disarm(call->timer);
   if (call->cancel) call->cancel->clear();
   if (!call->done) return;
   auto done = std::move(call->done);
@@ -277,6 +487,12 @@ void BackendClient::complete_on_loop(const std::shared_ptr<Call>& call, BackendR
 
 void BackendClient::shutdown_on_loop() {
   shut_down_ = true;
+  while (!delayed_.empty()) {
+    auto call = std::move(delayed_.front());
+    delayed_.pop_front();
+    call->delayed = false;
+    complete_on_loop(call, BackendResponse::failed(BackendFailure::kShuttingDown, "backend client shutting down"));
+  }
   while (!waiting_.empty()) {
     auto call = std::move(waiting_.front());
     waiting_.pop_front();

@@ -2,9 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/socket.h>
+#include <time.h>
+
 #include <atomic>
 #include <cmath>
 #include <future>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -341,6 +345,244 @@ TEST(BackendClientQueueTest, ShutdownCompletesEveryCallOnTheLoopThenRefusesNewOn
   auto late = client.post_json("/v1/embeddings", "{}", std::chrono::seconds(5));
   EXPECT_EQ(late.failure, BackendFailure::kShuttingDown);
   EXPECT_EQ(client.pending(), 0u);
+}
+
+// ---- per-phase limits, connect failures, Retry-After, not_before ------------------------
+
+// A listener whose accept queue is full and never drained (backlog 0 and one connection
+// already queued): the kernel drops every further SYN, so a connect to it stays pending.
+struct FullListener {
+  net::UniqueFd listener{net::listen_tcp(net::resolve("127.0.0.1", 0), false, 0)};
+  uint16_t port = net::local_port(listener.get());
+  net::UniqueFd queued{::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)};
+  FullListener() {
+    auto address = net::resolve("127.0.0.1", port);
+    EXPECT_EQ(::connect(queued.get(), reinterpret_cast<const sockaddr*>(&address.storage), address.length), 0);
+  }
+};
+
+// A backend whose answers the test writes: `handler` runs on the server's loop thread.
+class ScriptedBackend {
+ public:
+  explicit ScriptedBackend(std::function<void(http::Request&, http::Responder)> handler)
+      : handler_(std::move(handler)),
+        server_(http::HttpServer::Options{}, [this](http::Request& request, http::Responder responder) {
+          ++requests;
+          handler_(request, std::move(responder));
+        }) {
+    server_.start();
+  }
+  uint16_t port() const { return server_.port(); }
+  std::atomic<int> requests{0};
+
+ private:
+  std::function<void(http::Request&, http::Responder)> handler_;
+  http::HttpServer server_;
+};
+
+uint16_t closed_port() {
+  net::UniqueFd fd(net::listen_tcp(net::resolve("127.0.0.1", 0), false));
+  return net::local_port(fd.get());
+}
+
+BackendClient::CallOptions call_options(std::chrono::milliseconds timeout) {
+  BackendClient::CallOptions options;
+  options.timeout = timeout;
+  return options;
+}
+
+// An IMF-fixdate `from_now` ahead.
+std::string http_date_in(std::chrono::seconds from_now) {
+  time_t when = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now() + from_now);
+  tm parts{};
+  gmtime_r(&when, &parts);
+  char text[64];
+  strftime(text, sizeof text, "%a, %d %b %Y %H:%M:%S GMT", &parts);
+  return text;
+}
+
+TEST(BackendClientFailureTest, ARefusedConnectionIsAConnectFailure) {
+  BackendClient client({"127.0.0.1", closed_port(), ""}, "", 1);
+  auto response = client.post_json("/v1/embeddings", "{}", std::chrono::seconds(2));
+  EXPECT_EQ(response.failure, BackendFailure::kConnect);
+  EXPECT_NE(response.error.find("connection refused"), std::string::npos) << response.error;
+}
+
+TEST(BackendClientFailureTest, AConnectTimeoutIsAConnectFailure) {
+  FullListener full;
+  Outcome call;
+  BackendClient client({"127.0.0.1", full.port, ""}, "", 1);
+  auto options = call_options(std::chrono::seconds(5));
+  options.connect_timeout = std::chrono::milliseconds(200);
+  auto start = Clock::now();
+  client.post_json_async("/v1/chat/completions", "{}", options, {}, call.completion());
+  ASSERT_TRUE(call.arrives_within(std::chrono::seconds(3)));
+  auto response = call.future.get();
+  EXPECT_EQ(response.failure, BackendFailure::kConnect);
+  EXPECT_EQ(response.error, "connect timed out after 200 ms");
+  EXPECT_GE(call.at - start, std::chrono::milliseconds(195));
+  EXPECT_LT(call.at - start, std::chrono::milliseconds(1500));
+  EXPECT_EQ(client.pending(), 0u);
+}
+
+TEST(BackendClientFailureTest, AFirstByteTimeoutIsATimeoutAndTheTotalNamesTheCallsTimeout) {
+  StuckBackend backend;
+  Outcome first_byte, total;
+  BackendClient client({"127.0.0.1", backend.port(), ""}, "", 2);
+  auto options = call_options(std::chrono::seconds(5));
+  options.first_byte_timeout = std::chrono::milliseconds(150);
+  auto start = Clock::now();
+  client.post_json_async("/v1/chat/completions", "{}", options, {}, first_byte.completion());
+  client.post_json_async("/v1/chat/completions", "{}", call_options(std::chrono::milliseconds(300)), {},
+                         total.completion());
+  ASSERT_TRUE(first_byte.arrives_within(std::chrono::seconds(3)));
+  ASSERT_TRUE(total.arrives_within(std::chrono::seconds(3)));
+  EXPECT_EQ(first_byte.future.get().failure, BackendFailure::kTimeout);
+  EXPECT_EQ(first_byte.future.get().error, "no first byte within 150 ms");
+  EXPECT_GE(first_byte.at - start, std::chrono::milliseconds(145));
+  EXPECT_LT(first_byte.at - start, std::chrono::milliseconds(1500));
+  EXPECT_EQ(total.future.get().failure, BackendFailure::kTimeout);
+  EXPECT_EQ(total.future.get().error, "no complete response within 300 ms");
+  EXPECT_EQ(backend.requests.load(), 2);  // both reached the backend: it may have worked on them
+}
+
+TEST(BackendClientFailureTest, AResetAfterTheRequestWentOutIsATransportFailure) {
+  ScriptedBackend backend([](http::Request&, http::Responder responder) { responder.abort(); });
+  BackendClient client({"127.0.0.1", backend.port(), ""}, "", 1);
+  auto response = client.post_json("/v1/chat/completions", "{}", std::chrono::seconds(5));
+  EXPECT_EQ(response.failure, BackendFailure::kTransport) << response.error;
+  EXPECT_EQ(backend.requests.load(), 1);
+}
+
+TEST(BackendClientRetryAfterTest, ReadsDeltaSecondsAndTheThreeHttpDateForms) {
+  using std::chrono::milliseconds;
+  // Sun, 06 Nov 1994 08:49:37 GMT
+  auto date = std::chrono::sys_days{std::chrono::year{1994} / 11 / 6} + std::chrono::hours{8} +
+              std::chrono::minutes{49} + std::chrono::seconds{37};
+  auto now = std::chrono::system_clock::time_point(date) - std::chrono::seconds(10);
+  EXPECT_EQ(parse_retry_after("120", now), milliseconds(120000));
+  EXPECT_EQ(parse_retry_after(" 0 ", now), milliseconds(0));
+  EXPECT_EQ(parse_retry_after("99999999999999999999999", now), milliseconds((int64_t{1} << 31) * 1000));
+  EXPECT_EQ(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now), milliseconds(10000));
+  EXPECT_EQ(parse_retry_after("Sunday, 06-Nov-94 08:49:37 GMT", now), milliseconds(10000));
+  EXPECT_EQ(parse_retry_after("Sun Nov  6 08:49:37 1994", now), milliseconds(10000));
+  EXPECT_EQ(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now + std::chrono::hours(1)), milliseconds(0));
+  for (const char* bad : {"", "soon", "-5", "5s", "1.5", "Sun, 06 Nov 1994 08:49:37", "Sun, 31 Feb 1994 08:49:37 GMT",
+                          "Sun, 06 Nov 1994 25:49:37 GMT", "Sun Nov 6 08:49:37 1994"}) {
+    EXPECT_FALSE(parse_retry_after(bad, now).has_value()) << bad;
+  }
+}
+
+TEST(BackendClientRetryAfterTest, ResponsesCarryTheirRetryAfter) {
+  std::string date = http_date_in(std::chrono::seconds(30));
+  ScriptedBackend backend([date](http::Request& request, http::Responder responder) {
+    http::Headers headers;
+    if (request.path() == "/v1/busy") headers.add("Retry-After", "7");
+    if (request.path() == "/v1/down") headers.add("Retry-After", date);
+    int status = request.path() == "/v1/fine" ? 200 : request.path() == "/v1/busy" ? 429 : 503;
+    responder.send(status, "application/json", "{}", headers);
+  });
+  BackendClient client({"127.0.0.1", backend.port(), ""}, "", 1);
+  auto busy = client.post_json("/v1/busy", "{}", std::chrono::seconds(5));
+  EXPECT_EQ(busy.failure, BackendFailure::kNone);
+  EXPECT_EQ(busy.status, 429);
+  EXPECT_EQ(busy.retry_after, std::chrono::milliseconds(7000));
+  auto down = client.post_json("/v1/down", "{}", std::chrono::seconds(5));
+  EXPECT_EQ(down.status, 503);
+  ASSERT_TRUE(down.retry_after.has_value());
+  EXPECT_GT(*down.retry_after, std::chrono::seconds(28));  // the date has whole seconds
+  EXPECT_LE(*down.retry_after, std::chrono::seconds(30));
+  auto fine = client.post_json("/v1/fine", "{}", std::chrono::seconds(5));
+  EXPECT_TRUE(fine.ok());
+  EXPECT_FALSE(fine.retry_after.has_value());
+}
+
+TEST(BackendClientNotBeforeTest, ADelayedCallWaitsHoldingNoConnection) {
+  StuckBackend backend;
+  backend.hold = false;
+  Outcome delayed, immediate;
+  BackendClient client({"127.0.0.1", backend.port(), ""}, "", 1);
+  auto options = call_options(std::chrono::seconds(5));
+  auto start = Clock::now();
+  options.not_before = start + std::chrono::milliseconds(400);
+  client.post_json_async("/v1/embeddings", "{}", options, {}, delayed.completion());
+  client.post_json_async("/v1/embeddings", "{}", call_options(std::chrono::seconds(5)), {}, immediate.completion());
+  ASSERT_TRUE(immediate.arrives_within(std::chrono::seconds(2)));
+  EXPECT_TRUE(immediate.future.get().ok());
+  EXPECT_LT(immediate.at - start, std::chrono::milliseconds(350));  // the one connection was free
+  EXPECT_FALSE(delayed.arrives_within(std::chrono::milliseconds(0)));
+  EXPECT_EQ(client.pending(), 1u);  // the delayed call counts
+  ASSERT_TRUE(delayed.arrives_within(std::chrono::seconds(3)));
+  EXPECT_TRUE(delayed.future.get().ok());
+  EXPECT_GE(delayed.at - start, std::chrono::milliseconds(400));
+  EXPECT_EQ(backend.requests.load(), 2);
+  EXPECT_EQ(client.pending(), 0u);
+}
+
+TEST(BackendClientNotBeforeTest, DelayedCallsCountTowardTheBound) {
+  StuckBackend backend;
+  Outcome delayed, refused;
+  BackendClient client({"127.0.0.1", backend.port(), ""}, "", 1, 0);
+  auto options = call_options(std::chrono::seconds(5));
+  options.not_before = Clock::now() + std::chrono::seconds(2);
+  client.post_json_async("/v1/embeddings", "{}", options, {}, delayed.completion());
+  client.post_json_async("/v1/embeddings", "{}", call_options(std::chrono::seconds(5)), {}, refused.completion());
+  ASSERT_TRUE(refused.arrives_within(std::chrono::milliseconds(0)));
+  EXPECT_EQ(refused.future.get().failure, BackendFailure::kOverloaded);
+  client.shutdown();
+  ASSERT_TRUE(delayed.arrives_within(std::chrono::milliseconds(0)));
+  EXPECT_EQ(delayed.future.get().failure, BackendFailure::kShuttingDown);
+  EXPECT_EQ(backend.requests.load(), 0);
+}
+
+TEST(BackendClientNotBeforeTest, ADelayedCallCanBeCancelledWhileItWaits) {
+  StuckBackend backend;
+  backend.hold = false;
+  Outcome call;
+  BackendClient client({"127.0.0.1", backend.port(), ""}, "", 1);
+  auto options = call_options(std::chrono::seconds(10));
+  options.not_before = Clock::now() + std::chrono::seconds(5);
+  auto cancel = std::make_shared<CancelSignal>();
+  client.post_json_async("/v1/embeddings", "{}", options, {}, call.completion(), cancel);
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  auto start = Clock::now();
+  cancel->cancel();
+  ASSERT_TRUE(call.arrives_within(std::chrono::seconds(2)));
+  EXPECT_EQ(call.future.get().failure, BackendFailure::kCancelled);
+  EXPECT_LT(call.at - start, std::chrono::milliseconds(500));
+  EXPECT_EQ(backend.requests.load(), 0);
+  EXPECT_EQ(client.pending(), 0u);
+}
+
+TEST(BackendClientNotBeforeTest, ANotBeforePastTheDeadlineFailsAtOnce) {
+  StuckBackend backend;
+  Outcome call;
+  BackendClient client({"127.0.0.1", backend.port(), ""}, "", 1);
+  auto options = call_options(std::chrono::milliseconds(200));
+  options.not_before = Clock::now() + std::chrono::seconds(1);
+  client.post_json_async("/v1/embeddings", "{}", options, {}, call.completion());
+  ASSERT_TRUE(call.arrives_within(std::chrono::milliseconds(0)));  // on the calling thread, before returning
+  EXPECT_EQ(call.future.get().failure, BackendFailure::kTimeout);
+  EXPECT_NE(call.future.get().error.find("may not start"), std::string::npos) << call.future.get().error;
+  EXPECT_EQ(client.pending(), 0u);
+  EXPECT_EQ(backend.requests.load(), 0);
+}
+
+TEST(BackendClientNotBeforeTest, TheDeadlineRunsFromTheCallNotFromItsStart) {
+  StuckBackend backend;
+  Outcome call;
+  BackendClient client({"127.0.0.1", backend.port(), ""}, "", 1);
+  auto options = call_options(std::chrono::milliseconds(500));
+  auto start = Clock::now();
+  options.not_before = start + std::chrono::milliseconds(300);
+  client.post_json_async("/v1/chat/completions", "{}", options, {}, call.completion());
+  ASSERT_TRUE(call.arrives_within(std::chrono::seconds(3)));
+  auto response = call.future.get();
+  EXPECT_EQ(response.failure, BackendFailure::kTimeout);
+  EXPECT_EQ(response.error, "no complete response within 500 ms");
+  EXPECT_GE(call.at - start, std::chrono::milliseconds(495));
+  EXPECT_LT(call.at - start, std::chrono::milliseconds(1200));
+  EXPECT_EQ(backend.requests.load(), 1);
 }
 
 }  // namespace
