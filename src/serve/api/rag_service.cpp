@@ -447,11 +447,12 @@ struct RagService::State {
         complete({}, "");
         return;
       }
-      generator->generate_async(q.question, source_texts(*result), q.temperature, {},
-                                [complete](std::string answer, std::string error) mutable {
+      generator->generate_async(q.question, source_texts(*result), q.temperature,
+                                BackendClient::CallOptions{generator->timeout()}, {},
+                                [complete](ChatOutcome outcome) mutable {
                                   std::vector<std::string> parts;
-                                  if (error.empty()) parts.push_back(std::move(answer));
-                                  complete(std::move(parts), error);
+                                  if (outcome.error.empty()) parts.push_back(std::move(outcome.text));
+                                  complete(std::move(parts), outcome.error);
                                 },
                                 abandon);
     });
@@ -525,7 +526,12 @@ struct RagService::State {
           r.finish();
         });
       };
-      generator->generate_async(q.question, source_texts(*result), q.temperature, on_token, complete, abandon);
+      generator->generate_async(q.question, source_texts(*result), q.temperature,
+                                BackendClient::CallOptions{generator->timeout()}, on_token,
+                                [complete](ChatOutcome outcome) mutable {
+                                  complete(std::move(outcome.text), std::move(outcome.error));
+                                },
+                                abandon);
     });
     if (!queued) finish(responder, Route::kQuery, start, error_reply(503, "server busy: the work queue is full; retry shortly"));
   }

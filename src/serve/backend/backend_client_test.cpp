@@ -585,5 +585,134 @@ TEST(BackendClientNotBeforeTest, TheDeadlineRunsFromTheCallNotFromItsStart) {
   EXPECT_EQ(backend.requests.load(), 1);
 }
 
+// ---- ChatGenerator::generate_async outcomes ---------------------------------------------
+
+struct ChatResult {
+  std::promise<ChatOutcome> promise;
+  std::future<ChatOutcome> future = promise.get_future();
+  ChatGenerator::OutcomeDone done() {
+    return [this](ChatOutcome outcome) { promise.set_value(std::move(outcome)); };
+  }
+  ChatOutcome get() {
+    EXPECT_EQ(future.wait_for(std::chrono::seconds(5)), std::future_status::ready);
+    return future.get();
+  }
+};
+
+TEST(ChatGeneratorOutcomeTest, AnAnswerAndANon2xxStatus) {
+  FakeOpenAi fake;
+  ChatResult ok, failed;  // declared first: they outlive the client's completions
+  BackendClient client({"127.0.0.1", fake.port(), ""}, "", 2);
+  ChatGenerator generator(client, "chat", std::chrono::seconds(5));
+  generator.generate_async("capital?", {{"Geo", "Paris."}}, 0, call_options(std::chrono::seconds(5)), {}, ok.done());
+  auto answer = ok.get();
+  EXPECT_EQ(answer.text, "Paris [1].");
+  EXPECT_EQ(answer.error, "");
+  EXPECT_EQ(answer.status, 200);
+  EXPECT_EQ(answer.failure, BackendFailure::kNone);
+  EXPECT_FALSE(answer.any_token);
+  fake.fail = true;
+  generator.generate_async("capital?", {}, 0, call_options(std::chrono::seconds(5)), {}, failed.done());
+  auto error = failed.get();
+  EXPECT_NE(error.error.find("answered 500"), std::string::npos) << error.error;
+  EXPECT_EQ(error.failure, BackendFailure::kNone);
+  EXPECT_EQ(error.status, 500);
+}
+
+TEST(ChatGeneratorOutcomeTest, A200WithoutAnAnswerIsAnError) {
+  ScriptedBackend backend([](http::Request& request, http::Responder responder) {
+    if (request.body.find("\"stream\":true") != std::string::npos) {
+      responder.start_stream(200, "text/event-stream");
+      responder.write("data: [DONE]\n\n");
+      responder.finish();
+    } else {
+      responder.send(200, "application/json", R"({"choices":[]})");
+    }
+  });
+  ChatResult whole, streamed;
+  BackendClient client({"127.0.0.1", backend.port(), ""}, "", 2);
+  ChatGenerator generator(client, "chat", std::chrono::seconds(5));
+  generator.generate_async("q?", {}, 0, call_options(std::chrono::seconds(5)), {}, whole.done());
+  generator.generate_async("q?", {}, 0, call_options(std::chrono::seconds(5)), [](std::string_view) {},
+                           streamed.done());
+  for (auto outcome : {whole.get(), streamed.get()}) {
+    EXPECT_FALSE(outcome.error.empty());
+    EXPECT_EQ(outcome.failure, BackendFailure::kNone);
+    EXPECT_EQ(outcome.status, 200);
+    EXPECT_FALSE(outcome.any_token);
+  }
+}
+
+TEST(ChatGeneratorOutcomeTest, AStreamThatBreaksAfterATokenKeepsItsTextAndSaysSo) {
+  std::mutex mutex;
+  std::vector<http::Responder> held;
+  ScriptedBackend backend([&](http::Request&, http::Responder responder) {
+    responder.start_stream(200, "text/event-stream");
+    responder.write("data: {\"choices\":[{\"delta\":{\"content\":\"Hel\"}}]}\n\n");
+    std::lock_guard lock(mutex);
+    held.push_back(std::move(responder));
+  });
+  std::promise<void> first_token;
+  auto tokens = std::make_shared<std::string>();
+  ChatResult result;
+  BackendClient client({"127.0.0.1", backend.port(), ""}, "", 1);
+  ChatGenerator generator(client, "chat", std::chrono::seconds(5));
+  generator.generate_async("q?", {}, 0, call_options(std::chrono::seconds(5)),
+                           [&, tokens](std::string_view token) {
+                             if (tokens->empty()) first_token.set_value();
+                             tokens->append(token);
+                           },
+                           result.done());
+  ASSERT_EQ(first_token.get_future().wait_for(std::chrono::seconds(5)), std::future_status::ready);
+  {
+    std::lock_guard lock(mutex);
+    ASSERT_EQ(held.size(), 1u);
+    held[0].loop()->post([responder = held[0]]() mutable { responder.abort(); });
+  }
+  auto outcome = result.get();
+  EXPECT_EQ(outcome.text, "Hel");
+  EXPECT_TRUE(outcome.any_token);
+  EXPECT_EQ(outcome.failure, BackendFailure::kTransport);
+  EXPECT_FALSE(outcome.error.empty());
+}
+
+TEST(ChatGeneratorOutcomeTest, FailuresAndRetryAfterComeThrough) {
+  ScriptedBackend backend([](http::Request&, http::Responder responder) {
+    http::Headers headers;
+    headers.add("Retry-After", "2");
+    responder.send(429, "application/json", R"({"error":{"message":"slow down"}})", headers);
+  });
+  ChatResult limited, unreachable;
+  BackendClient busy_client({"127.0.0.1", backend.port(), ""}, "", 1);
+  BackendClient refused_client({"127.0.0.1", closed_port(), ""}, "", 1);
+  ChatGenerator busy(busy_client, "chat", std::chrono::seconds(5));
+  ChatGenerator refused(refused_client, "chat", std::chrono::seconds(5));
+  busy.generate_async("q?", {}, 0, call_options(std::chrono::seconds(5)), {}, limited.done());
+  refused.generate_async("q?", {}, 0, call_options(std::chrono::seconds(5)), [](std::string_view) {},
+                         unreachable.done());
+  auto outcome = limited.get();
+  EXPECT_EQ(outcome.status, 429);
+  EXPECT_EQ(outcome.retry_after, std::chrono::milliseconds(2000));
+  EXPECT_FALSE(outcome.error.empty());
+  outcome = unreachable.get();
+  EXPECT_EQ(outcome.failure, BackendFailure::kConnect);
+  EXPECT_EQ(outcome.status, 0);
+  EXPECT_FALSE(outcome.any_token);
+  EXPECT_NE(outcome.error.find("chat request failed"), std::string::npos) << outcome.error;
+}
+
+TEST(ChatGeneratorOutcomeTest, TheCallOptionsApply) {
+  StuckBackend backend;
+  ChatResult result;
+  BackendClient client({"127.0.0.1", backend.port(), ""}, "", 1);
+  ChatGenerator generator(client, "chat", std::chrono::seconds(30));
+  auto options = call_options(std::chrono::seconds(5));
+  options.first_byte_timeout = std::chrono::milliseconds(100);
+  generator.generate_async("q?", {}, 0, options, [](std::string_view) {}, result.done());
+  auto outcome = result.get();
+  EXPECT_EQ(outcome.failure, BackendFailure::kTimeout);
+  EXPECT_NE(outcome.error.find("no first byte within 100 ms"), std::string::npos) << outcome.error;
+}
+
 }  // namespace
 }  // namespace ragscale::serve

@@ -62,16 +62,26 @@ std::string ChatGenerator::request_body(std::string_view question, const std::ve
 
 namespace {
 
-// The answer text of a chat completion response; throws std::runtime_error saying why
-// there is none.
-std::string completion_text(const BackendResponse& response) {
-  if (!response.error.empty()) throw std::runtime_error("chat request failed: " + response.error);
-  if (!response.ok()) {
-    throw std::runtime_error("chat endpoint answered " + std::to_string(response.status) + ": " +
-                             response.body.substr(0, 200));
+// An outcome with what every response tells: an error when the call failed or the
+// status is not 2xx.
+ChatOutcome outcome_of(const BackendResponse& response) {
+  ChatOutcome outcome;
+  outcome.failure = response.failure;
+  outcome.status = response.status;
+  outcome.retry_after = response.retry_after;
+  if (!response.error.empty()) {
+    outcome.error = "chat request failed: " + response.error;
+  } else if (!response.ok()) {
+    outcome.error = "chat endpoint answered " + std::to_string(response.status) + ": " + response.body.substr(0, 200);
   }
+  return outcome;
+}
+
+// The answer text of a 2xx chat completion body; throws std::runtime_error saying why
+// there is none.
+std::string completion_text(const std::string& body) {
   rapidjson::Document document;
-  auto parsed = parse_bounded_json(document, response.body);
+  auto parsed = parse_bounded_json(document, body);
   if (!parsed.ok()) throw std::runtime_error("chat response is not readable JSON: " + parsed.message);
   if (!document.IsObject() || !document.HasMember("choices") ||
       !document["choices"].IsArray() || document["choices"].Empty()) {
@@ -86,61 +96,68 @@ std::string completion_text(const BackendResponse& response) {
   return std::string(content.GetString(), content.GetStringLength());
 }
 
-// Waits for an asynchronous answer on a worker thread.
-std::string wait_for_answer(const std::function<void(ChatGenerator::AnswerDone)>& start) {
-  auto done = std::make_shared<std::promise<std::pair<std::string, std::string>>>();
+// Waits for an asynchronous answer on a worker thread; throws with the outcome's error.
+std::string wait_for_answer(const std::function<void(ChatGenerator::OutcomeDone)>& start) {
+  auto done = std::make_shared<std::promise<ChatOutcome>>();
   auto future = done->get_future();
-  start([done](std::string answer, std::string error) { done->set_value({std::move(answer), std::move(error)}); });
-  auto [answer, error] = future.get();
-  if (!error.empty()) throw std::runtime_error(error);
-  return answer;
+  start([done](ChatOutcome outcome) { done->set_value(std::move(outcome)); });
+  auto outcome = future.get();
+  if (!outcome.error.empty()) throw std::runtime_error(outcome.error);
+  return std::move(outcome.text);
 }
 
 }  // namespace
 
 void ChatGenerator::generate_async(std::string_view question, const std::vector<SourceText>& sources,
-                                   double temperature, std::function<void(std::string_view)> on_token,
-                                   AnswerDone done, std::shared_ptr<CancelSignal> cancel) {
+                                   double temperature, const BackendClient::CallOptions& options,
+                                   std::function<void(std::string_view)> on_token, OutcomeDone done,
+                                   std::shared_ptr<CancelSignal> cancel) {
   const bool stream = static_cast<bool>(on_token);
   std::string body = request_body(question, sources, temperature, stream);
   if (!stream) {
-    client_.post_json_async("/v1/chat/completions", std::move(body), timeout_, {},
+    client_.post_json_async("/v1/chat/completions", std::move(body), options, {},
                             [done = std::move(done)](BackendResponse response) {
-                              try {
-                                done(completion_text(response), "");
-                              } catch (const std::exception& e) {
-                                done("", e.what());
+                              ChatOutcome outcome = outcome_of(response);
+                              if (outcome.error.empty()) {
+                                try {
+                                  outcome.text = completion_text(response.body);
+                                } catch (const std::exception& e) {
+                                  outcome.error = e.what();
+                                }
                               }
+                              done(std::move(outcome));
                             },
                             std::move(cancel));
     return;
   }
   auto reader = std::make_shared<ChatStreamReader>(std::move(on_token));
-  client_.post_json_async("/v1/chat/completions", std::move(body), timeout_,
+  client_.post_json_async("/v1/chat/completions", std::move(body), options,
                           [reader](std::string_view piece) { reader->feed(piece); },
                           [reader, done = std::move(done)](BackendResponse response) {
-                            if (!response.error.empty()) {
-                              done(reader->text(), "chat request failed: " + response.error);
-                            } else if (!response.ok()) {
-                              done(reader->text(), "chat endpoint answered " + std::to_string(response.status) +
-                                                       ": " + response.body.substr(0, 200));
-                            } else {
-                              done(reader->text(), "");
+                            ChatOutcome outcome = outcome_of(response);
+                            outcome.text = reader->text();
+                            outcome.any_token = !outcome.text.empty();  // the reader passes on no empty token
+                            if (outcome.error.empty() && !outcome.any_token) {
+                              outcome.error = "chat stream ended without an answer";
                             }
+                            done(std::move(outcome));
                           },
                           std::move(cancel));
 }
 
 std::string ChatGenerator::generate(std::string_view question, const std::vector<SourceText>& sources,
                                     double temperature) {
-  return wait_for_answer([&](AnswerDone done) { generate_async(question, sources, temperature, {}, std::move(done)); });
+  return wait_for_answer([&](OutcomeDone done) {
+    generate_async(question, sources, temperature, BackendClient::CallOptions{timeout_}, {}, std::move(done));
+  });
 }
 
 std::string ChatGenerator::generate_stream(std::string_view question, const std::vector<SourceText>& sources,
                                            double temperature,
                                            const std::function<void(std::string_view)>& on_token) {
-  return wait_for_answer(
-      [&](AnswerDone done) { generate_async(question, sources, temperature, on_token, std::move(done)); });
+  return wait_for_answer([&](OutcomeDone done) {
+    generate_async(question, sources, temperature, BackendClient::CallOptions{timeout_}, on_token, std::move(done));
+  });
 }
 
 void ChatStreamReader::feed(std::string_view piece) {
