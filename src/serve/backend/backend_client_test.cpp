@@ -714,5 +714,103 @@ TEST(ChatGeneratorOutcomeTest, TheCallOptionsApply) {
   EXPECT_NE(outcome.error.find("no first byte within 100 ms"), std::string::npos) << outcome.error;
 }
 
+// ---- OpenAiEmbedder::embed_async -----------------------------------------------------
+
+struct EmbedResult {
+  std::promise<std::pair<std::vector<Embedding>, std::string>> promise;
+  std::future<std::pair<std::vector<Embedding>, std::string>> future = promise.get_future();
+  std::thread::id thread;
+  std::function<void(std::vector<Embedding>, std::string)> done() {
+    return [this](std::vector<Embedding> vectors, std::string error) {
+      thread = std::this_thread::get_id();
+      promise.set_value({std::move(vectors), std::move(error)});
+    };
+  }
+  bool ready() const { return future.wait_for(std::chrono::milliseconds(0)) == std::future_status::ready; }
+  std::pair<std::vector<Embedding>, std::string> get() {
+    EXPECT_EQ(future.wait_for(std::chrono::seconds(5)), std::future_status::ready);
+    return future.get();
+  }
+};
+
+TEST(OpenAiEmbedderAsyncTest, OneRequestForAllTextsNormalizedOnTheLoopThread) {
+  FakeOpenAi fake;
+  EmbedResult result;
+  BackendClient client({"127.0.0.1", fake.port(), ""}, "", 2);
+  OpenAiEmbedder embedder(client, "emb", 2, std::chrono::seconds(5));
+  int before = fake.requests.load();
+  embedder.embed_async({"a", "b", "c"}, std::chrono::seconds(5), result.done());
+  auto [vectors, error] = result.get();
+  EXPECT_EQ(error, "");
+  EXPECT_EQ(fake.requests.load() - before, 1);  // one request, whatever the batch size
+  EXPECT_NE(result.thread, std::this_thread::get_id());
+  ASSERT_EQ(vectors.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    ASSERT_EQ(vectors[i].size(), 3u);
+    float norm = 0;
+    for (float v : vectors[i]) norm += v * v;
+    EXPECT_NEAR(norm, 1.0f, 1e-5) << i;
+  }
+  EXPECT_NEAR(vectors[0][0], 0.6f, 1e-6);
+  EXPECT_FLOAT_EQ(vectors[0][2], 0.0f);
+  EXPECT_GT(vectors[2][2], vectors[1][2]);  // input order: [3,4,1] then [3,4,2]
+}
+
+TEST(OpenAiEmbedderAsyncTest, FailuresAndAnotherDimensionAreErrors) {
+  std::atomic<int> width{3};
+  std::atomic<bool> fail{false};
+  ScriptedBackend backend([&](http::Request&, http::Responder responder) {
+    if (fail) {
+      responder.send(500, "application/json", R"({"error":"boom"})");
+      return;
+    }
+    std::string vector = "[1";
+    for (int i = 1; i < width; ++i) vector += ",1";
+    responder.send(200, "application/json", R"({"data":[{"index":0,"embedding":)" + vector + "]}]}");
+  });
+  EmbedResult wider, failed;
+  BackendClient client({"127.0.0.1", backend.port(), ""}, "", 1);
+  OpenAiEmbedder embedder(client, "emb", 8, std::chrono::seconds(5));
+  ASSERT_EQ(embedder.dimension(), 3u);
+  width = 4;
+  embedder.embed_async({"a"}, std::chrono::seconds(5), wider.done());
+  auto [vectors, error] = wider.get();
+  EXPECT_TRUE(vectors.empty());
+  EXPECT_NE(error.find("dimension 4 instead of 3"), std::string::npos) << error;
+  try {
+    embedder.embed({"a"});  // the blocking path checks the same
+    ADD_FAILURE() << "accepted";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("dimension 4 instead of 3"), std::string::npos) << e.what();
+  }
+  fail = true;
+  embedder.embed_async({"a"}, std::chrono::seconds(5), failed.done());
+  auto [none, failure] = failed.get();
+  EXPECT_TRUE(none.empty());
+  EXPECT_NE(failure.find("answered 500"), std::string::npos) << failure;
+}
+
+TEST(OpenAiEmbedderAsyncTest, RefusedOrEmptyCallsCompleteAtOnceOnTheCallingThread) {
+  FakeOpenAi fake;
+  EmbedResult empty, refused;
+  BackendClient client({"127.0.0.1", fake.port(), ""}, "", 1);
+  OpenAiEmbedder embedder(client, "emb", 8, std::chrono::seconds(5));
+  int before = fake.requests.load();
+  embedder.embed_async({}, std::chrono::seconds(5), empty.done());
+  ASSERT_TRUE(empty.ready());
+  EXPECT_EQ(empty.thread, std::this_thread::get_id());
+  auto [no_vectors, no_error] = empty.get();
+  EXPECT_TRUE(no_vectors.empty());
+  EXPECT_EQ(no_error, "");
+  client.shutdown();
+  embedder.embed_async({"a"}, std::chrono::seconds(5), refused.done());
+  ASSERT_TRUE(refused.ready());
+  EXPECT_EQ(refused.thread, std::this_thread::get_id());
+  auto [vectors, error] = refused.get();
+  EXPECT_TRUE(vectors.empty());
+  EXPECT_NE(error.find("interrupted"), std::string::npos) << error;
+  EXPECT_EQ(fake.requests.load(), before);
+}
+
 }  // namespace
 }  // namespace ragscale::serve

@@ -35,18 +35,12 @@ std::vector<Embedding> OpenAiEmbedder::embed(const std::vector<std::string>& tex
   out.reserve(texts.size());
   for (size_t begin = 0; begin < texts.size(); begin += batch_) {
     auto part = embed_batch(texts, begin, std::min(texts.size(), begin + batch_));
-    for (auto& vector : part) {
-      if (dimension_ != 0 && vector.size() != dimension_) {
-        throw std::runtime_error("embeddings endpoint returned dimension " + std::to_string(vector.size()) +
-                                 " instead of " + std::to_string(dimension_));
-      }
-      out.push_back(std::move(vector));
-    }
+    for (auto& vector : part) out.push_back(std::move(vector));
   }
   return out;
 }
 
-std::vector<Embedding> OpenAiEmbedder::embed_batch(const std::vector<std::string>& texts, size_t begin, size_t end) {
+std::string OpenAiEmbedder::request_body(const std::vector<std::string>& texts, size_t begin, size_t end) const {
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
   w.StartObject();
@@ -59,8 +53,15 @@ std::vector<Embedding> OpenAiEmbedder::embed_batch(const std::vector<std::string
   w.Key("encoding_format");
   w.String("float");
   w.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
 
-  auto response = client_.post_json("/v1/embeddings", std::string(buffer.GetString(), buffer.GetSize()), timeout_);
+namespace {
+
+// The L2-normalized vectors of an embeddings response for `inputs` texts, each of
+// `dimension` values (any, while it is still 0); throws EmbeddingInterrupted when the
+// call was cut short, std::runtime_error saying what else is wrong.
+std::vector<Embedding> read_vectors(const BackendResponse& response, size_t inputs, size_t dimension) {
   if (response.failure == BackendFailure::kShuttingDown || response.failure == BackendFailure::kCancelled) {
     throw EmbeddingInterrupted("embeddings request interrupted: " + response.error);
   }
@@ -76,11 +77,11 @@ std::vector<Embedding> OpenAiEmbedder::embed_batch(const std::vector<std::string
     throw std::runtime_error("embeddings response is not {\"data\":[...]}: " + excerpt(response.body));
   }
   const auto& data = document["data"];
-  if (data.Size() != end - begin) {
+  if (data.Size() != inputs) {
     throw std::runtime_error("embeddings endpoint returned " + std::to_string(data.Size()) + " vectors for " +
-                             std::to_string(end - begin) + " inputs");
+                             std::to_string(inputs) + " inputs");
   }
-  std::vector<Embedding> vectors(end - begin);
+  std::vector<Embedding> vectors(inputs);
   for (rapidjson::SizeType i = 0; i < data.Size(); ++i) {
     const auto& item = data[i];
     if (!item.IsObject() || !item.HasMember("embedding") || !item["embedding"].IsArray()) {
@@ -94,9 +95,40 @@ std::vector<Embedding> OpenAiEmbedder::embed_batch(const std::vector<std::string
       if (!value.IsNumber()) throw std::runtime_error("embeddings response holds a non-number");
       vector.push_back(static_cast<float>(value.GetDouble()));
     }
+    if (dimension != 0 && vector.size() != dimension) {
+      throw std::runtime_error("embeddings endpoint returned dimension " + std::to_string(vector.size()) +
+                               " instead of " + std::to_string(dimension));
+    }
     l2_normalize(vector);
   }
   return vectors;
+}
+
+}  // namespace
+
+std::vector<Embedding> OpenAiEmbedder::embed_batch(const std::vector<std::string>& texts, size_t begin, size_t end) {
+  auto response = client_.post_json("/v1/embeddings", request_body(texts, begin, end), timeout_);
+  return read_vectors(response, end - begin, dimension_);
+}
+
+void OpenAiEmbedder::embed_async(std::vector<std::string> texts, std::chrono::milliseconds timeout,
+                                 std::function<void(std::vector<Embedding> vectors, std::string error)> done) {
+  if (texts.empty()) {
+    done({}, "");
+    return;
+  }
+  size_t inputs = texts.size();
+  client_.post_json_async("/v1/embeddings", request_body(texts, 0, inputs), timeout, {},
+                          [inputs, dimension = dimension_, done = std::move(done)](BackendResponse response) {
+                            std::vector<Embedding> vectors;
+                            std::string error;
+                            try {
+                              vectors = read_vectors(response, inputs, dimension);
+                            } catch (const std::exception& e) {
+                              error = e.what();
+                            }
+                            done(std::move(vectors), std::move(error));
+                          });
 }
 
 }  // namespace ragscale::serve
