@@ -395,8 +395,9 @@ void BackendClient::start_on_loop(const std::shared_ptr<Call>& call) {
 
 void BackendClient::begin_on_loop(const std::shared_ptr<Call>& call) {
   if (net::Clock::now() >= call->deadline) {
-    complete_on_loop(call, BackendResponse::failed(BackendFailure::kTimeout,
-                                                   "timed out after " + milliseconds_text(call->timeout)));
+    complete_on_loop(call, BackendResponse::failed(BackendFailure::kTimeout, "timed out after " +
+                                                                                 milliseconds_text(call->timeout) +
+                                                                                 " before it was sent"));
     return;
   }
   Slot* slot = nullptr;

@@ -29,14 +29,18 @@
 // - Failures come back as BackendResponse::failure and ::error, never as exceptions.
 //   Whether the backend may have done the work (what a retry of a call that is not
 //   idempotent must know):
-//     kNone          it did: a response came back, whatever its status;
+//     kNone          a response came back: its status says (a 429 or 503 usually
+//                    means the backend turned the request away);
 //     kConnect,
 //     kOverloaded    it did not: the request never reached the backend;
 //     kTransport     it may have: the request was sent, or partly;
 //     kTimeout,
 //     kCancelled,
 //     kShuttingDown  it may have if the call was in flight, not if it was still delayed
-//                    or waiting for a connection (a timeout's error then says "waiting").
+//                    or waiting for a connection. A timeout's error tells which: "timed
+//                    out after N ms ..." (never sent: waiting for a free connection,
+//                    before it was sent, may not start) or "no first byte within N ms",
+//                    "no complete response within N ms" (in flight).
 //   BackendResponse::retry_after carries a response's Retry-After (429, 503) as a delay.
 // - Only http:// URLs are supported (the network core speaks plain TCP).
 #pragma once
