@@ -1,10 +1,12 @@
 #include "serve/api/response_json.h"
 
+#include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
 #include <cstdio>
 
+#include "common/bounded_json.h"
 #include "http/response_format.h"
 
 namespace ragscale::serve {
@@ -77,7 +79,9 @@ std::string search_json(const RetrievalResult& result) {
   return body_of(buffer);
 }
 
-std::string answer_core_json(const std::string& answer, const RetrievalResult& result) {
+std::string answer_core_json(const std::string& answer, const RetrievalResult& result,
+                             std::string_view degraded_reason) {
+  if (degraded_reason.empty() && result.degraded) degraded_reason = "embedder_unavailable";
   rapidjson::StringBuffer buffer;
   JsonWriter w(buffer);
   w.StartObject();
@@ -86,9 +90,44 @@ std::string answer_core_json(const std::string& answer, const RetrievalResult& r
   w.Key("sources");
   write_chunks(w, result.chunks);
   w.Key("degraded");
-  w.Bool(result.degraded);
+  w.Bool(!degraded_reason.empty());
+  w.Key("degraded_reason");
+  if (degraded_reason.empty()) w.Null();
+  else write_string(w, degraded_reason);
   w.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize() - 1);  // without the closing brace
+}
+
+std::string stale_core(const std::string& core, std::string_view reason) {
+  // A core ends with its degradation fields (see answer_core_json); a cached one is a
+  // full answer, so they read exactly as below.
+  static constexpr std::string_view kFull = "\"degraded\":false,\"degraded_reason\":null";
+  std::string marked = core;
+  if (marked.size() >= kFull.size() && marked.compare(marked.size() - kFull.size(), kFull.size(), kFull) == 0) {
+    marked.resize(marked.size() - kFull.size());
+    marked += "\"degraded\":true,\"degraded_reason\":\"";
+    http::append_json_escaped(marked, reason);
+    marked += "\"";
+  }
+  marked += ",\"stale\":true";
+  return marked;
+}
+
+std::string answer_of_core(const std::string& core) {
+  rapidjson::Document parsed;
+  std::string object = core + "}";
+  if (!parse_bounded_json(parsed, object).ok() || !parsed.IsObject() || !parsed.HasMember("answer") ||
+      !parsed["answer"].IsString()) {
+    return {};
+  }
+  return std::string(parsed["answer"].GetString(), parsed["answer"].GetStringLength());
+}
+
+std::string fallback_frame(std::string_view reason) {
+  std::string data = "{\"degraded_reason\":\"";
+  http::append_json_escaped(data, reason);
+  data += "\"}";
+  return http::sse_frame(data, "fallback");
 }
 
 std::string finish_answer(const std::string& core, bool cached, const std::string& timings) {

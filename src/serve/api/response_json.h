@@ -20,7 +20,19 @@ std::string search_json(const RetrievalResult& result);
 // A query answer is kept as its "core" — the response object up to (not including)
 // "cached" and "timings", without its closing brace — so a cached answer is re-sent
 // without re-serializing it; finish_answer() completes it.
-std::string answer_core_json(const std::string& answer, const RetrievalResult& result);
+// `degraded_reason` says why the answer is degraded, as a short code ("llm_circuit_open",
+// "llm_timeout", ...); empty for a full answer — unless retrieval itself was degraded,
+// which reads "embedder_unavailable".
+std::string answer_core_json(const std::string& answer, const RetrievalResult& result,
+                             std::string_view degraded_reason = {});
+// A cached core served after its time-to-live because the model failed: marked
+// degraded with `reason` and "stale": true.
+std::string stale_core(const std::string& core, std::string_view reason);
+// The "answer" field of a core (for re-streaming a cached answer); empty if unreadable.
+std::string answer_of_core(const std::string& core);
+// The SSE event that tells a streaming client the model failed part-way: the tokens
+// sent so far are void and the fallback answer's tokens follow.
+std::string fallback_frame(std::string_view reason);
 std::string finish_answer(const std::string& core, bool cached, const std::string& timings);
 std::string timings_json(double retrieval_ms, double generation_ms, double total_ms);  // no newline
 // One Server-Sent Event "token" carrying {"text": text}.

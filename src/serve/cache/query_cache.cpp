@@ -35,12 +35,24 @@ std::optional<std::string> QueryCache::get(const std::string& key, Clock::time_p
   }
   auto it = found->second;
   if (it->expires <= now) {
-    erase(it);
+    if (it->expires + limits_.stale_grace <= now) erase(it);  // else kept for get_stale()
     ++misses_;
     return std::nullopt;
   }
   lru_.splice(lru_.begin(), lru_, it);
   ++hits_;
+  return it->value;
+}
+
+std::optional<std::string> QueryCache::get_stale(const std::string& key, Clock::time_point now) {
+  std::lock_guard lock(mutex_);
+  auto found = index_.find(key);
+  if (found == index_.end()) return std::nullopt;
+  auto it = found->second;
+  if (it->expires + limits_.stale_grace <= now) {
+    erase(it);
+    return std::nullopt;
+  }
   return it->value;
 }
 

@@ -1,6 +1,9 @@
 // QueryCache: an in-process cache of query answers, bounded by entry count and by
 // bytes, with a time-to-live and least-recently-used eviction. Thread-safe.
 //
+// Stale-if-error: an answer past its time-to-live is no longer a hit, but it is kept
+// for `stale_grace` longer so get_stale() can still serve it when the model fails.
+//
 // Keys are digests the caller builds with make_key() from the normalized question, the
 // request parameters and the index generation; since every upload or delete advances
 // the generation, stale answers simply stop being hit and age out through LRU, with no
@@ -25,7 +28,8 @@ class QueryCache {
   struct Limits {
     size_t max_entries = 10000;
     size_t max_bytes = 64 * 1024 * 1024;
-    std::chrono::milliseconds ttl{300000};
+    std::chrono::milliseconds ttl{3600000};
+    std::chrono::milliseconds stale_grace{3600000};  // 0: expired answers are dropped at once
   };
 
   explicit QueryCache(Limits limits) : limits_(limits) {}
@@ -34,7 +38,10 @@ class QueryCache {
   // collapsed), the parameters and the generation.
   static std::string make_key(std::string_view question, std::string_view parameters, uint64_t generation);
 
+  // A fresh answer (within its time-to-live), counted as a hit or a miss.
   std::optional<std::string> get(const std::string& key, Clock::time_point now = Clock::now());
+  // Any answer still held, fresh or expired within the stale grace (not counted as a hit).
+  std::optional<std::string> get_stale(const std::string& key, Clock::time_point now = Clock::now());
   // An entry larger than max_bytes is not stored.
   void put(const std::string& key, std::string value, Clock::time_point now = Clock::now());
 

@@ -15,7 +15,7 @@ TEST(QueryCacheTest, KeyNormalizesQuestionAndIncludesGeneration) {
 }
 
 TEST(QueryCacheTest, HitsMissesAndTtl) {
-  QueryCache cache({10, 1 << 20, 100ms});
+  QueryCache cache({10, 1 << 20, 100ms, 0ms});
   auto now = QueryCache::Clock::now();
   EXPECT_FALSE(cache.get("k", now));
   cache.put("k", "answer", now);
@@ -24,6 +24,19 @@ TEST(QueryCacheTest, HitsMissesAndTtl) {
   EXPECT_EQ(cache.hits(), 1u);
   EXPECT_EQ(cache.misses(), 2u);
   EXPECT_EQ(cache.entries(), 0u);
+}
+
+TEST(QueryCacheTest, ExpiredAnswersStayAvailableAsStaleWithinTheGrace) {
+  QueryCache cache({10, 1 << 20, 100ms, 1s});
+  auto now = QueryCache::Clock::now();
+  cache.put("k", "answer", now);
+  EXPECT_EQ(cache.get_stale("k", now + 50ms), "answer");  // fresh answers are stale-servable too
+  EXPECT_FALSE(cache.get("k", now + 150ms));              // no longer a hit...
+  EXPECT_EQ(cache.get_stale("k", now + 500ms), "answer");  // ...but still served when the model fails
+  EXPECT_EQ(cache.hits(), 0u);
+  EXPECT_FALSE(cache.get_stale("k", now + 1200ms));  // past the grace: gone
+  EXPECT_EQ(cache.entries(), 0u);
+  EXPECT_FALSE(cache.get_stale("never", now));
 }
 
 TEST(QueryCacheTest, EvictsLeastRecentlyUsedByEntries) {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
+#include <fstream>
 #include <functional>
 #include <sstream>
 #include <thread>
@@ -72,6 +73,27 @@ std::chrono::milliseconds parse_ms(const std::string& text) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(*value);
 }
 
+// A fraction from 0 to 1, written 0.1 or 10%.
+double parse_ratio(const std::string& text) {
+  std::string number = text;
+  double scale = 1.0;
+  if (!number.empty() && number.back() == '%') {
+    number.pop_back();
+    scale = 0.01;
+  }
+  size_t used = 0;
+  double value = -1;
+  try {
+    value = std::stod(number, &used) * scale;
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (number.empty() || used != number.size() || !(value >= 0.0 && value <= 1.0)) {
+    throw std::invalid_argument("expected a fraction from 0 to 1 such as 0.1 or 10%, got \"" + text + "\"");
+  }
+  return value;
+}
+
 std::vector<std::string> split_list(const std::string& text) {
   std::vector<std::string> items;
   std::stringstream stream(text);
@@ -103,6 +125,9 @@ std::string show_ms(std::chrono::milliseconds value) {
 #define DURATION_SETTING(field)                                           \
   [](ServeConfig& c, const std::string& v) { c.field = parse_ms(v); }, \
       [](const ServeConfig& c) { return show_ms(c.field); }
+#define RATIO_SETTING(field)                                                 \
+  [](ServeConfig& c, const std::string& v) { c.field = parse_ratio(v); }, \
+      [](const ServeConfig& c) { return std::to_string(c.field); }
 #define STRING_SETTING(field)                                     \
   [](ServeConfig& c, const std::string& v) { c.field = v; }, \
       [](const ServeConfig& c) { return c.field; }
@@ -158,6 +183,40 @@ const std::vector<Setting>& settings() {
        "generations waiting for a chat backend connection; past it the answer is extractive (degraded, "
        "\"overloaded\")",
        false, SIZE_SETTING(llm_queue, 0, 1000000)},
+      {"llm_connect_timeout", "DURATION", "time allowed to connect to the chat backend (within llm_timeout)", false,
+       DURATION_SETTING(llm_connect_timeout)},
+      {"llm_first_token_timeout", "DURATION",
+       "time allowed until the model's first token (0: llm_timeout alone bounds the call)", false,
+       DURATION_SETTING(llm_first_token_timeout)},
+      {"llm_retries", "N",
+       "retries of a model call that certainly did no work (connect failure, 429, 503), within the deadline", false,
+       SIZE_SETTING(llm_retries, 0, 10)},
+      {"retry_budget", "RATIO", "retries allowed as a fraction of first attempts (0.1: at most ~10% extra calls)",
+       false, RATIO_SETTING(retry_budget)},
+      {"breaker_window", "DURATION", "sliding window over which each backend's circuit breaker judges calls", false,
+       DURATION_SETTING(breaker_window)},
+      {"breaker_min_calls", "N", "calls the window must hold before rates can open the breaker", false,
+       SIZE_SETTING(breaker_min_calls, 1, 1000000)},
+      {"breaker_failure_rate", "RATIO", "failure rate in the window that opens the breaker", false,
+       RATIO_SETTING(breaker_failure_rate)},
+      {"breaker_slow_rate", "RATIO", "slow-call rate in the window that opens the breaker", false,
+       RATIO_SETTING(breaker_slow_rate)},
+      {"breaker_slow_call", "DURATION", "a call this slow counts as slow (0: the backend's own timeout)", false,
+       DURATION_SETTING(breaker_slow_call)},
+      {"breaker_consecutive", "N", "consecutive failures that open the breaker at once (0: off)", false,
+       SIZE_SETTING(breaker_consecutive, 0, 1000000)},
+      {"breaker_open_wait", "DURATION", "how long an open breaker refuses calls before probing", false,
+       DURATION_SETTING(breaker_open_wait)},
+      {"breaker_probes", "N", "calls let through while half-open; all must succeed to close", false,
+       SIZE_SETTING(breaker_probes, 1, 1000)},
+      {"embed_batch_max", "N", "questions batched into one query-time embeddings request", false,
+       SIZE_SETTING(embed_batch_max, 1, 10000)},
+      {"embed_batch_delay", "DURATION", "longest a question waits for others to batch with", false,
+       DURATION_SETTING(embed_batch_delay)},
+      {"embed_cache_entries", "N", "query embeddings kept (LRU; 0 disables)", false,
+       SIZE_SETTING(embed_cache_entries, 0, 100000000)},
+      {"retrieval_cache_entries", "N", "retrieval results kept per index generation (LRU; 0 disables)", false,
+       SIZE_SETTING(retrieval_cache_entries, 0, 100000000)},
       {"hnsw_m", "N", "HNSW graph degree", false, SIZE_SETTING(hnsw_m, 2, 256)},
       {"hnsw_ef_construction", "N", "HNSW build beam width", false, SIZE_SETTING(hnsw_ef_construction, 8, 4096)},
       {"hnsw_ef_search", "N", "HNSW search beam width", false, SIZE_SETTING(hnsw_ef_search, 8, 4096)},
@@ -169,6 +228,12 @@ const std::vector<Setting>& settings() {
        SIZE_SETTING(cache_entries, 0, 100000000)},
       {"cache_bytes", "SIZE", "query cache capacity in bytes", false, BYTES_SETTING(cache_bytes)},
       {"cache_ttl", "DURATION", "how long a cached answer stays valid", false, DURATION_SETTING(cache_ttl)},
+      {"stale_grace", "DURATION",
+       "how long past its TTL a cached answer may still be served (marked stale) when the model fails", false,
+       DURATION_SETTING(stale_grace)},
+      {"warm_file", "FILE", "questions (one a line) answered in the background at start to warm the cache", false,
+       STRING_SETTING(warm_file)},
+      {"warm_rate", "N", "warm-file questions started per second", false, SIZE_SETTING(warm_rate, 1, 100000)},
       {"api_keys", "K1,K2", "accepted API keys (X-API-Key or Authorization: Bearer)", true,
        [](ServeConfig& c, const std::string& v) { c.api_keys = split_list(v); },
        [](const ServeConfig& c) { return join(c.api_keys); }},
@@ -313,6 +378,10 @@ ServeInvocation load_serve_config(int argc, char** argv, char** environment) {
   if (config.embedder == "openai" && config.embed_url.empty()) {
     throw ConfigError("embedder openai needs --embed-url (an OpenAI-compatible base URL)");
   }
+  if (!config.warm_file.empty() && !std::ifstream(config.warm_file)) {
+    throw ConfigError("warm_file " + config.warm_file + " cannot be read (one question a line; check the path)");
+  }
+  if (config.llm_timeout.count() <= 0) throw ConfigError("llm_timeout must be longer than 0 ms");
   if (config.workers == 0) config.workers = static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
   return invocation;
 }

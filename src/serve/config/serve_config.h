@@ -64,6 +64,24 @@ struct ServeConfig {
   std::chrono::milliseconds llm_timeout{30000};
   size_t llm_connections = 64;  // generations in flight to the chat backend at once
   size_t llm_queue = 256;       // generations waiting for one of those connections
+  std::chrono::milliseconds llm_connect_timeout{2000};
+  std::chrono::milliseconds llm_first_token_timeout{0};  // 0: llm_timeout alone
+  size_t llm_retries = 2;
+  double retry_budget = 0.1;
+  // Circuit breakers (one per backend)
+  std::chrono::milliseconds breaker_window{10000};
+  size_t breaker_min_calls = 10;
+  double breaker_failure_rate = 0.5;
+  double breaker_slow_rate = 0.8;
+  std::chrono::milliseconds breaker_slow_call{0};  // 0: the backend's timeout
+  size_t breaker_consecutive = 5;
+  std::chrono::milliseconds breaker_open_wait{5000};
+  size_t breaker_probes = 3;
+  // Query-time embedding (embedder backends)
+  size_t embed_batch_max = 32;
+  std::chrono::milliseconds embed_batch_delay{2};
+  size_t embed_cache_entries = 10000;
+  size_t retrieval_cache_entries = 10000;
   // Retrieval
   size_t hnsw_m = 16;
   size_t hnsw_ef_construction = 64;
@@ -73,7 +91,10 @@ struct ServeConfig {
   // Cache
   size_t cache_entries = 10000;
   size_t cache_bytes = 64 * 1024 * 1024;
-  std::chrono::milliseconds cache_ttl{300000};
+  std::chrono::milliseconds cache_ttl{3600000};
+  std::chrono::milliseconds stale_grace{3600000};
+  std::string warm_file;
+  size_t warm_rate = 5;
   // Auth
   std::vector<std::string> api_keys;
   std::map<std::string, std::string> users;  // username -> password

@@ -8,20 +8,29 @@
 namespace ragscale::serve {
 
 RetrievalResult HybridRetriever::search(std::string_view query, size_t top_k) {
+  std::vector<Embedding> vectors;
+  try {
+    vectors = embedder_.embed({std::string(query)});
+  } catch (const std::exception& e) {
+    return search_with(query, top_k, nullptr, e.what());
+  }
+  return search_with(query, top_k, vectors.empty() ? nullptr : &vectors[0], "the embedder returned no vector");
+}
+
+RetrievalResult HybridRetriever::search_with(std::string_view query, size_t top_k, const Embedding* query_vector,
+                                             std::string_view why) {
   RetrievalResult result;
   size_t wanted = std::max(candidates_, top_k);
   std::vector<std::vector<int64_t>> rankings(2);
   for (const auto& [id, score] : store_.keyword_search(query, wanted)) rankings[0].push_back(id);
-  try {
-    auto vectors = embedder_.embed({std::string(query)});
-    if (!vectors.empty() && vectors[0].size() == index_.dimension()) {
-      for (const auto& [id, similarity] : index_.search(vectors[0].data(), wanted)) {
-        if (similarity > 0) rankings[1].push_back(id);  // orthogonal vectors share nothing
-      }
+  if (query_vector && query_vector->size() == index_.dimension()) {
+    for (const auto& [id, similarity] : index_.search(query_vector->data(), wanted)) {
+      if (similarity > 0) rankings[1].push_back(id);  // orthogonal vectors share nothing
     }
-  } catch (const std::exception& e) {
+  } else {
     result.degraded = true;
-    result.degraded_reason = std::string("dense retrieval unavailable: ") + e.what();
+    result.degraded_reason = "dense retrieval unavailable: " +
+                             std::string(query_vector ? "the embedding has the wrong dimension" : why);
   }
   // Fuse more than needed: a chunk deleted since it was indexed drops out below.
   auto fused = reciprocal_rank_fusion(rankings, rrf_k_, top_k + 8);

@@ -34,7 +34,13 @@ class HybridRetriever {
   HybridRetriever(DocumentStore& store, DenseIndex& index, Embedder& embedder, size_t candidates, double rrf_k)
       : store_(store), index_(index), embedder_(embedder), candidates_(candidates), rrf_k_(rrf_k) {}
 
+  // Embeds the query with the embedder, then searches as below.
   RetrievalResult search(std::string_view query, size_t top_k);
+  // With the query's embedding already made (query-time batching); null means dense
+  // retrieval is unavailable (`why` says why) and the keyword ranking stands alone,
+  // marked degraded.
+  RetrievalResult search_with(std::string_view query, size_t top_k, const Embedding* query_vector,
+                              std::string_view why = {});
 
  private:
   DocumentStore& store_;

@@ -1,0 +1,208 @@
+#include "serve/query/query_pipeline.h"
+
+#include "serve/api/response_json.h"
+#include "http/response_format.h"
+#include "serve/generate/extractive_generator.h"
+
+namespace ragscale::serve {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double milliseconds_between(Clock::time_point from, Clock::time_point to) {
+  return std::chrono::duration<double, std::milli>(to - from).count();
+}
+
+std::vector<SourceText> source_texts(const RetrievalResult& result) {
+  std::vector<SourceText> sources;
+  sources.reserve(result.chunks.size());
+  for (const auto& chunk : result.chunks) sources.push_back({chunk.title, chunk.text});
+  return sources;
+}
+
+FlightResult failed(int status, const std::string& message) {
+  FlightResult result;
+  result.status = status;
+  result.error_body = http::error_json(status, message);
+  return result;
+}
+
+}  // namespace
+
+struct QueryPipeline::Run {
+  std::shared_ptr<AnswerFlight> flight;
+  QueryParameters q;
+  std::string key;
+  Clock::time_point start;
+  Clock::time_point generation_start;
+  std::shared_ptr<const RetrievalResult> retrieved;
+};
+
+std::string QueryPipeline::answer_key(const QueryParameters& q) const {
+  std::string parameters = "k=" + std::to_string(q.max_sources) + ";t=" + std::to_string(q.temperature) +
+                           ";generator=" + parts_.generator_name;
+  return QueryCache::make_key(q.question, parameters, parts_.generation.load());
+}
+
+std::optional<QueryPipeline::Ticket> QueryPipeline::answer(const QueryParameters& q, AnswerFlight::Listener listener,
+                                                           Clock::time_point start) {
+  std::string key = answer_key(q);
+  // cache
+  if (auto core = parts_.answers.get(key)) {
+    FlightResult result;
+    result.core = std::move(*core);
+    result.cached = true;
+    result.timings = timings_json(0, 0, milliseconds_between(start, Clock::now()));
+    listener.on_done(result);
+    return std::nullopt;
+  }
+  // coalesce
+  auto joined = flights_.join(key, [this, &key] {
+    // Abandoned by every client: later askers start afresh rather than join a call
+    // that is being cancelled.
+    return std::make_shared<AnswerFlight>([this, key](const AnswerFlight* flight) { flights_.land(key, flight); });
+  });
+  if (!joined.leader) parts_.metrics.coalesced();
+  Ticket ticket{joined.flight, joined.flight->join(std::move(listener))};
+  if (joined.leader) {
+    auto run = std::make_shared<Run>();
+    run->flight = joined.flight;
+    run->q = q;
+    run->key = std::move(key);
+    run->start = start;
+    lead(std::move(run));
+  }
+  return ticket;
+}
+
+bool QueryPipeline::warm(const QueryParameters& q) {
+  std::string key = answer_key(q);
+  if (parts_.answers.get_stale(key)) return false;
+  auto joined = flights_.join(key, [] { return std::make_shared<AnswerFlight>(nullptr, true); });
+  if (!joined.leader) return false;
+  auto run = std::make_shared<Run>();
+  run->flight = joined.flight;
+  run->q = q;
+  run->key = std::move(key);
+  run->start = Clock::now();
+  lead(std::move(run));
+  return true;
+}
+
+void QueryPipeline::search(const std::string& query, size_t top_k, Retrieved done) {
+  std::string key = QueryCache::make_key(query, "retrieval;k=" + std::to_string(top_k), parts_.generation.load());
+  if (auto hit = retrievals_.get(key)) {
+    done(std::move(hit), 200, "");
+    return;
+  }
+  auto on_vector = [this, query, top_k, key, done](std::optional<Embedding> vector, std::string why) mutable {
+    bool queued = parts_.workers.submit([this, query, top_k, key, done, vector = std::move(vector),
+                                         why = std::move(why)]() mutable {
+      std::shared_ptr<const RetrievalResult> result;
+      try {
+        result = std::make_shared<const RetrievalResult>(
+            parts_.query_embedder ? parts_.retriever.search_with(query, top_k, vector ? &*vector : nullptr, why)
+                                  : parts_.retriever.search(query, top_k));
+      } catch (const std::exception& e) {
+        done(nullptr, 500, std::string("internal error: ") + e.what());
+        return;
+      }
+      if (!result->degraded) retrievals_.put(key, result);
+      done(std::move(result), 200, "");
+    });
+    if (!queued) done(nullptr, 503, "server busy: the work queue is full; retry shortly");
+  };
+  if (parts_.query_embedder) {
+    parts_.query_embedder->embed(query, std::move(on_vector));
+  } else {
+    on_vector(std::nullopt, "");
+  }
+}
+
+void QueryPipeline::lead(std::shared_ptr<Run> run) {
+  search(run->q.question, static_cast<size_t>(run->q.max_sources),
+         [this, run](std::shared_ptr<const RetrievalResult> result, int status, std::string error) {
+           if (!result) {
+             complete(run, failed(status, error));
+             return;
+           }
+           if (result->degraded) parts_.metrics.degraded("embedder_unavailable");
+           run->retrieved = std::move(result);
+           run->generation_start = Clock::now();
+           generate(run);
+         });
+}
+
+void QueryPipeline::generate(std::shared_ptr<Run> run) {
+  if (!parts_.model) {
+    fall_back(run, "", false);
+    return;
+  }
+  GenerationCall call;
+  call.question = run->q.question;
+  call.sources = source_texts(*run->retrieved);
+  call.temperature = run->q.temperature;
+  call.deadline = run->start + parts_.model_deadline;
+  call.cancel = run->flight->cancel_signal();
+  parts_.model->run(
+      std::move(call), [flight = run->flight](std::string_view token) { flight->emit(token_frame(token)); },
+      [this, run](GenerationOutcome outcome) {
+        if (!outcome.ok) {
+          fall_back(run, outcome.reason, outcome.any_token);
+          return;
+        }
+        std::string core = answer_core_json(outcome.text, *run->retrieved);
+        if (!run->retrieved->degraded) parts_.answers.put(run->key, core);
+        FlightResult result;
+        result.core = std::move(core);
+        complete(run, std::move(result));
+      },
+      // A probe's answer arrives after its requests were answered: it fills the cache.
+      [this, run](std::string text) {
+        if (!run->retrieved->degraded) parts_.answers.put(run->key, answer_core_json(text, *run->retrieved));
+      });
+}
+
+// Answers without the model: `reason` empty means the extractive generator is the
+// configured one (a full answer), otherwise the model failed and the answer is degraded.
+void QueryPipeline::fall_back(const std::shared_ptr<Run>& run, const std::string& reason, bool streamed) {
+  if (!reason.empty()) parts_.metrics.degraded(reason);
+  if (streamed) run->flight->emit(fallback_frame(reason));
+  std::string core;
+  std::vector<std::string> parts;
+  if (!reason.empty()) {
+    if (auto stale = parts_.answers.get_stale(run->key)) {
+      parts_.metrics.stale_answer();
+      core = stale_core(*stale, reason);
+      parts.push_back(answer_of_core(*stale));
+    }
+  }
+  if (core.empty()) {
+    std::vector<std::string> texts;
+    texts.reserve(run->retrieved->chunks.size());
+    for (const auto& chunk : run->retrieved->chunks) texts.push_back(chunk.text);
+    parts = extractive_answer_parts(run->q.question, texts);
+    std::string answer;
+    for (const auto& part : parts) answer += (answer.empty() ? "" : " ") + part;
+    core = answer_core_json(answer, *run->retrieved, reason);
+    if (reason.empty() && !run->retrieved->degraded) parts_.answers.put(run->key, core);
+  }
+  for (size_t i = 0; i < parts.size(); ++i) run->flight->emit(token_frame(i == 0 ? parts[i] : " " + parts[i]));
+  FlightResult result;
+  result.core = std::move(core);
+  complete(run, std::move(result));
+}
+
+void QueryPipeline::complete(const std::shared_ptr<Run>& run, FlightResult result) {
+  auto done = Clock::now();
+  if (result.status == 200) {
+    auto generation_start = run->generation_start == Clock::time_point{} ? done : run->generation_start;
+    result.timings = timings_json(milliseconds_between(run->start, generation_start),
+                                  milliseconds_between(generation_start, done), milliseconds_between(run->start, done));
+  }
+  if (run->flight->keep_alive() && result.status == 200) parts_.metrics.warmed();
+  flights_.land(run->key, run->flight.get());
+  run->flight->complete(result);
+}
+
+}  // namespace ragscale::serve

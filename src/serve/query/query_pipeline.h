@@ -1,0 +1,94 @@
+// QueryPipeline: the path of a question, as a short list of stages, each guarded by its
+// policy:
+//
+//   cache     a fresh cached answer is sent at once
+//   coalesce  an identical question already in the making is joined (SingleFlight)
+//   embed     the question's vector: in process, or batched to the embedder backend
+//             (QueryEmbedder: LRU, micro-batching, breaker)
+//   retrieve  hybrid retrieval on the worker pool, its result cached by index generation
+//   generate  the guarded model call (GenerationStage: breaker, timeouts, retries)
+//   fallback  no model answer: a stale cached answer if one is held, else the extractive
+//             answer from the retrieved passages, marked degraded with the reason
+//   store     full answers go into the cache
+//
+// Contract:
+// - answer() never blocks: it answers from the cache at once (listener.on_done on the
+//   calling thread, returning nothing) or joins/starts a flight and returns the ticket
+//   the caller leaves with when its client goes away. Every listener gets exactly one
+//   on_done.
+// - search() runs embed + retrieve for the search routes; `done` runs once, on a worker
+//   thread or at once on the calling thread (cache hit, refusal).
+// - Keys carry the normalized question, the parameters and the index generation, so an
+//   upload or delete makes every earlier answer and retrieval a miss.
+// - The pieces it is given outlive it; shutdown order is RagService's.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "serve/cache/lru_cache.h"
+#include "serve/cache/query_cache.h"
+#include "serve/query/answer_flight.h"
+#include "serve/query/generation_stage.h"
+#include "serve/query/pipeline_metrics.h"
+#include "serve/query/query_embedder.h"
+#include "serve/query/query_parameters.h"
+#include "serve/resilience/singleflight.h"
+#include "serve/retrieval/hybrid_retriever.h"
+#include "serve/worker_pool.h"
+
+namespace ragscale::serve {
+
+struct PipelineParts {
+  QueryCache& answers;
+  HybridRetriever& retriever;
+  WorkerPool& workers;
+  const std::atomic<uint64_t>& generation;  // the index generation
+  PipelineMetrics& metrics;
+  GenerationStage* model = nullptr;          // null: the extractive generator answers
+  QueryEmbedder* query_embedder = nullptr;   // null: the retriever embeds in process
+  std::string generator_name = "extractive";  // part of the answer key
+  std::chrono::milliseconds model_deadline{30000};  // from the request's start
+  size_t retrieval_cache_entries = 10000;
+};
+
+class QueryPipeline {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  struct Ticket {
+    std::shared_ptr<AnswerFlight> flight;
+    uint64_t listener = 0;
+  };
+  // A retrieval, or the status and message of why there is none.
+  using Retrieved = std::function<void(std::shared_ptr<const RetrievalResult> result, int status, std::string error)>;
+
+  explicit QueryPipeline(PipelineParts parts) : parts_(std::move(parts)), retrievals_(parts_.retrieval_cache_entries) {}
+
+  std::optional<Ticket> answer(const QueryParameters& q, AnswerFlight::Listener listener, Clock::time_point start);
+  // Answers `q` into the cache with nobody waiting (the warm file). False when it was
+  // already cached.
+  bool warm(const QueryParameters& q);
+  void search(const std::string& query, size_t top_k, Retrieved done);
+
+  size_t flights_in_progress() const { return flights_.in_flight(); }
+  const LruCache<RetrievalResult>& retrieval_cache() const { return retrievals_; }
+
+ private:
+  struct Run;
+  std::string answer_key(const QueryParameters& q) const;
+  void lead(std::shared_ptr<Run> run);
+  void generate(std::shared_ptr<Run> run);
+  void fall_back(const std::shared_ptr<Run>& run, const std::string& reason, bool streamed);
+  void complete(const std::shared_ptr<Run>& run, FlightResult result);
+
+  PipelineParts parts_;
+  LruCache<RetrievalResult> retrievals_;
+  resilience::SingleFlight<AnswerFlight> flights_;
+};
+
+}  // namespace ragscale::serve
