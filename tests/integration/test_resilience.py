@@ -10,14 +10,13 @@ import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import tempfile
 import threading
 import time
 import unittest
 
-BIN = os.environ.get("RAGSCALE_BIN", "")
+from processes import BIN, Sim, stop_process
 
 DOCUMENT = ("Circuit breakers stop calls to a failing backend and let a few probes through once a wait has "
             "passed. Request coalescing lets identical questions share one model call. Micro-batching "
@@ -48,37 +47,14 @@ def metric(port, name, labels=""):
     return total
 
 
-class Sim:
-    def __init__(self, *args):
-        self.process = subprocess.Popen([BIN, "sim", "--port", "0", *args], stdout=subprocess.PIPE,
-                                        stderr=subprocess.DEVNULL, text=True)
-        match = re.search(r"listening on http://[^:]+:(\d+)", self.process.stdout.readline())
-        if not match:
-            self.process.kill()
-            raise AssertionError("sim did not start")
-        self.port = int(match.group(1))
-        self.url = f"http://127.0.0.1:{self.port}"
+def chat_calls(sim):
+    """Chat calls that reached the sim: answered ones plus those it swallowed (hang faults)."""
+    return (metric(sim.port, "ragscale_sim_requests_total", 'endpoint="chat"') +
+            metric(sim.port, "ragscale_sim_faults_injected_total", 'kind="timeout"'))
 
-    def faults(self, settings):
-        status, _, body = request(self.port, "POST", "/admin/faults", settings)
-        assert status == 200, body
 
-    def chat_calls(self):
-        """Chat calls that reached the sim: answered ones plus those it swallowed (hang faults)."""
-        return (metric(self.port, "ragscale_sim_requests_total", 'endpoint="chat"') +
-                metric(self.port, "ragscale_sim_faults_injected_total", 'kind="timeout"'))
-
-    def embedding_calls(self):
-        return metric(self.port, "ragscale_sim_requests_total", 'endpoint="embeddings"')
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+def embedding_calls(sim):
+    return metric(sim.port, "ragscale_sim_requests_total", 'endpoint="embeddings"')
 
 
 class Serve:
@@ -123,13 +99,7 @@ class Serve:
         return status, json.loads(raw)
 
     def stop(self):
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process, timeout=15)
         self.log.close()
         shutil.rmtree(self.data_dir, ignore_errors=True)
 
@@ -161,20 +131,20 @@ class ResilienceTest(unittest.TestCase):
     def test_concurrent_identical_questions_share_one_generation(self):
         sim = self.start(Sim("--ttft", "600ms", "--itl", "2ms", "--output-tokens", "12", "--max-concurrency", "256"))
         serve = self.start(Serve("--llm-url", sim.url, "--llm-connections", "128"))
-        before = sim.chat_calls()
+        before = chat_calls(sim)
         with concurrent.futures.ThreadPoolExecutor(40) as pool:
             answers = list(pool.map(lambda _: serve.query("How do circuit breakers protect a backend?"), range(40)))
         self.assertEqual([a[0] for a in answers], [200] * 40)
         self.assertEqual(len({a[2]["answer"] for a in answers}), 1, "every waiter gets the same answer")
         self.assertTrue(all(not a[2]["degraded"] for a in answers))
         time.sleep(0.2)
-        self.assertEqual(sim.chat_calls() - before, 1, "40 copies of one new question cost one generation")
+        self.assertEqual(chat_calls(sim) - before, 1, "40 copies of one new question cost one generation")
         self.assertGreaterEqual(metric(serve.port, "ragscale_coalesced_total"), 39)
 
     def test_a_late_joiner_of_a_stream_gets_the_frames_so_far_then_the_rest(self):
         sim = self.start(Sim("--ttft", "100ms", "--itl", "60ms", "--output-tokens", "20"))
         serve = self.start(Serve("--llm-url", sim.url))
-        before = sim.chat_calls()
+        before = chat_calls(sim)
         results = {}
 
         def ask(name):
@@ -194,7 +164,7 @@ class ResilienceTest(unittest.TestCase):
             self.assertEqual(events[-1][1]["answer"], tokens)
             streams[name] = tokens
         self.assertEqual(streams["late"], streams["first"])
-        self.assertEqual(sim.chat_calls() - before, 1)
+        self.assertEqual(chat_calls(sim) - before, 1)
 
     def test_an_outage_opens_the_breaker_answers_degraded_and_recovers(self):
         sim = self.start(Sim("--ttft", "20ms", "--itl", "1ms", "--output-tokens", "6", "--max-concurrency", "256"))
@@ -228,11 +198,11 @@ class ResilienceTest(unittest.TestCase):
         self.assertEqual(status, 200, "degraded service is still ready")
         self.assertIn(ready["dependencies"]["llm"], ("open", "half_open"))
         self.assertEqual(metric(serve.port, "ragscale_circuit_state", 'backend="llm"') in (1, 2), True)
-        calls_open = sim.chat_calls()
+        calls_open = chat_calls(sim)
         time.sleep(2.0)
         for i in range(20):
             serve.query(f"while open {i}")
-        self.assertLessEqual(sim.chat_calls() - calls_open, 8, "an open breaker lets only probes through")
+        self.assertLessEqual(chat_calls(sim) - calls_open, 8, "an open breaker lets only probes through")
         sim.faults({})
         deadline = time.time() + 15
         while time.time() < deadline:
@@ -293,7 +263,7 @@ class ResilienceTest(unittest.TestCase):
     def test_query_time_embeddings_are_batched_and_a_dead_embedder_degrades_to_keywords(self):
         embed_sim = self.start(Sim("--embedding-latency", "20ms", "--max-concurrency", "256"))
         serve = self.start(Serve("--embed-url", embed_sim.url, "--embed-dimension", "384", "--breaker-open-wait", "30s"))
-        before = embed_sim.embedding_calls()
+        before = embedding_calls(embed_sim)
 
         barrier = threading.Barrier(100)
         statuses = [None] * 100
@@ -309,7 +279,7 @@ class ResilienceTest(unittest.TestCase):
         for thread in searches:
             thread.join()
         self.assertEqual(statuses, [200] * 100)
-        calls = embed_sim.embedding_calls() - before
+        calls = embedding_calls(embed_sim) - before
         self.assertLessEqual(calls, 25, f"{calls} embedding requests for 100 concurrent searches")
         self.assertGreater(metric(serve.port, "ragscale_embed_batch_size_count"), 0)
         embed_sim.stop()

@@ -18,62 +18,13 @@ import threading
 import time
 import unittest
 
-BIN = os.environ.get("RAGSCALE_BIN", os.path.join(os.path.dirname(__file__), "..", "..", "build", "ragscale"))
+from processes import BIN, Sim
 
 RAG_PROMPT = (
     "You are a helpful assistant. Answer using only the sources below.\n"
     "[1] Paris is the capital of France. It has about two million residents.\n"
     "[2] Machine learning is a field of artificial intelligence that learns from data.\n"
 )
-
-
-class Sim:
-    """A running `ragscale sim` process."""
-
-    def __init__(self, *args):
-        self.process = subprocess.Popen(
-            [BIN, "sim", "--port", "0", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-        )
-        line = self.process.stdout.readline()
-        match = re.search(r"listening on http://[^:]+:(\d+)", line)
-        if not match:
-            self.process.kill()
-            raise AssertionError("no startup line: %r %r" % (line, self.process.stderr.read()))
-        self.port = int(match.group(1))
-
-    def connection(self, timeout=10):
-        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
-
-    def request(self, method, path, body=None, headers=None, timeout=10):
-        conn = self.connection(timeout)
-        payload = json.dumps(body) if isinstance(body, (dict, list)) else body
-        conn.request(method, path, body=payload, headers={"Content-Type": "application/json", **(headers or {})})
-        response = conn.getresponse()
-        data = response.read()
-        conn.close()
-        return response, data
-
-    def json(self, method, path, body=None, headers=None):
-        response, data = self.request(method, path, body, headers)
-        return response, json.loads(data)
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.process.stdout.close()
-        self.process.stderr.close()
-        return self.process.returncode
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.stop()
 
 
 def chat(content=RAG_PROMPT + "What is machine learning?", **extra):
