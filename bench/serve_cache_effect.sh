@@ -4,11 +4,12 @@
 # 20 answers/s); the figure of each run is the highest answers/s (full answers, none
 # failed) at which p95 stays under 3 s. Target: with the cache at least 2.5x the figure
 # with it off (--cache-entries 0; coalescing stays on in both).
-# Env: SECONDS_PER_STEP (15), RATES (10,15,20,25,30,40,50,60), SERVER_CORE, CLIENT_CORE.
+# Env: SECONDS_PER_STEP (30: long enough for a backlog to show in p95), RATES (15,20,...,70), SERVER_CORE,
+# CLIENT_CORE.
 set -eu
 . "$(dirname "$0")/serve_sim_common.sh"
-SECONDS_PER_STEP=${SECONDS_PER_STEP:-15}
-RATES=${RATES:-10,15,20,25,30,40,50,60}
+SECONDS_PER_STEP=${SECONDS_PER_STEP:-30}
+RATES=${RATES:-15,20,25,30,35,40,45,50,55,60,65,70}
 bench_begin serve_cache_effect "answers/s within p95 < 3 s with the cache >= 2.5x without"
 bench_require_tools taskset curl python3
 bench_require_executable "$RAGSCALE_BIN"

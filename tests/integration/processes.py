@@ -4,8 +4,12 @@ import http.client
 import json
 import os
 import re
+import shutil
 import signal
+import socket
 import subprocess
+import tempfile
+import time
 
 BIN = os.environ.get("RAGSCALE_BIN", os.path.join(os.path.dirname(__file__), "..", "..", "build", "ragscale"))
 
@@ -69,3 +73,80 @@ class Sim:
 
     def __exit__(self, *exc):
         self.stop()
+
+
+DOCUMENT = ("Circuit breakers stop calls to a failing backend and let a few probes through once a wait has "
+            "passed. Request coalescing lets identical questions share one model call. Micro-batching "
+            "groups concurrent embedding requests into one backend call.")
+
+
+def request(port, method, path, body=None, headers=None, timeout=30):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        data = json.dumps(body).encode() if isinstance(body, (dict, list)) else body
+        all_headers = {"Content-Type": "application/json"} if data is not None else {}
+        all_headers.update(headers or {})
+        connection.request(method, path, body=data, headers=all_headers)
+        response = connection.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    finally:
+        connection.close()
+
+
+def metric(port, name, labels=""):
+    """The sum of the samples of `name` whose labels contain `labels`."""
+    _, _, raw = request(port, "GET", "/metrics")
+    total = 0.0
+    for line in raw.decode().splitlines():
+        if line.startswith(name + "{") or line.startswith(name + " "):
+            if labels in line:
+                total += float(line.rsplit(" ", 1)[1])
+    return total
+
+
+class Serve:
+    """`ragscale serve` on a fresh data dir and a free port, ready, holding DOCUMENT."""
+
+    def __init__(self, *args):
+        self.data_dir = tempfile.mkdtemp(prefix="ragscale-resilience-")
+        self.log = tempfile.TemporaryFile()
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.process = subprocess.Popen([BIN, "serve", "--port", str(self.port), "--data", self.data_dir, *args],
+                                        stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError("serve exited early:\n" + self.output())
+            try:
+                if request(self.port, "GET", "/ready", timeout=2)[0] == 200:
+                    break
+            except OSError:
+                pass
+            time.sleep(0.05)
+        else:
+            raise AssertionError("serve not ready:\n" + self.output())
+        status, _, body = request(self.port, "POST", "/api/v1/documents/upload", {"title": "Guards", "text": DOCUMENT})
+        assert status == 201, body
+        document = json.loads(body)["id"]
+        while json.loads(request(self.port, "GET", f"/api/v1/documents/{document}/status")[2])["status"] != "ready":
+            time.sleep(0.02)
+
+    def output(self):
+        self.log.seek(0)
+        return self.log.read().decode("utf-8", "replace")
+
+    def query(self, question, stream=False, timeout=30):
+        status, headers, raw = request(self.port, "POST", "/query", {"question": question, "stream": stream},
+                                       timeout=timeout)
+        return status, headers, (raw.decode() if stream else json.loads(raw))
+
+    def ready(self):
+        status, _, raw = request(self.port, "GET", "/ready")
+        return status, json.loads(raw)
+
+    def stop(self):
+        stop_process(self.process, timeout=15)
+        self.log.close()
+        shutil.rmtree(self.data_dir, ignore_errors=True)

@@ -34,9 +34,16 @@ QueryParameters parse_query(const ServiceContext& context, const http::Request& 
   return q;
 }
 
+// A question the pipeline could not answer; overload (503) says when to come back.
+Reply failure_reply(const FlightResult& result) {
+  Reply reply = json_reply(result.status, result.error_body);
+  if (result.status == 503) reply.headers.add("Retry-After", "1");
+  return reply;
+}
+
 // The final "done" event of a streamed answer.
 std::string done_frame(const FlightResult& result) {
-  std::string done = finish_answer(result.core, result.cached, result.timings);
+  std::string done = finish_answer(result.core, result.cached, result.timings, result.mode);
   done.pop_back();  // the newline; SSE data lines carry none
   return http::sse_frame(done, "done");
 }
@@ -71,9 +78,10 @@ AnswerFlight::Listener stream_listener(ServiceContext& context, http::Responder 
   listener.on_done = [&context, loop, responder, state, start, gone](const FlightResult& result) {
     loop->post([&context, r = responder, state, start, gone, result]() mutable {
       if (result.status != 200 && !state->started) {
-        context.finish(r, Route::kQuery, start, json_reply(result.status, result.error_body));
+        context.finish(r, Route::kQuery, start, failure_reply(result));
         return;
       }
+      if (result.status == 200) context.pipeline_metrics.mode(result.mode);
       context.metrics.record(route_label(Route::kQuery), 200,
                              std::chrono::duration<double>(Clock::now() - start).count());
       state->start(r);
@@ -93,10 +101,13 @@ AnswerFlight::Listener plain_listener(ServiceContext& context, http::Responder r
   AnswerFlight::Listener listener;
   listener.on_done = [&context, loop, responder, start, gone](const FlightResult& result) {
     loop->post([&context, r = responder, start, result]() mutable {
-      Reply reply = result.status == 200 ? json_reply(200, finish_answer(result.core, result.cached, result.timings))
-                                         : json_reply(result.status, result.error_body);
-      if (result.status == 503) reply.headers.add("Retry-After", "1");
-      context.finish(r, Route::kQuery, start, std::move(reply));
+      if (result.status != 200) {
+        context.finish(r, Route::kQuery, start, failure_reply(result));
+        return;
+      }
+      context.pipeline_metrics.mode(result.mode);
+      context.finish(r, Route::kQuery, start,
+                     json_reply(200, finish_answer(result.core, result.cached, result.timings, result.mode)));
     });
   };
   return listener;

@@ -14,6 +14,8 @@
 namespace ragscale::serve {
 namespace {
 
+using Clock = std::chrono::steady_clock;
+
 resilience::CircuitBreakerOptions breaker_options(const ServeConfig& config, std::chrono::milliseconds timeout) {
   resilience::CircuitBreakerOptions options;
   options.window = std::max(std::chrono::seconds(1),
@@ -25,6 +27,14 @@ resilience::CircuitBreakerOptions breaker_options(const ServeConfig& config, std
   options.consecutive_failures = config.breaker_consecutive;
   options.open_wait = config.breaker_open_wait;
   options.half_open_probes = config.breaker_probes;
+  return options;
+}
+
+resilience::ConcurrencyLimitOptions limit_options(size_t min_limit, size_t initial_limit, size_t max_limit) {
+  resilience::ConcurrencyLimitOptions options;
+  options.min_limit = min_limit;
+  options.max_limit = std::max(max_limit, min_limit);
+  options.initial_limit = std::clamp(initial_limit, options.min_limit, options.max_limit);
   return options;
 }
 
@@ -76,9 +86,33 @@ struct RagService::State {
       options.connect_timeout = config.llm_connect_timeout;
       options.first_token_timeout = config.llm_first_token_timeout;
       options.max_attempts = static_cast<int>(config.llm_retries) + 1;
+      ModelAdmission::Options admission;
+      admission.max_wait = config.llm_max_wait;
+      admission.max_waiting = std::max<size_t>(config.llm_queue, 1);
+      admission.limit = limit_options(config.llm_limit_min, config.llm_limit_initial, config.llm_connections);
+      c.model_admission = std::make_unique<ModelAdmission>(admission, c.pipeline_metrics);
       c.model = std::make_unique<GenerationStage>(*c.generator, *c.llm_breaker, *c.llm_retry_budget, options,
-                                                  c.pipeline_metrics);
+                                                  c.pipeline_metrics, c.model_admission.get());
     }
+    OverloadControl::Options overload;
+    // The worker stage starts wide open: a burst of cheap questions is not overload; the
+    // limit comes down only when their latency shows queueing.
+    overload.limit = limit_options(config.workers_limit_min, config.workers_limit, config.workers_limit);
+    overload.ladder.down_queue_delay_seconds = config.ladder_queue_delay;
+    overload.ladder.up_queue_delay_seconds = config.ladder_queue_delay / 2;
+    overload.ladder.down_shed_rate = config.ladder_shed_rate;
+    overload.ladder.up_shed_rate = config.ladder_shed_rate / 2;
+    overload.ladder.down_hold = config.ladder_down_hold;
+    overload.ladder.up_hold = config.ladder_up_hold;
+    overload.ladder.on_change = [](resilience::ServiceMode from, resilience::ServiceMode to) {
+      std::fprintf(stderr, "ragscale serve: service mode %s -> %s\n", resilience::service_mode_name(from),
+                   resilience::service_mode_name(to));
+    };
+    std::function<bool()> breaker_open;
+    if (c.llm_breaker) {
+      breaker_open = [&c] { return c.llm_breaker->state(Clock::now()) == resilience::CircuitState::kOpen; };
+    }
+    c.overload = std::make_unique<OverloadControl>(overload, std::move(breaker_open), c.pipeline_metrics);
     if (remote) {
       c.embed_breaker = std::make_unique<resilience::CircuitBreaker>(breaker_options(config, config.embed_timeout));
       QueryEmbedder::Options options;
@@ -142,6 +176,10 @@ void RagService::start() {
   parts.generator_name = c.generator ? "chat:" + c.generator->model() : std::string("extractive");
   parts.model_deadline = config.llm_timeout;
   parts.retrieval_cache_entries = config.retrieval_cache_entries;
+  parts.overload = c.overload.get();
+  parts.fallback = config.fallback;
+  parts.reduced_sources = config.reduced_sources;
+  parts.reduced_max_tokens = config.reduced_max_tokens;
   c.pipeline = std::make_unique<QueryPipeline>(std::move(parts));
 
   http::HttpServer::Options options;
@@ -188,6 +226,7 @@ void RagService::shutdown() {
   c.departures.clear();  // their loops have stopped
   if (s.startup.joinable()) s.startup.join();
   if (c.query_embedder) c.query_embedder->shutdown();
+  if (c.model_admission) c.model_admission->shutdown();
   if (c.llm_client) c.llm_client->shutdown();
   if (c.embed_client) c.embed_client->shutdown();
   if (c.workers) c.workers->shutdown();

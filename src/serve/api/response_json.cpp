@@ -130,9 +130,11 @@ std::string fallback_frame(std::string_view reason) {
   return http::sse_frame(data, "fallback");
 }
 
-std::string finish_answer(const std::string& core, bool cached, const std::string& timings) {
+std::string finish_answer(const std::string& core, bool cached, const std::string& timings, std::string_view mode) {
   std::string body = core;
-  body += cached ? ",\"cached\":true,\"timings\":" : ",\"cached\":false,\"timings\":";
+  body += ",\"mode\":\"";
+  body += mode;
+  body += cached ? "\",\"cached\":true,\"timings\":" : "\",\"cached\":false,\"timings\":";
   body += timings;
   body += "}\n";
   return body;

@@ -33,7 +33,10 @@ std::string answer_of_core(const std::string& core);
 // The SSE event that tells a streaming client the model failed part-way: the tokens
 // sent so far are void and the fallback answer's tokens follow.
 std::string fallback_frame(std::string_view reason);
-std::string finish_answer(const std::string& core, bool cached, const std::string& timings);
+// `mode` is the rung of the degradation ladder the answer was made in: "full",
+// "reduced", "extractive" or "cached".
+std::string finish_answer(const std::string& core, bool cached, const std::string& timings,
+                          std::string_view mode = "full");
 std::string timings_json(double retrieval_ms, double generation_ms, double total_ms);  // no newline
 // One Server-Sent Event "token" carrying {"text": text}.
 std::string token_frame(std::string_view text);

@@ -29,6 +29,8 @@
 #include "serve/ingest/ingestor.h"
 #include "serve/query/pipeline_metrics.h"
 #include "serve/query/generation_stage.h"
+#include "serve/query/model_admission.h"
+#include "serve/query/overload_control.h"
 #include "serve/query/query_embedder.h"
 #include "serve/query/query_pipeline.h"
 #include "serve/resilience/circuit_breaker.h"
@@ -64,7 +66,9 @@ struct ServiceContext {
   std::unique_ptr<resilience::CircuitBreaker> llm_breaker;
   std::unique_ptr<resilience::CircuitBreaker> embed_breaker;
   std::unique_ptr<resilience::RetryBudget> llm_retry_budget;
+  std::unique_ptr<ModelAdmission> model_admission;  // with a chat backend only
   std::unique_ptr<GenerationStage> model;
+  std::unique_ptr<OverloadControl> overload;
   std::unique_ptr<QueryEmbedder> query_embedder;  // with an embedder backend only
   std::unique_ptr<QueryPipeline> pipeline;
   std::unique_ptr<http::HttpServer> server;

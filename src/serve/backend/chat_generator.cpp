@@ -30,7 +30,7 @@ std::string citation_prompt(std::string_view question, const std::vector<SourceT
 }
 
 std::string ChatGenerator::request_body(std::string_view question, const std::vector<SourceText>& sources,
-                                        double temperature, bool stream) const {
+                                        const ChatParameters& parameters, bool stream) const {
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
   std::string prompt = citation_prompt(question, sources);
@@ -38,7 +38,11 @@ std::string ChatGenerator::request_body(std::string_view question, const std::ve
   w.Key("model");
   w.String(model_.c_str());
   w.Key("temperature");
-  w.Double(temperature);
+  w.Double(parameters.temperature);
+  if (parameters.max_tokens > 0) {
+    w.Key("max_tokens");
+    w.Uint64(parameters.max_tokens);
+  }
   w.Key("stream");
   w.Bool(stream);
   w.Key("messages");
@@ -109,11 +113,11 @@ std::string wait_for_answer(const std::function<void(ChatGenerator::OutcomeDone)
 }  // namespace
 
 void ChatGenerator::generate_async(std::string_view question, const std::vector<SourceText>& sources,
-                                   double temperature, const BackendClient::CallOptions& options,
+                                   ChatParameters parameters, const BackendClient::CallOptions& options,
                                    std::function<void(std::string_view)> on_token, OutcomeDone done,
                                    std::shared_ptr<CancelSignal> cancel) {
   const bool stream = static_cast<bool>(on_token);
-  std::string body = request_body(question, sources, temperature, stream);
+  std::string body = request_body(question, sources, parameters, stream);
   if (!stream) {
     client_.post_json_async("/v1/chat/completions", std::move(body), options, {},
                             [done = std::move(done)](BackendResponse response) {

@@ -34,6 +34,13 @@ struct SourceText {
   std::string text;
 };
 
+// The sampling settings of one chat call; a bare temperature converts to it.
+struct ChatParameters {
+  ChatParameters(double temperature = 0, size_t max_tokens = 0) : temperature(temperature), max_tokens(max_tokens) {}
+  double temperature;
+  size_t max_tokens;  // 0: the model's own limit ("max_tokens" is not sent)
+};
+
 // What became of one chat call.
 struct ChatOutcome {
   std::string text;   // the answer; with a streamed call, whatever arrived
@@ -57,7 +64,7 @@ class ChatGenerator {
   // start (see BackendClient::CallOptions). Cancelling `cancel` ends the call early
   // (failure kCancelled).
   using OutcomeDone = std::function<void(ChatOutcome)>;
-  void generate_async(std::string_view question, const std::vector<SourceText>& sources, double temperature,
+  void generate_async(std::string_view question, const std::vector<SourceText>& sources, ChatParameters parameters,
                       const BackendClient::CallOptions& options, std::function<void(std::string_view)> on_token,
                       OutcomeDone done, std::shared_ptr<CancelSignal> cancel = nullptr);
   // The same, streamed ("stream": true): on_token sees each piece of text as it arrives,
@@ -69,8 +76,8 @@ class ChatGenerator {
   std::chrono::milliseconds timeout() const { return timeout_; }
 
  private:
-  std::string request_body(std::string_view question, const std::vector<SourceText>& sources, double temperature,
-                           bool stream) const;
+  std::string request_body(std::string_view question, const std::vector<SourceText>& sources,
+                           const ChatParameters& parameters, bool stream) const;
   BackendClient& client_;
   std::string model_;
   std::chrono::milliseconds timeout_;

@@ -73,6 +73,28 @@ std::chrono::milliseconds parse_ms(const std::string& text) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(*value);
 }
 
+// on/off (also true/false, yes/no, 1/0).
+bool parse_switch(const std::string& text) {
+  if (text == "on" || text == "true" || text == "yes" || text == "1") return true;
+  if (text == "off" || text == "false" || text == "no" || text == "0") return false;
+  throw std::invalid_argument("expected on or off, got \"" + text + "\"");
+}
+
+// A number of seconds such as 0.5, at least 0.
+double parse_seconds(const std::string& text) {
+  size_t used = 0;
+  double value = -1;
+  try {
+    value = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (text.empty() || used != text.size() || !(value >= 0.0 && value < 86400.0)) {
+    throw std::invalid_argument("expected a number of seconds such as 0.5, got \"" + text + "\"");
+  }
+  return value;
+}
+
 // A fraction from 0 to 1, written 0.1 or 10%.
 double parse_ratio(const std::string& text) {
   std::string number = text;
@@ -128,6 +150,9 @@ std::string show_ms(std::chrono::milliseconds value) {
 #define RATIO_SETTING(field)                                                 \
   [](ServeConfig& c, const std::string& v) { c.field = parse_ratio(v); }, \
       [](const ServeConfig& c) { return std::to_string(c.field); }
+#define SWITCH_SETTING(field)                                                    \
+  [](ServeConfig& c, const std::string& v) { c.field = parse_switch(v); }, \
+      [](const ServeConfig& c) { return std::string(c.field ? "on" : "off"); }
 #define STRING_SETTING(field)                                     \
   [](ServeConfig& c, const std::string& v) { c.field = v; }, \
       [](const ServeConfig& c) { return c.field; }
@@ -217,6 +242,33 @@ const std::vector<Setting>& settings() {
        SIZE_SETTING(embed_cache_entries, 0, 100000000)},
       {"retrieval_cache_entries", "N", "retrieval results kept per index generation (LRU; 0 disables)", false,
        SIZE_SETTING(retrieval_cache_entries, 0, 100000000)},
+      {"llm_max_wait", "DURATION",
+       "longest a question waits for a place among the model calls in flight; then it falls back (overload)", false,
+       DURATION_SETTING(llm_max_wait)},
+      {"fallback", "on|off", "answer from the retrieved passages when the model cannot (off: 503 with Retry-After)",
+       false, SWITCH_SETTING(fallback)},
+      {"llm_limit_min", "N", "floor of the adaptive limit on model calls in flight", false,
+       SIZE_SETTING(llm_limit_min, 1, 100000)},
+      {"llm_limit_initial", "N", "starting value of the adaptive limit on model calls in flight (at most llm_connections)",
+       false, SIZE_SETTING(llm_limit_initial, 1, 100000)},
+      {"workers_limit_min", "N", "floor of the adaptive limit on questions in the worker stage", false,
+       SIZE_SETTING(workers_limit_min, 1, 1000000)},
+      {"workers_limit", "N",
+       "start and ceiling of the adaptive limit on questions in the worker stage; past it they are shed (503)", false,
+       SIZE_SETTING(workers_limit, 1, 1000000)},
+      {"ladder_queue_delay", "SECONDS", "worker queueing delay that steps the degradation ladder down", false,
+       [](ServeConfig& c, const std::string& v) { c.ladder_queue_delay = parse_seconds(v); },
+       [](const ServeConfig& c) { return std::to_string(c.ladder_queue_delay); }},
+      {"ladder_shed_rate", "RATIO", "share of questions shed that steps the degradation ladder down", false,
+       RATIO_SETTING(ladder_shed_rate)},
+      {"ladder_down_hold", "DURATION", "pressure must last this long for each step down", false,
+       DURATION_SETTING(ladder_down_hold)},
+      {"ladder_up_hold", "DURATION", "calm must last this long for each step back up", false,
+       DURATION_SETTING(ladder_up_hold)},
+      {"reduced_sources", "N", "sources per answer on the ladder's reduced rung", false,
+       SIZE_SETTING(reduced_sources, 1, 50)},
+      {"reduced_max_tokens", "N", "longest model answer on the reduced rung, in tokens", false,
+       SIZE_SETTING(reduced_max_tokens, 1, 100000)},
       {"hnsw_m", "N", "HNSW graph degree", false, SIZE_SETTING(hnsw_m, 2, 256)},
       {"hnsw_ef_construction", "N", "HNSW build beam width", false, SIZE_SETTING(hnsw_ef_construction, 8, 4096)},
       {"hnsw_ef_search", "N", "HNSW search beam width", false, SIZE_SETTING(hnsw_ef_search, 8, 4096)},
@@ -382,6 +434,14 @@ ServeInvocation load_serve_config(int argc, char** argv, char** environment) {
     throw ConfigError("warm_file " + config.warm_file + " cannot be read (one question a line; check the path)");
   }
   if (config.llm_timeout.count() <= 0) throw ConfigError("llm_timeout must be longer than 0 ms");
+  if (config.llm_limit_min > config.llm_limit_initial) {
+    throw ConfigError("llm_limit_min (" + std::to_string(config.llm_limit_min) + ") must not exceed llm_limit_initial (" +
+                      std::to_string(config.llm_limit_initial) + ")");
+  }
+  if (config.workers_limit_min > config.workers_limit) {
+    throw ConfigError("workers_limit_min (" + std::to_string(config.workers_limit_min) +
+                      ") must not exceed workers_limit (" + std::to_string(config.workers_limit) + ")");
+  }
   if (config.workers == 0) config.workers = static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
   return invocation;
 }

@@ -81,6 +81,19 @@ struct ServeConfig {
   size_t embed_batch_max = 32;
   std::chrono::milliseconds embed_batch_delay{2};
   size_t embed_cache_entries = 10000;
+  // Overload: the bounded wait for the model, admission control, the degradation ladder
+  std::chrono::milliseconds llm_max_wait{1000};  // for a place among the model calls in flight
+  bool fallback = true;                          // off: 503 instead of degraded answers
+  size_t llm_limit_min = 4;        // the model calls' adaptive limit: floor and start (ceiling: llm_connections)
+  size_t llm_limit_initial = 20;
+  size_t workers_limit_min = 16;   // the worker stage's adaptive limit: floor, and start and ceiling
+  size_t workers_limit = 1000;
+  double ladder_queue_delay = 0.5;               // seconds of worker queueing that step the ladder down
+  double ladder_shed_rate = 0.05;
+  std::chrono::milliseconds ladder_down_hold{1000};
+  std::chrono::milliseconds ladder_up_hold{5000};
+  size_t reduced_sources = 2;
+  size_t reduced_max_tokens = 128;
   size_t retrieval_cache_entries = 10000;
   // Retrieval
   size_t hnsw_m = 16;

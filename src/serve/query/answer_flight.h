@@ -35,6 +35,7 @@ struct FlightResult {
   std::string core;        // answer_core_json(): the answer without "cached" and "timings"
   std::string timings;     // timings_json()
   bool cached = false;
+  std::string mode = "full";  // full, reduced, extractive or cached (see finish_answer)
 };
 
 class AnswerFlight {

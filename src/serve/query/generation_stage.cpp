@@ -38,6 +38,7 @@ struct GenerationStage::Attempt {
   std::function<void(GenerationOutcome)> done;  // null for a probe nobody waits for
   std::function<void(std::string)> on_probe_answer;
   int number = 0;
+  std::optional<ModelAdmission::Ticket> ticket;  // the place among calls in flight, if admitted
 };
 
 void GenerationStage::run(GenerationCall call, std::function<void(std::string_view)> on_token,
@@ -62,12 +63,33 @@ void GenerationStage::run(GenerationCall call, std::function<void(std::string_vi
     call.cancel = nullptr;  // nobody's departure ends a probe
     state->call = std::move(call);
     state->on_probe_answer = std::move(on_probe_answer);
-  } else {
-    state->call = std::move(call);
-    state->on_token = std::move(on_token);
-    state->done = std::move(done);
+    attempt(std::move(state), now);
+    return;
   }
-  attempt(std::move(state), now);
+  state->call = std::move(call);
+  state->on_token = std::move(on_token);
+  state->done = std::move(done);
+  if (!admission_) {
+    attempt(std::move(state), now);
+    return;
+  }
+  admission_->acquire([this, state](std::optional<ModelAdmission::Ticket> ticket) mutable {
+    auto granted_at = Clock::now();
+    if (!ticket) {
+      breaker_.on_released(granted_at);
+      metrics_.backend_call(kBackend, "not_admitted");
+      state->done(failure("overload", "no place among the model calls in flight within the wait allowed"));
+      return;
+    }
+    state->ticket = ticket;
+    if (granted_at >= state->call.deadline) {
+      release(state, ModelAdmission::Outcome::kIgnored);
+      breaker_.on_released(granted_at);
+      state->done(failure("deadline", "no time left after waiting for the model"));
+      return;
+    }
+    attempt(std::move(state), granted_at);
+  });
 }
 
 void GenerationStage::attempt(std::shared_ptr<Attempt> state, Clock::time_point not_before) {
@@ -89,7 +111,8 @@ void GenerationStage::attempt(std::shared_ptr<Attempt> state, Clock::time_point 
   }
   auto started = std::max(now, not_before);
   generator_.generate_async(
-      state->call.question, state->call.sources, state->call.temperature, options, on_token,
+      state->call.question, state->call.sources, ChatParameters(state->call.temperature, state->call.max_tokens),
+      options, on_token,
       [this, state, started](ChatOutcome outcome) { finished(state, started, std::move(outcome)); },
       state->call.cancel);
 }
@@ -99,6 +122,7 @@ void GenerationStage::finished(const std::shared_ptr<Attempt>& state, Clock::tim
   auto now = Clock::now();
   auto took = now - std::min(started, now);
   if (outcome.error.empty()) {
+    release(state, ModelAdmission::Outcome::kSuccess);
     breaker_.on_success(took, now);
     metrics_.backend_call(kBackend, "success");
     if (state->done) {
@@ -151,7 +175,19 @@ void GenerationStage::finished(const std::shared_ptr<Attempt>& state, Clock::tim
       return;
     }
   }
+  // The model said it is overloaded (429, 503) or did not answer in time: the limit
+  // comes down. Other failures say nothing about load.
+  bool overloaded = outcome.failure == BackendFailure::kTimeout ||
+                    (outcome.failure == BackendFailure::kNone && (outcome.status == 429 || outcome.status == 503));
+  release(state, overloaded ? ModelAdmission::Outcome::kDropped : ModelAdmission::Outcome::kIgnored);
   if (state->done) state->done(failure(std::move(reason), std::move(outcome.error), outcome.any_token));
+}
+
+void GenerationStage::release(const std::shared_ptr<Attempt>& state, ModelAdmission::Outcome outcome) {
+  if (!state->ticket) return;
+  auto ticket = *state->ticket;
+  state->ticket.reset();
+  admission_->release(ticket, outcome);
 }
 
 }  // namespace ragscale::serve

@@ -18,8 +18,11 @@
 //   extra calls), so an outage never multiplies load on the backend.
 // - Outcomes feed the breaker: a cancelled call (every client left) or one refused by
 //   our own bounded queue says nothing about the model and only releases its permit.
+// - With a ModelAdmission, a call first waits (bounded) for a place among the calls in
+//   flight; a call that gets none in time ends with reason "overload" and costs the
+//   model nothing. The place is held across retries and released with the outcome.
 // - Reasons: "llm_circuit_open", "llm_timeout", "llm_error", "llm_overloaded",
-//   "deadline", "cancelled", "shutting_down".
+//   "overload", "deadline", "cancelled", "shutting_down".
 #pragma once
 
 #include <chrono>
@@ -30,6 +33,7 @@
 #include <vector>
 
 #include "serve/backend/chat_generator.h"
+#include "serve/query/model_admission.h"
 #include "serve/query/pipeline_metrics.h"
 #include "serve/resilience/circuit_breaker.h"
 #include "serve/resilience/retry_budget.h"
@@ -40,6 +44,7 @@ struct GenerationCall {
   std::string question;
   std::vector<SourceText> sources;
   double temperature = 0;
+  size_t max_tokens = 0;  // 0: the model's own limit
   std::chrono::steady_clock::time_point deadline;
   std::shared_ptr<CancelSignal> cancel;
 };
@@ -65,8 +70,13 @@ class GenerationStage {
   };
 
   GenerationStage(ChatGenerator& generator, resilience::CircuitBreaker& breaker, resilience::RetryBudget& budget,
-                  Options options, PipelineMetrics& metrics)
-      : generator_(generator), breaker_(breaker), budget_(budget), options_(options), metrics_(metrics) {}
+                  Options options, PipelineMetrics& metrics, ModelAdmission* admission = nullptr)
+      : generator_(generator),
+        breaker_(breaker),
+        budget_(budget),
+        options_(options),
+        metrics_(metrics),
+        admission_(admission) {}
 
   void run(GenerationCall call, std::function<void(std::string_view)> on_token,
            std::function<void(GenerationOutcome)> done, std::function<void(std::string)> on_probe_answer);
@@ -75,12 +85,14 @@ class GenerationStage {
   struct Attempt;
   void attempt(std::shared_ptr<Attempt> state, Clock::time_point not_before);
   void finished(const std::shared_ptr<Attempt>& state, Clock::time_point started, ChatOutcome outcome);
+  void release(const std::shared_ptr<Attempt>& state, ModelAdmission::Outcome outcome);
 
   ChatGenerator& generator_;
   resilience::CircuitBreaker& breaker_;
   resilience::RetryBudget& budget_;
   Options options_;
   PipelineMetrics& metrics_;
+  ModelAdmission* admission_;
 };
 
 }  // namespace ragscale::serve

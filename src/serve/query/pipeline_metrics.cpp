@@ -1,12 +1,49 @@
 #include "serve/query/pipeline_metrics.h"
 
+#include <cstdio>
+
 namespace ragscale::serve {
 
 void PipelineMetrics::degraded(std::string_view reason) {
   std::lock_guard lock(mutex_);
-  auto found = degraded_.find(reason);
-  if (found == degraded_.end()) found = degraded_.emplace(std::string(reason), 0).first;
-  ++found->second;
+  bump(degraded_, reason);
+}
+
+void PipelineMetrics::mode(std::string_view mode) {
+  std::lock_guard lock(mutex_);
+  bump(modes_, mode);
+}
+
+void PipelineMetrics::shed(std::string_view stage) {
+  std::lock_guard lock(mutex_);
+  bump(shed_, stage);
+}
+
+void PipelineMetrics::admission_limit(std::string_view stage, size_t limit) {
+  std::lock_guard lock(mutex_);
+  limits_[std::string(stage)] = limit;
+}
+
+void PipelineMetrics::llm_queue_wait(double seconds) {
+  std::lock_guard lock(mutex_);
+  ++waits_;
+  wait_sum_ += seconds;
+  for (size_t i = 0; i < kWaitBuckets.size(); ++i) {
+    if (seconds <= kWaitBuckets[i]) ++wait_counts_[i];
+  }
+}
+
+uint64_t PipelineMetrics::mode_total(std::string_view mode) const {
+  std::lock_guard lock(mutex_);
+  auto found = modes_.find(mode);
+  return found == modes_.end() ? 0 : found->second;
+}
+
+uint64_t PipelineMetrics::shed_total() const {
+  std::lock_guard lock(mutex_);
+  uint64_t total = 0;
+  for (const auto& [stage, count] : shed_) total += count;
+  return total;
 }
 
 void PipelineMetrics::backend_call(std::string_view backend, std::string_view outcome) {
@@ -16,9 +53,7 @@ void PipelineMetrics::backend_call(std::string_view backend, std::string_view ou
 
 void PipelineMetrics::retry(std::string_view backend) {
   std::lock_guard lock(mutex_);
-  auto found = retries_.find(backend);
-  if (found == retries_.end()) found = retries_.emplace(std::string(backend), 0).first;
-  ++found->second;
+  bump(retries_, backend);
 }
 
 void PipelineMetrics::embed_batch(size_t size) {
@@ -95,6 +130,29 @@ std::string PipelineMetrics::render(const std::vector<BreakerReading>& breakers)
   line("ragscale_embed_batch_size_bucket{le=\"+Inf\"} " + std::to_string(batches_));
   line("ragscale_embed_batch_size_sum " + std::to_string(batched_items_));
   line("ragscale_embed_batch_size_count " + std::to_string(batches_));
+  line("# HELP ragscale_mode_total Answers by the mode they were made in (full, reduced, extractive, cached).");
+  line("# TYPE ragscale_mode_total counter");
+  for (const auto& [mode, count] : modes_) line("ragscale_mode_total{mode=\"" + mode + "\"} " + std::to_string(count));
+  line("# HELP ragscale_shed_total Questions refused by admission control, by stage.");
+  line("# TYPE ragscale_shed_total counter");
+  for (const auto& [stage, count] : shed_) line("ragscale_shed_total{stage=\"" + stage + "\"} " + std::to_string(count));
+  line("# HELP ragscale_admission_limit The adaptive concurrency limit of each stage.");
+  line("# TYPE ragscale_admission_limit gauge");
+  for (const auto& [stage, limit] : limits_) {
+    line("ragscale_admission_limit{stage=\"" + stage + "\"} " + std::to_string(limit));
+  }
+  line("# HELP ragscale_llm_queue_wait_seconds How long model calls waited for a place.");
+  line("# TYPE ragscale_llm_queue_wait_seconds histogram");
+  for (size_t i = 0; i < kWaitBuckets.size(); ++i) {
+    char bound[32];
+    std::snprintf(bound, sizeof bound, "%g", kWaitBuckets[i]);
+    line(std::string("ragscale_llm_queue_wait_seconds_bucket{le=\"") + bound + "\"} " + std::to_string(wait_counts_[i]));
+  }
+  line("ragscale_llm_queue_wait_seconds_bucket{le=\"+Inf\"} " + std::to_string(waits_));
+  char sum[64];
+  std::snprintf(sum, sizeof sum, "%.6f", wait_sum_);
+  line(std::string("ragscale_llm_queue_wait_seconds_sum ") + sum);
+  line("ragscale_llm_queue_wait_seconds_count " + std::to_string(waits_));
   return out;
 }
 

@@ -27,11 +27,20 @@ FlightResult failed(int status, const std::string& message) {
   return result;
 }
 
+using resilience::ServiceMode;
+
+FlightResult overloaded(const std::string& message) {
+  FlightResult result = failed(503, message);
+  return result;
+}
+
 }  // namespace
 
 struct QueryPipeline::Run {
   std::shared_ptr<AnswerFlight> flight;
   QueryParameters q;
+  ServiceMode mode = ServiceMode::kFull;
+  size_t max_tokens = 0;
   std::string key;
   Clock::time_point start;
   Clock::time_point generation_start;
@@ -40,20 +49,36 @@ struct QueryPipeline::Run {
 
 std::string QueryPipeline::answer_key(const QueryParameters& q) const {
   std::string parameters = "k=" + std::to_string(q.max_sources) + ";t=" + std::to_string(q.temperature) +
-                           ";generator=" + parts_.generator_name;
+                           ";m=" + std::to_string(q.max_tokens) + ";generator=" + parts_.generator_name;
   return QueryCache::make_key(q.question, parameters, parts_.generation.load());
 }
 
-std::optional<QueryPipeline::Ticket> QueryPipeline::answer(const QueryParameters& q, AnswerFlight::Listener listener,
+std::optional<QueryPipeline::Ticket> QueryPipeline::answer(const QueryParameters& asked, AnswerFlight::Listener listener,
                                                            Clock::time_point start) {
+  // mode
+  ServiceMode mode = parts_.overload ? parts_.overload->mode(start) : ServiceMode::kFull;
+  if (mode == ServiceMode::kRefuse) {
+    listener.on_done(overloaded("the service is overloaded and refusing new questions; retry shortly"));
+    return std::nullopt;
+  }
+  QueryParameters q = asked;
+  if (mode == ServiceMode::kReduced) {
+    q.max_sources = std::min<int64_t>(q.max_sources, static_cast<int64_t>(parts_.reduced_sources));
+    q.max_tokens = parts_.reduced_max_tokens;
+  }
   std::string key = answer_key(q);
   // cache
   if (auto core = parts_.answers.get(key)) {
     FlightResult result;
     result.core = std::move(*core);
     result.cached = true;
+    result.mode = "cached";
     result.timings = timings_json(0, 0, milliseconds_between(start, Clock::now()));
     listener.on_done(result);
+    return std::nullopt;
+  }
+  if (mode == ServiceMode::kCachedOnly) {
+    listener.on_done(overloaded("the service is overloaded and answers cached questions only; retry shortly"));
     return std::nullopt;
   }
   // coalesce
@@ -68,6 +93,7 @@ std::optional<QueryPipeline::Ticket> QueryPipeline::answer(const QueryParameters
     auto run = std::make_shared<Run>();
     run->flight = joined.flight;
     run->q = q;
+    run->mode = mode;
     run->key = std::move(key);
     run->start = start;
     lead(std::move(run));
@@ -90,27 +116,50 @@ bool QueryPipeline::warm(const QueryParameters& q) {
 }
 
 void QueryPipeline::search(const std::string& query, size_t top_k, Retrieved done) {
+  retrieve(query, top_k, std::move(done), true);
+}
+
+void QueryPipeline::retrieve(const std::string& query, size_t top_k, Retrieved done, bool admit) {
   std::string key = QueryCache::make_key(query, "retrieval;k=" + std::to_string(top_k), parts_.generation.load());
   if (auto hit = retrievals_.get(key)) {
     done(std::move(hit), 200, "");
     return;
   }
-  auto on_vector = [this, query, top_k, key, done](std::optional<Embedding> vector, std::string why) mutable {
-    bool queued = parts_.workers.submit([this, query, top_k, key, done, vector = std::move(vector),
+  // admit: past the workers' limit the question is shed at once, not queued.
+  std::optional<OverloadControl::Ticket> ticket;
+  if (admit && parts_.overload) {
+    auto admission = parts_.overload->admit();
+    if (!admission.ticket) {
+      done(nullptr, 503, admission.mode >= ServiceMode::kCachedOnly
+                             ? "the service is overloaded and answers cached questions only; retry shortly"
+                             : "the service is at capacity; retry shortly");
+      return;
+    }
+    ticket = admission.ticket;
+  }
+  auto on_vector = [this, query, top_k, key, done, ticket](std::optional<Embedding> vector, std::string why) mutable {
+    auto submitted = Clock::now();
+    bool queued = parts_.workers.submit([this, query, top_k, key, done, ticket, submitted, vector = std::move(vector),
                                          why = std::move(why)]() mutable {
+      auto started = Clock::now();
       std::shared_ptr<const RetrievalResult> result;
       try {
         result = std::make_shared<const RetrievalResult>(
             parts_.query_embedder ? parts_.retriever.search_with(query, top_k, vector ? &*vector : nullptr, why)
                                   : parts_.retriever.search(query, top_k));
       } catch (const std::exception& e) {
+        if (ticket) parts_.overload->finish(*ticket, false, started - submitted);
         done(nullptr, 500, std::string("internal error: ") + e.what());
         return;
       }
+      if (ticket) parts_.overload->finish(*ticket, true, started - submitted);
       if (!result->degraded) retrievals_.put(key, result);
       done(std::move(result), 200, "");
     });
-    if (!queued) done(nullptr, 503, "server busy: the work queue is full; retry shortly");
+    if (!queued) {
+      if (ticket) parts_.overload->finish(*ticket, false, Clock::now() - submitted);
+      done(nullptr, 503, "server busy: the work queue is full; retry shortly");
+    }
   };
   if (parts_.query_embedder) {
     parts_.query_embedder->embed(query, std::move(on_vector));
@@ -120,7 +169,7 @@ void QueryPipeline::search(const std::string& query, size_t top_k, Retrieved don
 }
 
 void QueryPipeline::lead(std::shared_ptr<Run> run) {
-  search(run->q.question, static_cast<size_t>(run->q.max_sources),
+  retrieve(run->q.question, static_cast<size_t>(run->q.max_sources),
          [this, run](std::shared_ptr<const RetrievalResult> result, int status, std::string error) {
            if (!result) {
              complete(run, failed(status, error));
@@ -130,7 +179,8 @@ void QueryPipeline::lead(std::shared_ptr<Run> run) {
            run->retrieved = std::move(result);
            run->generation_start = Clock::now();
            generate(run);
-         });
+         },
+         true);
 }
 
 void QueryPipeline::generate(std::shared_ptr<Run> run) {
@@ -138,10 +188,15 @@ void QueryPipeline::generate(std::shared_ptr<Run> run) {
     fall_back(run, "", false);
     return;
   }
+  if (run->mode == ServiceMode::kExtractive) {
+    fall_back(run, parts_.overload ? parts_.overload->extractive_reason() : "overload", false);
+    return;
+  }
   GenerationCall call;
   call.question = run->q.question;
   call.sources = source_texts(*run->retrieved);
   call.temperature = run->q.temperature;
+  call.max_tokens = run->q.max_tokens;
   call.deadline = run->start + parts_.model_deadline;
   call.cancel = run->flight->cancel_signal();
   parts_.model->run(
@@ -155,6 +210,7 @@ void QueryPipeline::generate(std::shared_ptr<Run> run) {
         if (!run->retrieved->degraded) parts_.answers.put(run->key, core);
         FlightResult result;
         result.core = std::move(core);
+        result.mode = run->mode == ServiceMode::kReduced ? "reduced" : "full";
         complete(run, std::move(result));
       },
       // A probe's answer arrives after its requests were answered: it fills the cache.
@@ -166,6 +222,10 @@ void QueryPipeline::generate(std::shared_ptr<Run> run) {
 // Answers without the model: `reason` empty means the extractive generator is the
 // configured one (a full answer), otherwise the model failed and the answer is degraded.
 void QueryPipeline::fall_back(const std::shared_ptr<Run>& run, const std::string& reason, bool streamed) {
+  if (!reason.empty() && !parts_.fallback) {
+    complete(run, overloaded("no answer from the model (" + reason + ") and fallback answers are off; retry shortly"));
+    return;
+  }
   if (!reason.empty()) parts_.metrics.degraded(reason);
   if (streamed) run->flight->emit(fallback_frame(reason));
   std::string core;
@@ -177,6 +237,9 @@ void QueryPipeline::fall_back(const std::shared_ptr<Run>& run, const std::string
       parts.push_back(answer_of_core(*stale));
     }
   }
+  FlightResult result;
+  // Without a model the extractive generator is the full answer: the rung names the mode.
+  result.mode = !core.empty() ? "cached" : reason.empty() ? resilience::service_mode_name(run->mode) : "extractive";
   if (core.empty()) {
     std::vector<std::string> texts;
     texts.reserve(run->retrieved->chunks.size());
@@ -188,7 +251,6 @@ void QueryPipeline::fall_back(const std::shared_ptr<Run>& run, const std::string
     if (reason.empty() && !run->retrieved->degraded) parts_.answers.put(run->key, core);
   }
   for (size_t i = 0; i < parts.size(); ++i) run->flight->emit(token_frame(i == 0 ? parts[i] : " " + parts[i]));
-  FlightResult result;
   result.core = std::move(core);
   complete(run, std::move(result));
 }

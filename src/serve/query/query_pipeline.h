@@ -1,14 +1,21 @@
 // QueryPipeline: the path of a question, as a short list of stages, each guarded by its
 // policy:
 //
-//   cache     a fresh cached answer is sent at once
+//   mode      the degradation ladder's rung (OverloadControl): reduced questions ask
+//             for fewer sources and a shorter answer; cached-only and refuse rungs
+//             answer 503 past the cache
+//   cache     a fresh cached answer is sent at once (even while shedding)
 //   coalesce  an identical question already in the making is joined (SingleFlight)
+//   admit     the leader of a flight passes admission control in front of the workers
+//             (shed: 503 with Retry-After at once)
 //   embed     the question's vector: in process, or batched to the embedder backend
 //             (QueryEmbedder: LRU, micro-batching, breaker)
 //   retrieve  hybrid retrieval on the worker pool, its result cached by index generation
-//   generate  the guarded model call (GenerationStage: breaker, timeouts, retries)
+//   generate  the guarded model call (GenerationStage: breaker, bounded wait for a place
+//             among the calls in flight, timeouts, retries); skipped on the extractive rung
 //   fallback  no model answer: a stale cached answer if one is held, else the extractive
-//             answer from the retrieved passages, marked degraded with the reason
+//             answer from the retrieved passages, marked degraded with the reason — or,
+//             with fallback off, 503 with Retry-After
 //   store     full answers go into the cache
 //
 // Contract:
@@ -34,6 +41,7 @@
 #include "serve/cache/query_cache.h"
 #include "serve/query/answer_flight.h"
 #include "serve/query/generation_stage.h"
+#include "serve/query/overload_control.h"
 #include "serve/query/pipeline_metrics.h"
 #include "serve/query/query_embedder.h"
 #include "serve/query/query_parameters.h"
@@ -54,6 +62,10 @@ struct PipelineParts {
   std::string generator_name = "extractive";  // part of the answer key
   std::chrono::milliseconds model_deadline{30000};  // from the request's start
   size_t retrieval_cache_entries = 10000;
+  OverloadControl* overload = nullptr;  // null: no admission control, always full mode
+  bool fallback = true;                 // false: 503 instead of a degraded answer
+  size_t reduced_sources = 2;           // the reduced rung's sources and answer length
+  size_t reduced_max_tokens = 128;
 };
 
 class QueryPipeline {
@@ -84,6 +96,8 @@ class QueryPipeline {
   void lead(std::shared_ptr<Run> run);
   void generate(std::shared_ptr<Run> run);
   void fall_back(const std::shared_ptr<Run>& run, const std::string& reason, bool streamed);
+  // search() behind admission control; `admitted` false skips it (the caller admitted).
+  void retrieve(const std::string& query, size_t top_k, Retrieved done, bool admit);
   void complete(const std::shared_ptr<Run>& run, FlightResult result);
 
   PipelineParts parts_;
