@@ -85,7 +85,7 @@ struct ServeConfig {
   std::chrono::milliseconds llm_max_wait{1000};  // for a place among the model calls in flight
   bool fallback = true;                          // off: 503 instead of degraded answers
   size_t llm_limit_min = 4;        // the model calls' adaptive limit: floor and start (ceiling: llm_connections)
-  size_t llm_limit_initial = 20;
+  size_t llm_limit_initial = 8;  // low: its first windows must see the model unloaded (the baseline)
   size_t workers_limit_min = 16;   // the worker stage's adaptive limit: floor, and start and ceiling
   size_t workers_limit = 1000;
   double ladder_queue_delay = 0.5;               // seconds of worker queueing that step the ladder down
