@@ -46,35 +46,26 @@ TEST(CircuitBreaker, StateNames) {
 }
 
 TEST(CircuitBreaker, ValidateNamesTheOptionOutOfRange) {
-  auto expect_rejected = [](CircuitBreakerOptions options, const std::string& name) {
+  using Options = CircuitBreakerOptions;
+  const std::vector<std::pair<std::string, void (*)(Options&)>> cases = {
+      {"window", [](Options& o) { o.window = 0s; }},
+      {"minimum_calls", [](Options& o) { o.minimum_calls = 0; }},
+      {"failure_rate_threshold", [](Options& o) { o.failure_rate_threshold = 1.5; }},
+      {"slow_call_rate_threshold", [](Options& o) { o.slow_call_rate_threshold = 0; }},
+      {"slow_call_threshold", [](Options& o) { o.slow_call_threshold = 0s; }},
+      {"open_wait", [](Options& o) { o.open_wait = -1s; }},
+      {"half_open_probes", [](Options& o) { o.half_open_probes = 0; }},
+  };
+  for (const auto& [name, spoil] : cases) {
+    Options options;
+    spoil(options);
     try {
-      CircuitBreaker breaker(std::move(options));
+      CircuitBreaker breaker(options);
       ADD_FAILURE() << name << " was accepted";
     } catch (const std::invalid_argument& error) {
       EXPECT_NE(std::string(error.what()).find(name), std::string::npos) << error.what();
     }
-  };
-  CircuitBreakerOptions bad;
-  bad.window = 0s;
-  expect_rejected(bad, "window");
-  bad = {};
-  bad.minimum_calls = 0;
-  expect_rejected(bad, "minimum_calls");
-  bad = {};
-  bad.failure_rate_threshold = 1.5;
-  expect_rejected(bad, "failure_rate_threshold");
-  bad = {};
-  bad.slow_call_rate_threshold = 0;
-  expect_rejected(bad, "slow_call_rate_threshold");
-  bad = {};
-  bad.slow_call_threshold = 0s;
-  expect_rejected(bad, "slow_call_threshold");
-  bad = {};
-  bad.open_wait = -1s;
-  expect_rejected(bad, "open_wait");
-  bad = {};
-  bad.half_open_probes = 0;
-  expect_rejected(bad, "half_open_probes");
+  }
   EXPECT_NO_THROW(CircuitBreakerOptions{}.validate());
 }
 

@@ -16,11 +16,6 @@ void require(bool ok, const char* what) {
   if (!ok) throw std::invalid_argument(std::string("adaptive concurrency limit: ") + what);
 }
 
-ConcurrencyLimitOptions validated(const ConcurrencyLimitOptions& options) {
-  options.validate();
-  return options;
-}
-
 Clock::duration from_seconds(double seconds) {
   return std::chrono::round<Clock::duration>(std::chrono::duration<double>(seconds));
 }
@@ -41,7 +36,9 @@ void ConcurrencyLimitOptions::validate() const {
 }
 
 AdaptiveConcurrencyLimit::AdaptiveConcurrencyLimit(Options options)
-    : options_(validated(options)), estimate_(static_cast<double>(options_.initial_limit)) {}
+    : options_(options), estimate_(static_cast<double>(options_.initial_limit)) {
+  options_.validate();
+}
 
 size_t AdaptiveConcurrencyLimit::current_limit() const {
   return std::clamp(static_cast<size_t>(estimate_), options_.min_limit, options_.max_limit);

@@ -8,11 +8,6 @@ namespace ragscale::serve::resilience {
 
 namespace {
 
-DegradationLadderOptions validated(DegradationLadderOptions options) {
-  options.validate();
-  return options;
-}
-
 ServiceMode step(ServiceMode mode, int by) {
   const int rung = std::clamp(static_cast<int>(mode) + by, static_cast<int>(ServiceMode::kFull),
                               static_cast<int>(ServiceMode::kRefuse));
@@ -45,7 +40,7 @@ void DegradationLadderOptions::validate() const {
   }
 }
 
-DegradationLadder::DegradationLadder(Options options) : options_(validated(std::move(options))) {}
+DegradationLadder::DegradationLadder(Options options) : options_(std::move(options)) { options_.validate(); }
 
 ServiceMode DegradationLadder::update(const Pressure& pressure, TimePoint now) {
   const bool high = pressure.queue_delay_seconds > options_.down_queue_delay_seconds ||
