@@ -758,17 +758,22 @@ TEST(OpenAiEmbedderAsyncTest, OneRequestForAllTextsNormalizedOnTheLoopThread) {
 
 TEST(OpenAiEmbedderAsyncTest, FailuresAndAnotherDimensionAreErrors) {
   std::atomic<int> width{3};
-  std::atomic<bool> fail{false};
+  std::atomic<bool> fail{false}, duplicate{false};
   ScriptedBackend backend([&](http::Request&, http::Responder responder) {
     if (fail) {
       responder.send(500, "application/json", R"({"error":"boom"})");
+      return;
+    }
+    if (duplicate) {  // two vectors, both claiming index 0
+      responder.send(200, "application/json",
+                     R"({"data":[{"index":0,"embedding":[1,1,1]},{"index":0,"embedding":[1,1,1]}]})");
       return;
     }
     std::string vector = "[1";
     for (int i = 1; i < width; ++i) vector += ",1";
     responder.send(200, "application/json", R"({"data":[{"index":0,"embedding":)" + vector + "]}]}");
   });
-  EmbedResult wider, failed;
+  EmbedResult wider, unfilled, failed;
   BackendClient client({"127.0.0.1", backend.port(), ""}, "", 1);
   OpenAiEmbedder embedder(client, "emb", 8, std::chrono::seconds(5));
   ASSERT_EQ(embedder.dimension(), 3u);
@@ -783,6 +788,11 @@ TEST(OpenAiEmbedderAsyncTest, FailuresAndAnotherDimensionAreErrors) {
   } catch (const std::runtime_error& e) {
     EXPECT_NE(std::string(e.what()).find("dimension 4 instead of 3"), std::string::npos) << e.what();
   }
+  duplicate = true;
+  embedder.embed_async({"a", "b"}, std::chrono::seconds(5), unfilled.done());
+  auto [partial, gap] = unfilled.get();
+  EXPECT_TRUE(partial.empty());
+  EXPECT_NE(gap.find("repeats index 0"), std::string::npos) << gap;
   fail = true;
   embedder.embed_async({"a"}, std::chrono::seconds(5), failed.done());
   auto [none, failure] = failed.get();
