@@ -82,6 +82,7 @@ std::vector<Embedding> read_vectors(const BackendResponse& response, size_t inpu
                              std::to_string(inputs) + " inputs");
   }
   std::vector<Embedding> vectors(inputs);
+  std::vector<bool> filled(inputs, false);
   for (rapidjson::SizeType i = 0; i < data.Size(); ++i) {
     const auto& item = data[i];
     if (!item.IsObject() || !item.HasMember("embedding") || !item["embedding"].IsArray()) {
@@ -90,16 +91,21 @@ std::vector<Embedding> read_vectors(const BackendResponse& response, size_t inpu
     size_t index = i;
     if (item.HasMember("index") && item["index"].IsUint()) index = item["index"].GetUint();
     if (index >= vectors.size()) throw std::runtime_error("embeddings response index out of range");
+    // As many items as inputs and none twice: every input has its vector.
+    if (filled[index]) throw std::runtime_error("embeddings response repeats index " + std::to_string(index));
+    filled[index] = true;
     auto& vector = vectors[index];
     for (const auto& value : item["embedding"].GetArray()) {
       if (!value.IsNumber()) throw std::runtime_error("embeddings response holds a non-number");
       vector.push_back(static_cast<float>(value.GetDouble()));
     }
+    l2_normalize(vector);
+  }
+  for (const auto& vector : vectors) {
     if (dimension != 0 && vector.size() != dimension) {
       throw std::runtime_error("embeddings endpoint returned dimension " + std::to_string(vector.size()) +
                                " instead of " + std::to_string(dimension));
     }
-    l2_normalize(vector);
   }
   return vectors;
 }
