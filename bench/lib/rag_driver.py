@@ -8,6 +8,8 @@ Each prints one JSON object of figures on its last line; the bench/*.sh scripts 
   batching SERVE SIM N                 N concurrent distinct searches
   cache-effect SERVE RATES SECONDS     open-model question mix with 65% repeats at each rate in
                                        RATES (comma-separated) until p95 >= 3 s or an error
+  overload SERVE RATE SECONDS [PID]    open-model distinct questions at RATE/s; answers by mode,
+                                       refusals and their Retry-After, p99s; PID's peak RSS
 """
 import http.client
 import json
@@ -236,7 +238,85 @@ def cache_effect(serve, rates, seconds, repeat_share=0.65):
     return {"repeat_share": repeat_share, "answers_per_s_within_p95_3s": round(best, 2), "steps": steps}
 
 
+def peak_rss_kb(pid, stop, peak):
+    while not stop.is_set():
+        try:
+            with open(f"/proc/{pid}/status") as status:
+                for line in status:
+                    if line.startswith("VmRSS:"):
+                        peak[0] = max(peak[0], int(line.split()[1]))
+        except OSError:
+            return
+        stop.wait(0.5)
+
+
+def overload(serve, rate, seconds, pid=None, warm=5.0):
+    """Distinct questions at `rate`/s for `seconds`, open model: latency from each intended
+    send time. Figures cover the run after its first `warm` seconds."""
+    rate, seconds = float(rate), float(seconds)
+    records = []  # (intended offset, latency, status, mode, has Retry-After)
+    lock = threading.Lock()
+    local = threading.local()
+    origin = time.monotonic() + 0.3
+    stop, peak = threading.Event(), [0]
+    sampler = threading.Thread(target=peak_rss_kb, args=(int(pid), stop, peak)) if pid else None
+    if sampler:
+        sampler.start()
+    url = urlparse(serve)
+
+    def send(i):
+        intended = origin + i / rate
+        time.sleep(max(0.0, intended - time.monotonic()))
+        if not hasattr(local, "conn"):
+            local.conn = None
+        for attempt in (0, 1):
+            try:
+                if local.conn is None:
+                    local.conn = http.client.HTTPConnection(url.hostname, url.port, timeout=60)
+                local.conn.request("POST", "/query", json.dumps({"question": new_question()}),
+                                   {"Content-Type": "application/json"})
+                response = local.conn.getresponse()
+                raw = response.read()
+                status, retry_after = response.status, response.getheader("Retry-After") is not None
+                break
+            except (http.client.HTTPException, OSError):
+                local.conn = None
+                status, retry_after, raw = -1, False, b""
+        latency = time.monotonic() - intended
+        try:
+            mode = json.loads(raw).get("mode") if status == 200 else None
+        except ValueError:
+            mode = None
+        with lock:
+            records.append((intended - origin, latency, status, mode, retry_after))
+    with ThreadPoolExecutor(max_workers=min(1000, int(rate * 4) + 16)) as pool:
+        list(pool.map(send, range(int(rate * seconds))))
+    stop.set()
+    if sampler:
+        sampler.join()
+    window = [r for r in records if r[0] >= warm]
+    span = seconds - warm
+    answers = [r for r in window if r[2] == 200]
+    full = [r for r in answers if r[3] == "full"]
+    refused = [r for r in window if r[2] in (429, 503)]
+    p99 = percentile([r[1] for r in answers], 0.99)
+    p99_refused = percentile([r[1] for r in refused], 0.99)
+    modes = {}
+    for r in answers:
+        modes[r[3]] = modes.get(r[3], 0) + 1
+    return {"offered_per_s": rate, "seconds": seconds, "full_per_s": round(len(full) / span, 2),
+            "full_within_2s_per_s": round(sum(1 for r in full if r[1] < 2.0) / span, 2),
+            "other_answers_per_s": round((len(answers) - len(full)) / span, 2), "modes": modes,
+            "refused_per_s": round(len(refused) / span, 2),
+            "refused_without_retry_after": sum(1 for r in refused if not r[4]),
+            "other_statuses": sum(1 for r in window if r[2] not in (200, 429, 503)),
+            "p99_answers_ms": None if p99 is None else round(p99 * 1000, 1),
+            "p99_refusals_ms": None if p99_refused is None else round(p99_refused * 1000, 2),
+            "peak_rss_mb": round(peak[0] / 1024, 1) if pid else None}
+
+
 if __name__ == "__main__":
     command, arguments = sys.argv[1], sys.argv[2:]
-    run = {"coalesce": coalesce, "outage": outage, "batching": batching, "cache-effect": cache_effect}[command]
+    run = {"coalesce": coalesce, "outage": outage, "batching": batching, "cache-effect": cache_effect,
+           "overload": overload}[command]
     print(json.dumps(run(*arguments)))

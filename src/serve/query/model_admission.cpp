@@ -32,8 +32,9 @@ void ModelAdmission::acquire(Granted granted) {
     if (stopping_) {
       // Answered below, outside the lock.
     } else if (waiters_.empty() && (ticket = limit_.try_acquire(now))) {
+      count_grant(now);
       metrics_.llm_queue_wait(0.0);
-    } else if (waiters_.size() < options_.max_waiting && options_.max_wait.count() > 0) {
+    } else if (waiters_.size() < options_.max_waiting && options_.max_wait.count() > 0 && could_wait()) {
       bool first = waiters_.empty();
       waiters_.push_back({std::move(granted), now});
       if (first) wake_.notify_one();
@@ -66,6 +67,7 @@ void ModelAdmission::grant_waiters() {
       if (!ticket) return;
       next = std::move(waiters_.front());
       waiters_.pop_front();
+      count_grant(now);
       metrics_.llm_queue_wait(std::chrono::duration<double>(now - next.since).count());
     }
     next.granted(ticket);
@@ -96,6 +98,27 @@ void ModelAdmission::expire() {
     for (auto& waiter : expired) waiter.granted(std::nullopt);
     lock.lock();
   }
+}
+
+void ModelAdmission::count_grant(Clock::time_point now) {
+  if (window_start_ == Clock::time_point{}) window_start_ = now;
+  ++window_grants_;
+  auto elapsed = std::chrono::duration<double>(now - window_start_).count();
+  if (elapsed < 1.0) return;
+  double rate = static_cast<double>(window_grants_) / elapsed;
+  throughput_ = throughput_ == 0 ? rate : 0.5 * throughput_ + 0.5 * rate;
+  window_start_ = now;
+  window_grants_ = 0;
+}
+
+bool ModelAdmission::could_wait() const {
+  // Until a rate is known, and while it is only a guess for a model nobody has been
+  // waiting for, a question may wait.
+  if (throughput_ <= 0 || waiters_.empty()) return true;
+  // Four fifths of the places that free up within max_wait: the rate wobbles, and a
+  // waiter that times out after all has paid the whole wait for a refusal.
+  double places = 0.8 * throughput_ * std::chrono::duration<double>(options_.max_wait).count();
+  return static_cast<double>(waiters_.size()) < places;
 }
 
 size_t ModelAdmission::waiting() const {

@@ -9,7 +9,10 @@
 // - acquire(granted) returns at once. `granted` runs exactly once: with a ticket (at
 //   once when a place is free and nobody waits, later when one frees up, first come
 //   first served), or with none when the wait would pass max_wait, the queue of
-//   max_waiting waiters is full, or the admission shut down. It runs on the calling
+//   max_waiting waiters is full, or the admission shut down — and at once when the
+//   waiters ahead are more than the places that free up within max_wait at the recent
+//   rate (a wait that would end in a refusal anyway costs the question nothing; the
+//   fallback or the 503 comes in microseconds, not after max_wait). It runs on the calling
 //   thread, a releasing thread or the expiry thread: it must be quick.
 // - Each ticket is released exactly once with the call's outcome: kSuccess (its latency
 //   is a sample), kDropped (timeout, 429/503: the model is overloaded), kIgnored
@@ -63,6 +66,10 @@ class ModelAdmission {
   };
   void grant_waiters();
   void expire();
+  // Counts a place given (under the lock); keeps `throughput_`, places given a second.
+  void count_grant(Clock::time_point now);
+  // Whether a new waiter could be given a place within max_wait (under the lock).
+  bool could_wait() const;
 
   Options options_;
   PipelineMetrics& metrics_;
@@ -71,6 +78,9 @@ class ModelAdmission {
   std::condition_variable wake_;
   std::deque<Waiter> waiters_;
   bool stopping_ = false;
+  double throughput_ = 0;  // places given per second, smoothed over one-second windows
+  Clock::time_point window_start_{};
+  uint64_t window_grants_ = 0;
   std::thread expiry_;
 };
 
