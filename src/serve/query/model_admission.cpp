@@ -115,9 +115,9 @@ bool ModelAdmission::could_wait() const {
   // Until a rate is known, and while it is only a guess for a model nobody has been
   // waiting for, a question may wait.
   if (throughput_ <= 0 || waiters_.empty()) return true;
-  // Four fifths of the places that free up within max_wait: the rate wobbles, and a
+  // Half the places that free up within max_wait: the rate wobbles (the limit moves), and a
   // waiter that times out after all has paid the whole wait for a refusal.
-  double places = 0.8 * throughput_ * std::chrono::duration<double>(options_.max_wait).count();
+  double places = 0.5 * throughput_ * std::chrono::duration<double>(options_.max_wait).count();
   return static_cast<double>(waiters_.size()) < places;
 }
 
