@@ -19,6 +19,22 @@ constexpr std::array<bool, 256> token_table() {
 
 constexpr std::array<bool, 256> kTokenChars = token_table();
 
+// What a Host value (uri-host [":" port], RFC 9112 3.2 / RFC 3986 3.2.2) is made of:
+// unreserved, pct-encoded and sub-delims characters, ':' before the port and the brackets
+// of an IP literal. Anything else (whitespace, '/', '@', '?', '#', quotes) cannot name a
+// host, and a server that guessed at it could route the request somewhere other than
+// where a proxy in front of it did.
+constexpr std::array<bool, 256> host_table() {
+  std::array<bool, 256> table{};
+  for (int c = '0'; c <= '9'; ++c) table[c] = true;
+  for (int c = 'a'; c <= 'z'; ++c) table[c] = true;
+  for (int c = 'A'; c <= 'Z'; ++c) table[c] = true;
+  for (char c : std::string_view("-._~%!$&'()*+,;=:[]")) table[static_cast<unsigned char>(c)] = true;
+  return table;
+}
+
+constexpr std::array<bool, 256> kHostChars = host_table();
+
 bool is_ows(char c) { return c == ' ' || c == '\t'; }
 
 std::string_view trim_ows(std::string_view text) {
@@ -94,6 +110,7 @@ void RequestHeadReader::reset() {
   chunked_last_ = false;
   other_coding_ = false;
   chunked_count_ = 0;
+  host_count_ = 0;
   connection_close_ = false;
   connection_keep_alive_ = false;
 }
@@ -257,6 +274,22 @@ bool RequestHeadReader::parse_header_line(std::string_view line) {
     case 6:
       if (iequals(name, "Expect") && iequals(value, "100-continue")) head_.expect_continue = true;
       break;
+    case 4:
+      if (iequals(name, "Host")) {
+        // Two Host lines name two hosts; which one a proxy in front of us routed by is
+        // unknowable (RFC 9112 3.2 asks for 400).
+        if (++host_count_ > 1) {
+          fail(400, "more than one Host header");
+          return false;
+        }
+        for (unsigned char c : value) {
+          if (!kHostChars[c]) {
+            fail(400, "invalid Host header: expected host[:port]");
+            return false;
+          }
+        }
+      }
+      break;
     default:
       break;
   }
@@ -283,6 +316,10 @@ bool RequestHeadReader::finish_head() {
       return false;
     }
     head_.chunked = true;
+  }
+  if (head_.http_minor >= 1 && host_count_ == 0) {
+    fail(400, "HTTP/1.1 request without a Host header");
+    return false;
   }
   head_.keep_alive = head_.http_minor >= 1 ? !connection_close_ : connection_keep_alive_ && !connection_close_;
   if (head_.http_minor == 0) head_.expect_continue = false;

@@ -48,7 +48,7 @@ TEST(RequestHeadReader, KeepAliveFollowsTheVersionAndConnectionHeader) {
   ASSERT_EQ(reader.read("GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n"), RequestHeadReader::Status::kDone);
   EXPECT_TRUE(reader.head().keep_alive);
   reader.reset();
-  ASSERT_EQ(reader.read("GET / HTTP/1.1\r\nConnection: foo, close\r\n\r\n"), RequestHeadReader::Status::kDone);
+  ASSERT_EQ(reader.read("GET / HTTP/1.1\r\nHost: a\r\nConnection: foo, close\r\n\r\n"), RequestHeadReader::Status::kDone);
   EXPECT_FALSE(reader.head().keep_alive);
 }
 
@@ -65,7 +65,7 @@ TEST(RequestHeadReader, ResumesAcrossPiecesWithoutRescanning) {
 
 TEST(RequestHeadReader, ExpectContinueOnlyOnHttp11) {
   RequestHeadReader reader;
-  ASSERT_EQ(reader.read("PUT / HTTP/1.1\r\nExpect: 100-Continue\r\nContent-Length: 3\r\n\r\n"),
+  ASSERT_EQ(reader.read("PUT / HTTP/1.1\r\nHost: a\r\nExpect: 100-Continue\r\nContent-Length: 3\r\n\r\n"),
             RequestHeadReader::Status::kDone);
   EXPECT_TRUE(reader.head().expect_continue);
   reader.reset();
@@ -76,13 +76,28 @@ TEST(RequestHeadReader, ExpectContinueOnlyOnHttp11) {
 
 TEST(RequestHeadReader, ChunkedFramingAndIdenticalContentLengthsAreAccepted) {
   RequestHeadReader reader;
-  ASSERT_EQ(reader.read("POST / HTTP/1.1\r\nTransfer-Encoding: Chunked\r\n\r\n"), RequestHeadReader::Status::kDone);
+  ASSERT_EQ(reader.read("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: Chunked\r\n\r\n"), RequestHeadReader::Status::kDone);
   EXPECT_TRUE(reader.head().chunked);
   EXPECT_TRUE(reader.head().has_body());
   reader.reset();
-  ASSERT_EQ(reader.read("POST / HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 5, 5\r\n\r\n"),
+  ASSERT_EQ(reader.read("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nContent-Length: 5, 5\r\n\r\n"),
             RequestHeadReader::Status::kDone);
   EXPECT_EQ(reader.head().content_length, 5u);
+}
+
+TEST(RequestHeadReader, HostIsRequiredOnHttp11AndOptionalOnHttp10) {
+  Outcome missing = read_all("GET / HTTP/1.1\r\nAccept: */*\r\n\r\n");
+  EXPECT_EQ(missing.status, RequestHeadReader::Status::kBad);
+  EXPECT_EQ(missing.error_status, 400);
+  EXPECT_NE(missing.error.find("Host"), std::string::npos) << missing.error;
+  EXPECT_EQ(read_all("GET / HTTP/1.0\r\nAccept: */*\r\n\r\n").status, RequestHeadReader::Status::kDone);
+  // Any spelling of the name; an empty value is what RFC 9112 asks of a client whose
+  // target has no authority.
+  for (const char* host : {"host: a", "HOST: 127.0.0.1:8000", "Host: [::1]:8080", "Host: xn--bcher-kva.example",
+                           "Host:", "Host: a%2Db.example"}) {
+    EXPECT_EQ(read_all(std::string("GET / HTTP/1.1\r\n") + host + "\r\n\r\n").status, RequestHeadReader::Status::kDone)
+        << host;
+  }
 }
 
 struct BadHead {
@@ -137,6 +152,13 @@ INSTANTIATE_TEST_SUITE_P(
         BadHead{"NoVersion", "GET /\r\n\r\n", 400},
         BadHead{"LowercaseVersion", "GET / http/1.1\r\n\r\n", 400},
         BadHead{"ControlCharInTarget", "GET /a\x01 HTTP/1.1\r\n\r\n", 400},
+        BadHead{"NoHost", "POST / HTTP/1.1\r\nContent-Length: 0\r\n\r\n", 400},
+        BadHead{"TwoHosts", kLine + "Host: b\r\n\r\n", 400},
+        BadHead{"TwoHostsSameValue", kLine + "host: a\r\n\r\n", 400},
+        BadHead{"TwoHostsOnHttp10", "GET / HTTP/1.0\r\nHost: a\r\nHost: b\r\n\r\n", 400},
+        BadHead{"HostWithSpace", "GET / HTTP/1.1\r\nHost: a b\r\n\r\n", 400},
+        BadHead{"HostWithUserinfo", "GET / HTTP/1.1\r\nHost: user@a\r\n\r\n", 400},
+        BadHead{"HostWithPath", "GET / HTTP/1.1\r\nHost: a/b\r\n\r\n", 400},
         BadHead{"Http2", "GET / HTTP/2.0\r\n\r\n", 505},
         BadHead{"Http12", "GET / HTTP/1.2\r\n\r\n", 505}),
     [](const auto& info) { return std::string(info.param.name); });
@@ -158,7 +180,7 @@ TEST(RequestHeadReader, TheWholeHeadCountsAgainstTheLimit) {
 }
 
 TEST(RequestHeadReader, AHeadExactlyAtTheLimitPassesAndOneByteMoreDoesNot) {
-  std::string head = "GET / HTTP/1.1\r\nX-Pad: ";
+  std::string head = "GET / HTTP/1.1\r\nHost: a\r\nX-Pad: ";
   const size_t limit = 256;
   head += std::string(limit - head.size() - 4, 'p');
   head += "\r\n\r\n";
@@ -168,10 +190,10 @@ TEST(RequestHeadReader, AHeadExactlyAtTheLimitPassesAndOneByteMoreDoesNot) {
 }
 
 TEST(RequestHeadReader, HeaderCountIsCapped) {
-  std::string head = "GET / HTTP/1.1\r\n";
-  for (int i = 0; i < 100; ++i) head += "X-" + std::to_string(i) + ": v\r\n";
+  std::string head = "GET / HTTP/1.1\r\nHost: a\r\n";
+  for (int i = 1; i < 100; ++i) head += "X-" + std::to_string(i) + ": v\r\n";
   EXPECT_EQ(read_all(head + "\r\n").status, RequestHeadReader::Status::kDone);
-  Outcome outcome = read_all(head + "X-101: v\r\n\r\n");
+  Outcome outcome = read_all(head + "X-100: v\r\n\r\n");  // the 101st field
   EXPECT_EQ(outcome.status, RequestHeadReader::Status::kBad);
   EXPECT_EQ(outcome.error_status, 431);
 }

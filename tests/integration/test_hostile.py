@@ -352,6 +352,8 @@ class HostileClients:
         "bare LF": b"GET /health HTTP/1.1\nHost: x\n\nGET /ready HTTP/1.1\nHost: x\n\n",
         "TE not chunked last": b"POST /health HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, identity\r\n\r\n"
                                b"0\r\n\r\n",
+        "HTTP/1.1 without Host": b"GET /health HTTP/1.1\r\nAccept: */*\r\n\r\nGET /ready HTTP/1.1\r\nHost: x\r\n\r\n",
+        "two Hosts": b"GET /health HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\nGET /ready HTTP/1.1\r\nHost: x\r\n\r\n",
     }
 
     def test_request_smuggling_variants_are_refused(self):
