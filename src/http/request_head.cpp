@@ -272,7 +272,22 @@ bool RequestHeadReader::parse_header_line(std::string_view line) {
       }
       break;
     case 6:
-      if (iequals(name, "Expect") && iequals(value, "100-continue")) head_.expect_continue = true;
+      if (iequals(name, "Expect")) {
+        // 100-continue is the only expectation HTTP defines; any other is one we cannot
+        // meet, and going ahead as if it were met would mislead the client (RFC 9110
+        // 10.1.1). An empty value expects nothing.
+        bool unmet = false;
+        for_each_list_element(value, [&](std::string_view expectation) {
+          if (iequals(expectation, "100-continue"))
+            head_.expect_continue = true;
+          else
+            unmet = true;
+        });
+        if (unmet) {
+          fail(417, "Expect: " + quoted(value) + " cannot be met; the only expectation supported is 100-continue");
+          return false;
+        }
+      }
       break;
     case 4:
       if (iequals(name, "Host")) {

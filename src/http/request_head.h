@@ -15,6 +15,8 @@
 //       host[:port] (RFC 9112 3.2);
 //   431 a head (every byte through the blank line) over max_head_bytes, or more than
 //       max_header_count header fields; 414 a request line alone over max_head_bytes;
+//   417 an Expect value other than 100-continue (any case; a list of them is fine, an
+//       empty value expects nothing); 100-continue itself is ignored on HTTP/1.0;
 //   501 a transfer coding other than chunked; 505 an HTTP version other than 1.0 or 1.1.
 //   Errors are found as soon as the offending line is complete, not only at the end.
 // - Leading empty lines before a request line are the caller's to skip (RFC 9112 2.2).

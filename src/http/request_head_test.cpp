@@ -74,6 +74,17 @@ TEST(RequestHeadReader, ExpectContinueOnlyOnHttp11) {
   EXPECT_FALSE(reader.head().expect_continue);
 }
 
+TEST(RequestHeadReader, AnEmptyExpectExpectsNothingAndAListOfContinuesIsContinue) {
+  RequestHeadReader reader;
+  ASSERT_EQ(reader.read("PUT / HTTP/1.1\r\nHost: a\r\nExpect:\r\nContent-Length: 3\r\n\r\n"),
+            RequestHeadReader::Status::kDone);
+  EXPECT_FALSE(reader.head().expect_continue);
+  reader.reset();
+  ASSERT_EQ(reader.read("PUT / HTTP/1.1\r\nHost: a\r\nExpect: 100-CONTINUE, 100-continue\r\nContent-Length: 3\r\n\r\n"),
+            RequestHeadReader::Status::kDone);
+  EXPECT_TRUE(reader.head().expect_continue);
+}
+
 TEST(RequestHeadReader, ChunkedFramingAndIdenticalContentLengthsAreAccepted) {
   RequestHeadReader reader;
   ASSERT_EQ(reader.read("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: Chunked\r\n\r\n"), RequestHeadReader::Status::kDone);
@@ -159,6 +170,11 @@ INSTANTIATE_TEST_SUITE_P(
         BadHead{"HostWithSpace", "GET / HTTP/1.1\r\nHost: a b\r\n\r\n", 400},
         BadHead{"HostWithUserinfo", "GET / HTTP/1.1\r\nHost: user@a\r\n\r\n", 400},
         BadHead{"HostWithPath", "GET / HTTP/1.1\r\nHost: a/b\r\n\r\n", 400},
+        BadHead{"ExpectOther", kLine + "Expect: 200-ok\r\nContent-Length: 1\r\n\r\n", 417},
+        BadHead{"ExpectContinueWithAParameter", kLine + "Expect: 100-continue;x=1\r\n\r\n", 417},
+        BadHead{"ExpectContinueAndOther", kLine + "Expect: 100-continue, x\r\n\r\n", 417},
+        BadHead{"ExpectSecondLineOther", kLine + "Expect: 100-continue\r\nExpect: x\r\n\r\n", 417},
+        BadHead{"ExpectOtherOnHttp10", "POST / HTTP/1.0\r\nExpect: x\r\n\r\n", 417},
         BadHead{"Http2", "GET / HTTP/2.0\r\n\r\n", 505},
         BadHead{"Http12", "GET / HTTP/1.2\r\n\r\n", 505}),
     [](const auto& info) { return std::string(info.param.name); });

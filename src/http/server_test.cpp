@@ -693,6 +693,23 @@ TEST(HttpServer, ExpectContinueIsAnsweredOnceTheHeadIsAccepted) {
   server.shutdown(100ms);
 }
 
+TEST(HttpServer, AnExpectationOtherThanContinueGets417AtOnceAndTheBodyIsNotRead) {
+  std::atomic<int> handled{0};
+  HttpServer server(test_options(), [&](Request&, Responder responder) {
+    ++handled;
+    responder.send(200, "text/plain", "ok");
+  });
+  server.start();
+  RawClient client(server.port());
+  ASSERT_TRUE(client.send("PUT /x HTTP/1.1\r\nHost: t\r\nExpect: 200-ok\r\nContent-Length: 5\r\n\r\n"));
+  std::string answer = client.read_response(500ms);
+  EXPECT_EQ(answer.substr(0, 29), "HTTP/1.1 417 Expectation Fail");
+  EXPECT_NE(body_of(answer).find("expectation_failed"), std::string::npos) << answer;
+  EXPECT_TRUE(client.closed_within(3000ms));
+  EXPECT_EQ(handled.load(), 0);
+  server.shutdown(100ms);
+}
+
 // --- memory per connection ------------------------------------------------------------
 
 TEST(HttpServer, InputPipelinedBehindAPendingAnswerIsBounded) {

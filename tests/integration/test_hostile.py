@@ -363,6 +363,16 @@ class HostileClients:
                 self.assertEqual(statuses(response), [400], f"{name}: {response[:200]!r}")
         self.assert_healthy("smuggling")
 
+    def test_unmet_expectations_get_417_and_http10_may_omit_host(self):
+        raw = self.post_head(self.json_route(), 5).replace(b"\r\n\r\n", b"\r\nExpect: 200-ok\r\n\r\n", 1)
+        start = time.time()
+        response = exchange(self.target.port, raw, 3)
+        self.assertEqual(statuses(response), [417], response[:200])
+        self.assertLess(time.time() - start, 2.5, "answered only after the body timeout")
+        response = exchange(self.target.port, b"GET /health HTTP/1.0\r\n\r\n", 3)
+        self.assertEqual(status_of(response), 200, response[:200])
+        self.assert_healthy("Expect and Host")
+
     # --- oversized input -------------------------------------------------------------
 
     def test_oversized_heads_header_counts_and_bodies(self):
