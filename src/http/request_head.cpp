@@ -1,5 +1,6 @@
 #include "http/request_head.h"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <optional>
@@ -122,16 +123,21 @@ RequestHeadReader::Status RequestHeadReader::fail(int status, std::string messag
 }
 
 RequestHeadReader::Status RequestHeadReader::read(std::string_view bytes) {
-  while (scanned_ < bytes.size()) {
+  // Only the first max_head_bytes are ever judged, line by line in order, each once it is
+  // complete; past them the head is too large whatever they hold. So the verdict is the
+  // first fault by position, the same however the bytes were split into reads: were a
+  // line ending past the limit judged when it happened to arrive whole (a bare LF, say),
+  // the same head trickled in would be refused as too large instead.
+  const size_t window = std::min(bytes.size(), limits_.max_head_bytes);
+  while (scanned_ < window) {
     const char* start = bytes.data() + scanned_;
-    const void* found = std::memchr(start, '\n', bytes.size() - scanned_);
+    const void* found = std::memchr(start, '\n', window - scanned_);
     if (found == nullptr) break;
     size_t lf = static_cast<size_t>(static_cast<const char*>(found) - bytes.data());
     if (lf == scanned_ || bytes[lf - 1] != '\r') {
       return fail(400, "line ending without CR (bare LF) in the request head; HTTP lines end with CRLF");
     }
     size_t next = lf + 1;
-    if (next > limits_.max_head_bytes) break;  // answered below as too large
     std::string_view line = bytes.substr(scanned_, lf - 1 - scanned_);
     scanned_ = next;
     if (lines_ == 0) {
@@ -149,7 +155,7 @@ RequestHeadReader::Status RequestHeadReader::read(std::string_view bytes) {
     if (!parse_header_line(line)) return Status::kBad;
     ++lines_;
   }
-  if (bytes.size() > limits_.max_head_bytes || scanned_ > limits_.max_head_bytes) {
+  if (bytes.size() > limits_.max_head_bytes) {
     if (lines_ == 0) {
       return fail(414, "request line longer than " + std::to_string(limits_.max_head_bytes) + " bytes");
     }

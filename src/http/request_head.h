@@ -19,6 +19,10 @@
 //       empty value expects nothing); 100-continue itself is ignored on HTTP/1.0;
 //   501 a transfer coding other than chunked; 505 an HTTP version other than 1.0 or 1.1.
 //   Errors are found as soon as the offending line is complete, not only at the end.
+// - The verdict depends on the bytes alone, never on how they were split into reads:
+//   lines are judged in order and only within the first max_head_bytes, so a head with
+//   several faults is refused for the first of them by position (a limit reached before
+//   a fault counts as that fault).
 // - Leading empty lines before a request line are the caller's to skip (RFC 9112 2.2).
 // - On success head() holds the method, target, every header (names as sent, values
 //   without surrounding whitespace), keep-alive, and the body framing.

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace ragscale::http {
 namespace {
@@ -221,6 +223,55 @@ TEST(RequestHeadReader, AnEndlessHeadIsRefusedAtTheLimitNotBuffered) {
   EXPECT_EQ(outcome.error_status, 431);
   Outcome line = read_all("GET /" + std::string(20000, 'a'));
   EXPECT_EQ(line.error_status, 414);
+}
+
+// The verdict on a head is a function of its bytes, not of how TCP cut them into reads:
+// every way of splitting each head into two or three pieces (and byte by byte) gives
+// the status of the whole. The heads have two faults each (with limits of 64 bytes and
+// 4 fields), the kind whose answer used to depend on which fault arrived complete first.
+TEST(RequestHeadReader, TheVerdictIsTheSameHoweverTheHeadIsSplit) {
+  const HeadLimits limits{64, 4};
+  const std::string pad(80, 'p');
+  const std::vector<std::pair<const char*, std::string>> heads = {
+      {"bare LF past the limit", "GET / HTTP/1.1\r\nHost: a\r\nX-Pad: " + pad + "\n\r\n"},
+      {"bare LF ending a long request line", "GET /" + pad + " HTTP/1.1\n\r\n"},
+      {"bare LF ending a long first line", "GET /" + pad + "\n"},
+      {"NUL in a value past the limit", "GET / HTTP/1.1\r\nHost: a\r\nX: " + pad + std::string(1, '\0') + "\r\n\r\n"},
+      {"NUL in a value, then past the limit", "GET / HTTP/1.1\r\nX: \x01\r\n" + pad + "\r\n\r\n"},
+      {"a bad name, then past the limit", "GET / HTTP/1.1\r\nX A: b\r\n" + pad},
+      {"obs-fold past the limit", "GET / HTTP/1.1\r\nHost: a\r\nX: b\r\n " + pad + "\r\n\r\n"},
+      {"too many fields, then a bad one", "GET / HTTP/1.1\r\nHost: a\r\nA: 1\r\nB: 2\r\nC: 3\r\nD E: 4\r\n\r\n"},
+      {"too many fields, then a bare LF", "GET / HTTP/1.1\r\nHost: a\r\nA: 1\r\nB: 2\r\nC: 3\r\nD: 4\n\r\n"},
+      {"two Hosts, then past the limit", "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n" + pad},
+      {"an unmet Expect, then a bare LF", "GET / HTTP/1.1\r\nExpect: x\r\nY: z\n\r\n"},
+      {"no Host and a bad framing", "POST / HTTP/1.1\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n"},
+      {"HTTP/2 with a long target", "GET /" + pad + " HTTP/2.0\r\n\r\n"},
+      {"a well-formed head and body", "GET / HTTP/1.1\r\nHost: a\r\n\r\n" + pad},
+  };
+  // Reads `head` delivered in pieces ending at `cuts` (then the rest), as the server
+  // does: the prefix received so far, until a verdict.
+  auto verdict = [&](const std::string& head, const std::vector<size_t>& cuts) {
+    RequestHeadReader reader(limits);
+    auto status = RequestHeadReader::Status::kNeedMore;
+    for (size_t end : cuts) {
+      status = reader.read(std::string_view(head).substr(0, end));
+      if (status != RequestHeadReader::Status::kNeedMore) break;
+    }
+    if (status == RequestHeadReader::Status::kNeedMore) status = reader.read(head);
+    return std::make_pair(status, status == RequestHeadReader::Status::kDone ? 0 : reader.error_status());
+  };
+  for (const auto& [name, head] : heads) {
+    auto whole = verdict(head, {});
+    std::vector<size_t> bytes;
+    for (size_t end = 1; end < head.size(); ++end) bytes.push_back(end);
+    EXPECT_EQ(verdict(head, bytes), whole) << name << ", byte by byte";
+    for (size_t first = 1; first < head.size(); ++first) {
+      EXPECT_EQ(verdict(head, {first}), whole) << name << ", cut at " << first;
+      for (size_t second = first + 1; second < head.size(); ++second) {
+        ASSERT_EQ(verdict(head, {first, second}), whole) << name << ", cut at " << first << " and " << second;
+      }
+    }
+  }
 }
 
 }  // namespace
