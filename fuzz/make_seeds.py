@@ -83,6 +83,7 @@ responses = {
     "not_modified": "HTTP/1.1 304 Not Modified\r\nContent-Length: 5\r\n\r\n",
     "close_delimited": "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nbody until eof",
     "http10": "HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nhi",
+    "continue": "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 9\r\n\r\n{\"id\":1}\n",
     "pipelined": "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\naHTTP/1.1 429 Too Many Requests\r\nRetry-After: 1\r\nContent-Length: 0\r\n\r\n",
     "error_json": "HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s"
                   % (len(ERROR), ERROR),
