@@ -1,5 +1,6 @@
 #include "http/request_head.h"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <optional>
@@ -18,6 +19,22 @@ constexpr std::array<bool, 256> token_table() {
 }
 
 constexpr std::array<bool, 256> kTokenChars = token_table();
+
+// What a Host value (uri-host [":" port], RFC 9112 3.2 / RFC 3986 3.2.2) is made of:
+// unreserved, pct-encoded and sub-delims characters, ':' before the port and the brackets
+// of an IP literal. Anything else (whitespace, '/', '@', '?', '#', quotes) cannot name a
+// host, and a server that guessed at it could route the request somewhere other than
+// where a proxy in front of it did.
+constexpr std::array<bool, 256> host_table() {
+  std::array<bool, 256> table{};
+  for (int c = '0'; c <= '9'; ++c) table[c] = true;
+  for (int c = 'a'; c <= 'z'; ++c) table[c] = true;
+  for (int c = 'A'; c <= 'Z'; ++c) table[c] = true;
+  for (char c : std::string_view("-._~%!$&'()*+,;=:[]")) table[static_cast<unsigned char>(c)] = true;
+  return table;
+}
+
+constexpr std::array<bool, 256> kHostChars = host_table();
 
 bool is_ows(char c) { return c == ' ' || c == '\t'; }
 
@@ -94,6 +111,7 @@ void RequestHeadReader::reset() {
   chunked_last_ = false;
   other_coding_ = false;
   chunked_count_ = 0;
+  host_count_ = 0;
   connection_close_ = false;
   connection_keep_alive_ = false;
 }
@@ -105,16 +123,21 @@ RequestHeadReader::Status RequestHeadReader::fail(int status, std::string messag
 }
 
 RequestHeadReader::Status RequestHeadReader::read(std::string_view bytes) {
-  while (scanned_ < bytes.size()) {
+  // Only the first max_head_bytes are ever judged, line by line in order, each once it is
+  // complete; past them the head is too large whatever they hold. So the verdict is the
+  // first fault by position, the same however the bytes were split into reads: were a
+  // line ending past the limit judged when it happened to arrive whole (a bare LF, say),
+  // the same head trickled in would be refused as too large instead.
+  const size_t window = std::min(bytes.size(), limits_.max_head_bytes);
+  while (scanned_ < window) {
     const char* start = bytes.data() + scanned_;
-    const void* found = std::memchr(start, '\n', bytes.size() - scanned_);
+    const void* found = std::memchr(start, '\n', window - scanned_);
     if (found == nullptr) break;
     size_t lf = static_cast<size_t>(static_cast<const char*>(found) - bytes.data());
     if (lf == scanned_ || bytes[lf - 1] != '\r') {
       return fail(400, "line ending without CR (bare LF) in the request head; HTTP lines end with CRLF");
     }
     size_t next = lf + 1;
-    if (next > limits_.max_head_bytes) break;  // answered below as too large
     std::string_view line = bytes.substr(scanned_, lf - 1 - scanned_);
     scanned_ = next;
     if (lines_ == 0) {
@@ -132,7 +155,7 @@ RequestHeadReader::Status RequestHeadReader::read(std::string_view bytes) {
     if (!parse_header_line(line)) return Status::kBad;
     ++lines_;
   }
-  if (bytes.size() > limits_.max_head_bytes || scanned_ > limits_.max_head_bytes) {
+  if (bytes.size() > limits_.max_head_bytes) {
     if (lines_ == 0) {
       return fail(414, "request line longer than " + std::to_string(limits_.max_head_bytes) + " bytes");
     }
@@ -255,7 +278,38 @@ bool RequestHeadReader::parse_header_line(std::string_view line) {
       }
       break;
     case 6:
-      if (iequals(name, "Expect") && iequals(value, "100-continue")) head_.expect_continue = true;
+      if (iequals(name, "Expect")) {
+        // 100-continue is the only expectation HTTP defines; any other is one we cannot
+        // meet, and going ahead as if it were met would mislead the client (RFC 9110
+        // 10.1.1). An empty value expects nothing.
+        bool unmet = false;
+        for_each_list_element(value, [&](std::string_view expectation) {
+          if (iequals(expectation, "100-continue"))
+            head_.expect_continue = true;
+          else
+            unmet = true;
+        });
+        if (unmet) {
+          fail(417, "Expect: " + quoted(value) + " cannot be met; the only expectation supported is 100-continue");
+          return false;
+        }
+      }
+      break;
+    case 4:
+      if (iequals(name, "Host")) {
+        // Two Host lines name two hosts; which one a proxy in front of us routed by is
+        // unknowable (RFC 9112 3.2 asks for 400).
+        if (++host_count_ > 1) {
+          fail(400, "more than one Host header");
+          return false;
+        }
+        for (unsigned char c : value) {
+          if (!kHostChars[c]) {
+            fail(400, "invalid Host header: expected host[:port]");
+            return false;
+          }
+        }
+      }
       break;
     default:
       break;
@@ -283,6 +337,10 @@ bool RequestHeadReader::finish_head() {
       return false;
     }
     head_.chunked = true;
+  }
+  if (head_.http_minor >= 1 && host_count_ == 0) {
+    fail(400, "HTTP/1.1 request without a Host header");
+    return false;
   }
   head_.keep_alive = head_.http_minor >= 1 ? !connection_close_ : connection_keep_alive_ && !connection_close_;
   if (head_.http_minor == 0) head_.expect_continue = false;

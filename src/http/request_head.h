@@ -10,11 +10,19 @@
 //       request line, an obs-folded line, a control character in a value or target,
 //       Content-Length together with Transfer-Encoding, differing Content-Length values,
 //       a Content-Length that is not a number, Transfer-Encoding on HTTP/1.0, a transfer
-//       coding list whose last coding is not chunked;
+//       coding list whose last coding is not chunked, an HTTP/1.1 request without Host
+//       (HTTP/1.0 may omit it), more than one Host line, a Host value that is not
+//       host[:port] (RFC 9112 3.2);
 //   431 a head (every byte through the blank line) over max_head_bytes, or more than
 //       max_header_count header fields; 414 a request line alone over max_head_bytes;
+//   417 an Expect value other than 100-continue (any case; a list of them is fine, an
+//       empty value expects nothing); 100-continue itself is ignored on HTTP/1.0;
 //   501 a transfer coding other than chunked; 505 an HTTP version other than 1.0 or 1.1.
 //   Errors are found as soon as the offending line is complete, not only at the end.
+// - The verdict depends on the bytes alone, never on how they were split into reads:
+//   lines are judged in order and only within the first max_head_bytes, so a head with
+//   several faults is refused for the first of them by position (a limit reached before
+//   a fault counts as that fault).
 // - Leading empty lines before a request line are the caller's to skip (RFC 9112 2.2).
 // - On success head() holds the method, target, every header (names as sent, values
 //   without surrounding whitespace), keep-alive, and the body framing.
@@ -69,6 +77,7 @@ class RequestHeadReader {
   bool chunked_last_ = false;  // the last transfer coding seen so far is chunked
   bool other_coding_ = false;  // a coding other than chunked was named
   int chunked_count_ = 0;
+  int host_count_ = 0;
   bool connection_close_ = false;
   bool connection_keep_alive_ = false;
 };

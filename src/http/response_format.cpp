@@ -68,6 +68,7 @@ std::string_view error_code_for(int status) {
     case 409: return "conflict";
     case 413: return "payload_too_large";
     case 415: return "unsupported_media_type";
+    case 417: return "expectation_failed";
     case 422: return "unprocessable_entity";
     case 429: return "rate_limited";
     case 431: return "headers_too_large";

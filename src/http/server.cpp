@@ -378,6 +378,7 @@ class ServerConnection final : public net::IoHandler, public std::enable_shared_
     chunked_ = head.chunked;
     if (chunked_) decoder_.reset();
     arm_read_timer(limits_.body_timeout);
+    // Any expectation other than 100-continue was already answered 417 by the head reader.
     if (head.expect_continue) {
       output_.append("HTTP/1.1 100 Continue\r\n\r\n");
       flush();

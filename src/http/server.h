@@ -8,8 +8,9 @@
 // - Parsing is strict (RFC 9112; see request_head.h and chunked_decoder.h): anything
 //   that could let two parsers disagree on where a request ends (bare LF, obs-fold,
 //   whitespace before a colon, Content-Length with Transfer-Encoding, differing
-//   Content-Lengths, bad chunk framing, control characters) is answered 400 and the
-//   connection closed. A head is limited as a whole (every byte to the blank line,
+//   Content-Lengths, bad chunk framing, control characters), and an HTTP/1.1 request
+//   without exactly one Host, is answered 400 and the connection closed; an expectation
+//   other than 100-continue, 417. A head is limited as a whole (every byte to the blank line,
 //   max_head_bytes) and in header count (max_header_count): 431.
 // - A head is judged before any byte of its body is read: Options::on_head decides the
 //   body limit or refuses the request (authentication, routing). A refused request, a

@@ -506,6 +506,31 @@ TEST(HttpServer, SmugglingShapedRequestsGet400AndTheConnectionCloses) {
   server.shutdown(100ms);
 }
 
+TEST(HttpServer, Http11RequestsWithoutOneHostGet400AndHttp10MayOmitIt) {
+  std::atomic<int> handled{0};
+  HttpServer server(test_options(), [&](Request&, Responder responder) {
+    ++handled;
+    responder.send(200, "text/plain", "ok");
+  });
+  server.start();
+  for (const std::string refused : {"GET / HTTP/1.1\r\nAccept: */*\r\n\r\n",
+                                    "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
+                                    "GET / HTTP/1.0\r\nHost: a\r\nHost: a\r\n\r\n"}) {
+    RawClient client(server.port());
+    ASSERT_TRUE(client.send(refused + get("/after")));
+    std::string response = client.read_response(1000ms);
+    EXPECT_EQ(status_of(response), 400) << refused;
+    EXPECT_NE(body_of(response).find("Host"), std::string::npos) << body_of(response);
+    EXPECT_TRUE(client.closed_within(3000ms)) << refused;
+  }
+  EXPECT_EQ(handled.load(), 0);
+  RawClient old(server.port());
+  ASSERT_TRUE(old.send("GET / HTTP/1.0\r\n\r\n"));
+  EXPECT_EQ(status_of(old.read_response(1000ms)), 200);
+  EXPECT_EQ(handled.load(), 1);
+  server.shutdown(100ms);
+}
+
 TEST(HttpServer, ChunkedBodiesAndPipelinedRequestsStillWork) {
   HttpServer server(test_options(), [](Request& request, Responder responder) {
     responder.send(200, "text/plain", request.method + " " + request.body);
@@ -665,6 +690,23 @@ TEST(HttpServer, ExpectContinueIsAnsweredOnceTheHeadIsAccepted) {
   std::string answer = refused.read_response(500ms);
   EXPECT_EQ(status_of(answer), 401);  // the final status at once, no 100
   EXPECT_TRUE(refused.closed_within(3000ms));
+  server.shutdown(100ms);
+}
+
+TEST(HttpServer, AnExpectationOtherThanContinueGets417AtOnceAndTheBodyIsNotRead) {
+  std::atomic<int> handled{0};
+  HttpServer server(test_options(), [&](Request&, Responder responder) {
+    ++handled;
+    responder.send(200, "text/plain", "ok");
+  });
+  server.start();
+  RawClient client(server.port());
+  ASSERT_TRUE(client.send("PUT /x HTTP/1.1\r\nHost: t\r\nExpect: 200-ok\r\nContent-Length: 5\r\n\r\n"));
+  std::string answer = client.read_response(500ms);
+  EXPECT_EQ(answer.substr(0, 29), "HTTP/1.1 417 Expectation Fail");
+  EXPECT_NE(body_of(answer).find("expectation_failed"), std::string::npos) << answer;
+  EXPECT_TRUE(client.closed_within(3000ms));
+  EXPECT_EQ(handled.load(), 0);
   server.shutdown(100ms);
 }
 

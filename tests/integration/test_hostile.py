@@ -352,6 +352,8 @@ class HostileClients:
         "bare LF": b"GET /health HTTP/1.1\nHost: x\n\nGET /ready HTTP/1.1\nHost: x\n\n",
         "TE not chunked last": b"POST /health HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, identity\r\n\r\n"
                                b"0\r\n\r\n",
+        "HTTP/1.1 without Host": b"GET /health HTTP/1.1\r\nAccept: */*\r\n\r\nGET /ready HTTP/1.1\r\nHost: x\r\n\r\n",
+        "two Hosts": b"GET /health HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\nGET /ready HTTP/1.1\r\nHost: x\r\n\r\n",
     }
 
     def test_request_smuggling_variants_are_refused(self):
@@ -360,6 +362,16 @@ class HostileClients:
                 response = exchange(self.target.port, raw, 3)
                 self.assertEqual(statuses(response), [400], f"{name}: {response[:200]!r}")
         self.assert_healthy("smuggling")
+
+    def test_unmet_expectations_get_417_and_http10_may_omit_host(self):
+        raw = self.post_head(self.json_route(), 5).replace(b"\r\n\r\n", b"\r\nExpect: 200-ok\r\n\r\n", 1)
+        start = time.time()
+        response = exchange(self.target.port, raw, 3)
+        self.assertEqual(statuses(response), [417], response[:200])
+        self.assertLess(time.time() - start, 2.5, "answered only after the body timeout")
+        response = exchange(self.target.port, b"GET /health HTTP/1.0\r\n\r\n", 3)
+        self.assertEqual(status_of(response), 200, response[:200])
+        self.assert_healthy("Expect and Host")
 
     # --- oversized input -------------------------------------------------------------
 

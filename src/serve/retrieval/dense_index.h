@@ -4,8 +4,13 @@
 // Contract:
 // - Thread-safe: searches run concurrently; add/remove take an exclusive lock briefly.
 // - Capacity grows by doubling, so callers never size it.
-// - remove() hides an id from results (HNSW marks it deleted); re-adding an id
-//   replaces its vector.
+// - Ids are non-negative (std::invalid_argument otherwise). remove() hides an id from
+//   results (HNSW marks it deleted); re-adding an id replaces its vector.
+// - The slot of a removed id is reused by a later add, so uploads balanced by deletes
+//   keep the graph's element count (slots()) and memory steady: hnswlib 0.6 never frees
+//   a deleted element. A reused slot takes the new vector through hnswlib's update path,
+//   which relinks it and its neighbours; a slot without a neighbour at one of its levels
+//   (rare: the top of the graph) waits until it has one.
 // - save() writes the graph plus a signature file, both mode 0600; load() accepts a saved graph only
 //   when its signature equals the expected one (the caller derives it from storage),
 //   so a graph left stale by a crash is rebuilt instead of trusted.
@@ -14,6 +19,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <set>
 #include <shared_mutex>
 #include <string>
 #include <utility>
@@ -44,6 +50,9 @@ class DenseIndex {
   // (id, similarity) best first; at most k.
   std::vector<std::pair<int64_t, float>> search(const float* query, size_t k) const;
   size_t size() const;
+  // Elements the graph holds (live, and removed but not yet reused) and has room for.
+  size_t slots() const;
+  size_t capacity() const;
   size_t dimension() const { return dimension_; }
 
   // Throws std::runtime_error when the file cannot be written.
@@ -53,12 +62,16 @@ class DenseIndex {
 
  private:
   void reserve_locked(size_t capacity);
+  bool updatable_locked(uint32_t slot) const;
+  void retire_locked(uint32_t slot);
+  void reuse_slot_locked(uint32_t slot, uint64_t label, const float* vector);
 
   size_t dimension_;
   HnswOptions options_;
   std::unique_ptr<hnswlib::SpaceInterface<float>> space_;
   std::unique_ptr<hnswlib::HierarchicalNSW<float>> graph_;
   size_t live_ = 0;
+  std::set<uint32_t> free_slots_;  // removed slots, lowest first
   mutable std::shared_mutex mutex_;
 };
 
