@@ -42,6 +42,7 @@ struct MessageHead {
   uint64_t content_length = 0;  // valid when has_content_length
   bool has_content_length = false;
   bool expect_continue = false;  // "Expect: 100-continue" on an HTTP/1.1 request
+  std::string peer_address;      // requests a server received: the client's IP address, as in Request
 
   // Whether a request with this head carries a body.
   bool has_body() const { return chunked || (has_content_length && content_length > 0); }

@@ -113,6 +113,7 @@ class ServerConnection final : public net::IoHandler, public std::enable_shared_
 
   void send(uint64_t number, Response& response) {
     if (!is_current(number) || streaming_) return;
+    for (const auto& [name, value] : accepted_headers_) response.headers.add(name, value);
     bool close_after = !response.keep_alive || !request_keep_alive_ || server_.draining();
     append_head(output_, response.status, response.headers, server_.options_.server_name, response.body.size(),
                 close_after);
@@ -123,6 +124,7 @@ class ServerConnection final : public net::IoHandler, public std::enable_shared_
   void start_stream(uint64_t number, int status, std::string_view content_type, const Headers& extra) {
     if (!is_current(number) || streaming_) return;
     Headers headers = extra;
+    for (const auto& [name, value] : accepted_headers_) headers.add(name, value);
     headers.add("Content-Type", std::string(content_type));
     headers.add("Transfer-Encoding", "chunked");
     if (content_type == "text/event-stream" && !headers.has("Cache-Control")) headers.add("Cache-Control", "no-cache");
@@ -340,7 +342,8 @@ class ServerConnection final : public net::IoHandler, public std::enable_shared_
   void begin_request() {
     MessageHead& head = head_reader_.head();
     const auto& policy = server_.options_.on_head;
-    HeadDecision decision{limits_.max_body_bytes, std::nullopt};
+    HeadDecision decision{limits_.max_body_bytes, std::nullopt, {}};
+    head.peer_address = peer_address_;
     if (policy) {
       try {
         decision = policy(head);
@@ -359,6 +362,7 @@ class ServerConnection final : public net::IoHandler, public std::enable_shared_
       answer_early(std::move(*decision.refuse), has_body);
       return;
     }
+    accepted_headers_ = std::move(decision.response_headers);
     if (head.has_content_length && head.content_length > decision.body_limit) {
       reject(413, "request body of " + std::to_string(head.content_length) + " bytes exceeds the limit of " +
                       std::to_string(decision.body_limit) + " bytes");
@@ -472,6 +476,7 @@ class ServerConnection final : public net::IoHandler, public std::enable_shared_
 
   void complete_response(bool close_after) {
     end_request();
+    accepted_headers_.clear();
     streaming_ = false;
     head_started_ = false;
     head_reader_.reset();
@@ -601,6 +606,7 @@ class ServerConnection final : public net::IoHandler, public std::enable_shared_
   size_t output_sent_ = 0;
   Request request_;
   std::string peer_address_;
+  Headers accepted_headers_;  // the head policy's additions to the current request's answer
   uint64_t request_number_ = 0;
   uint64_t body_remaining_ = 0;
   size_t body_limit_ = 0;

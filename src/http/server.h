@@ -75,6 +75,9 @@ struct ServerLimits {
 struct HeadDecision {
   size_t body_limit = 0;           // the largest body accepted (413 past it)
   std::optional<Response> refuse;  // set: answer this at once; the body is not read
+  // Added to whatever answers an accepted request (sent whole or streamed), so a policy
+  // can state what it decided (e.g. rate-limit headers) without involving the handler.
+  Headers response_headers;
 };
 
 using HeadPolicy = std::function<HeadDecision(const MessageHead& head)>;

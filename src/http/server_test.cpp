@@ -290,6 +290,55 @@ TEST(HttpServer, RequestsCarryTheClientsAddress) {
   server.shutdown(100ms);
 }
 
+TEST(HttpServer, TheHeadPolicySeesTheClientsAddress) {
+  auto options = test_options();
+  std::string seen;  // written on the loop thread, read after the answer arrived
+  options.on_head = [&](const MessageHead& head) {
+    seen = head.peer_address;
+    return HeadDecision{1024, std::nullopt, {}};
+  };
+  HttpServer server(options, [](Request&, Responder responder) { responder.send(200, "text/plain", "ok"); });
+  server.start();
+  RawClient client(server.port());
+  ASSERT_TRUE(client.send(get("/")));
+  EXPECT_EQ(status_of(client.read_response()), 200);
+  EXPECT_EQ(seen, "127.0.0.1");
+  server.shutdown(100ms);
+}
+
+// The policy's headers go on the answer to the request it accepted, whole or streamed,
+// and on no later answer of the same connection.
+TEST(HttpServer, HeadersFromTheHeadPolicyGoOnTheAcceptedRequestsAnswerOnly) {
+  auto options = test_options();
+  options.on_head = [](const MessageHead& head) {
+    HeadDecision decision{1024, std::nullopt, {}};
+    if (head.target != "/plain") decision.response_headers.add("X-Decided", head.target);
+    return decision;
+  };
+  HttpServer server(options, [](Request& request, Responder responder) {
+    if (request.target == "/stream") {
+      responder.start_stream(200, "text/plain");
+      responder.write("part");
+      responder.finish();
+    } else {
+      responder.send(200, "text/plain", "ok");
+    }
+  });
+  server.start();
+  RawClient client(server.port());
+  ASSERT_TRUE(client.send(get("/whole") + get("/plain")));
+  std::string whole = client.read_response();
+  EXPECT_NE(whole.find("X-Decided: /whole\r\n"), std::string::npos) << whole;
+  std::string plain = client.read_response();
+  EXPECT_EQ(status_of(plain), 200);
+  EXPECT_EQ(plain.find("X-Decided"), std::string::npos) << plain;
+  ASSERT_TRUE(client.send(get("/stream")));
+  auto ended = [](const std::string& bytes) { return bytes.find("0\r\n\r\n") != std::string::npos; };
+  std::string streamed = client.read_until(ended, 2000ms);
+  EXPECT_NE(streamed.find("X-Decided: /stream\r\n"), std::string::npos) << streamed;
+  server.shutdown(100ms);
+}
+
 TEST(HttpServer, APolicyThatThrowsGets500NotACrash) {
   auto options = test_options();
   options.on_head = [](const MessageHead&) -> HeadDecision { throw std::runtime_error("policy broke"); };

@@ -52,8 +52,7 @@ bool Authenticator::known_key(std::string_view credential) const {
   return valid;
 }
 
-bool Authenticator::allows(const http::Headers& headers, Clock::time_point now) {
-  if (!enabled()) return true;
+std::string presented_credential(const http::Headers& headers) {
   std::string credential;
   if (auto key = headers.get("X-API-Key")) {
     credential = std::string(*key);
@@ -62,6 +61,12 @@ bool Authenticator::allows(const http::Headers& headers, Clock::time_point now) 
     if (value.size() > 7 && http::iequals(value.substr(0, 7), "Bearer ")) credential = std::string(value.substr(7));
   }
   while (!credential.empty() && credential.back() == ' ') credential.pop_back();
+  return credential;
+}
+
+bool Authenticator::allows(const http::Headers& headers, Clock::time_point now) {
+  if (!enabled()) return true;
+  const std::string credential = presented_credential(headers);
   if (credential.empty()) return false;
   if (known_key(credential)) return true;
   std::lock_guard lock(mutex_);

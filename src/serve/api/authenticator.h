@@ -70,6 +70,11 @@ class Authenticator {
   LoginThrottle throttle_;
 };
 
+// The credential a request presents: X-API-Key, else the token of Authorization: Bearer,
+// trailing spaces dropped; empty when there is none. What allows() checks, and what
+// identifies a client to the rate limits.
+std::string presented_credential(const http::Headers& headers);
+
 // Equality of two secrets that takes the same time whatever they are: their SHA-256
 // digests are compared with CRYPTO_memcmp.
 bool constant_time_equals(std::string_view a, std::string_view b);

@@ -26,6 +26,16 @@ TEST(AuthenticatorTest, AcceptsApiKeyInEitherHeader) {
   EXPECT_FALSE(auth.allows({}));
 }
 
+TEST(AuthenticatorTest, ThePresentedCredentialIsTheKeyElseTheBearerToken) {
+  EXPECT_EQ(presented_credential(with("X-API-Key", "k1  ")), "k1");
+  EXPECT_EQ(presented_credential(with("Authorization", "bearer tok")), "tok");
+  EXPECT_EQ(presented_credential(with("Authorization", "Basic tok")), "");
+  EXPECT_EQ(presented_credential({}), "");
+  http::Headers both = with("Authorization", "Bearer tok");
+  both.add("X-API-Key", "k1");
+  EXPECT_EQ(presented_credential(both), "k1");
+}
+
 TEST(AuthenticatorTest, LoginIssuesExpiringTokens) {
   Authenticator auth({}, {{"alice", "wonderland"}}, std::chrono::seconds(10));
   EXPECT_FALSE(auth.login("alice", "wrong").token);

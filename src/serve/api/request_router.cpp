@@ -18,6 +18,15 @@ bool is_probe(Route route) {
 // A breaker's state as /ready names it.
 std::string dependency_state(const BreakerReading& reading) { return reading.value == 0 ? "ok" : reading.state; }
 
+http::Response as_response(Reply reply) {
+  http::Response response;
+  response.status = reply.status;
+  response.headers = std::move(reply.headers);
+  response.headers.add("Content-Type", reply.content_type);
+  response.body = std::move(reply.body);
+  return response;
+}
+
 }  // namespace
 
 std::optional<Reply> RequestRouter::refusal(const MatchedRoute& matched, const std::string& method,
@@ -54,12 +63,23 @@ http::HeadDecision RequestRouter::judge_head(const http::MessageHead& head) {
   decision.body_limit = upload ? context_.config.max_upload_bytes : context_.config.max_body_bytes;
   if (auto reply = refusal(matched, head.method, path, head.headers)) {
     context_.metrics.record(route_label(matched.route), reply->status, 0.0);
-    http::Response response;
-    response.status = reply->status;
-    response.headers = std::move(reply->headers);
-    response.headers.add("Content-Type", reply->content_type);
-    response.body = std::move(reply->body);
-    decision.refuse = std::move(response);
+    decision.refuse = as_response(std::move(*reply));
+    return decision;
+  }
+  // Only a request known to be whose it claims (authenticated) spends tokens: an
+  // unauthenticated one got its 401 above and cannot drain someone else's bucket.
+  if (context_.rate_limits.applies(matched.route, upload)) {
+    auto identity = client_identity(head.headers, head.peer_address, context_.auth.enabled());
+    auto limit = context_.rate_limits.decide(identity, matched.route, upload, Clock::now());
+    if (!limit.allowed) {
+      context_.metrics.rate_limited(route_label(matched.route));
+      context_.metrics.record(route_label(matched.route), 429, 0.0);
+      Reply reply = error_reply(429, limit.message);
+      reply.headers = std::move(limit.headers);
+      decision.refuse = as_response(std::move(reply));
+      return decision;
+    }
+    decision.response_headers = std::move(limit.headers);
   }
   return decision;
 }

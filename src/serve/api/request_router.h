@@ -1,7 +1,8 @@
 // RequestRouter: the service's front door. It judges each request on its head (unknown
 // path, method not allowed, a cross-site post while auth is off, missing or invalid
-// credentials — all refused before any body byte is read, so a refused request costs
-// no upload), sets the route's body limit, then hands each accepted request to its
+// credentials, then the client's rate limit — all refused before any body byte is read,
+// so a refused request costs no upload), sets the route's body limit and the
+// X-RateLimit-* headers of the answer, then hands each accepted request to its
 // route: the probes (/health, /ready, /startup, /metrics) here, questions to
 // query_routes, documents to document_routes, logins to login_route.
 //

@@ -7,6 +7,7 @@ namespace ragscale::serve {
 ServiceContext::ServiceContext(ServeConfig c)
     : config(std::move(c)),
       auth(config.api_keys, config.users, config.token_ttl),
+      rate_limits(config.rate_limit, config.upload_rate_limit, config.route_rate_limits),
       cache(QueryCache::Limits{config.cache_entries, config.cache_bytes, config.cache_ttl, config.stale_grace}) {}
 
 void ServiceContext::finish(http::Responder& responder, Route route, Clock::time_point start, Reply reply) {

@@ -1,5 +1,5 @@
 // ServiceContext: the parts of `ragscale serve` that its routes share — settings,
-// auth, caches, metrics, storage, retrieval, the query pipeline, the worker pools and
+// auth, rate limits, caches, metrics, storage, retrieval, the query pipeline, the worker pools and
 // the lifecycle flags — and the few helpers every route uses to answer.
 //
 // Contract: RagService builds and owns it (rag_service.cpp), wiring the parts in
@@ -18,6 +18,7 @@
 #include "http/server.h"
 #include "serve/api/authenticator.h"
 #include "serve/api/departure_watch.h"
+#include "serve/api/rate_limits.h"
 #include "serve/api/reply.h"
 #include "serve/api/routes.h"
 #include "serve/api/service_metrics.h"
@@ -49,6 +50,7 @@ struct ServiceContext {
 
   ServeConfig config;
   Authenticator auth;
+  RateLimits rate_limits;
   QueryCache cache;
   ServiceMetrics metrics;
   PipelineMetrics pipeline_metrics;

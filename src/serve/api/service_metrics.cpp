@@ -45,6 +45,19 @@ void ServiceMetrics::record(std::string_view route, int status, double seconds) 
   histogram.sum += seconds;
 }
 
+void ServiceMetrics::rate_limited(std::string_view route) {
+  std::lock_guard lock(mutex_);
+  auto it = rate_limited_.find(route);
+  if (it == rate_limited_.end()) it = rate_limited_.emplace(std::string(route), 0).first;
+  ++it->second;
+}
+
+uint64_t ServiceMetrics::rate_limited_total(std::string_view route) const {
+  std::lock_guard lock(mutex_);
+  auto it = rate_limited_.find(route);
+  return it == rate_limited_.end() ? 0 : it->second;
+}
+
 std::string ServiceMetrics::render(const ServiceGauges& gauges) const {
   std::string out;
   {
@@ -69,6 +82,11 @@ std::string ServiceMetrics::render(const ServiceGauges& gauges) const {
       append_number(out, histogram.sum);
       out += "\nragscale_request_duration_seconds_count{route=\"" + route + "\"} " + std::to_string(histogram.count) +
              "\n";
+    }
+    out += "# HELP ragscale_rate_limited_total Requests refused with 429 by the per-client rate limits, by route.\n";
+    out += "# TYPE ragscale_rate_limited_total counter\n";
+    for (const auto& [route, count] : rate_limited_) {
+      out += "ragscale_rate_limited_total{route=\"" + route + "\"} " + std::to_string(count) + "\n";
     }
   }
   append_gauge(out, "ragscale_cache_hits_total", "Query cache hits.", "counter", gauges.cache_hits);

@@ -34,6 +34,9 @@ class ServiceMetrics {
                                                        0.1,    0.25,  0.5,    1.0,   2.5,   5.0,  10.0};
 
   void record(std::string_view route, int status, double seconds);
+  // A request refused by the per-client rate limits (also recorded as its route's 429).
+  void rate_limited(std::string_view route);
+  uint64_t rate_limited_total(std::string_view route) const;
   std::string render(const ServiceGauges& gauges) const;
 
  private:
@@ -45,6 +48,7 @@ class ServiceMetrics {
   mutable std::mutex mutex_;
   std::map<std::pair<std::string, int>, uint64_t> requests_;
   std::map<std::string, Histogram, std::less<>> latency_;
+  std::map<std::string, uint64_t, std::less<>> rate_limited_;
 };
 
 // Resident memory of this process in bytes (0 when /proc is unavailable).

@@ -26,5 +26,18 @@ TEST(ServiceMetricsTest, RendersCountersHistogramsAndGauges) {
   EXPECT_GT(process_resident_bytes(), 0u);
 }
 
+TEST(ServiceMetricsTest, CountsRateLimitedRequestsByRoute) {
+  ServiceMetrics metrics;
+  metrics.rate_limited("/query");
+  metrics.rate_limited("/query");
+  metrics.rate_limited("/api/v1/search");
+  EXPECT_EQ(metrics.rate_limited_total("/query"), 2u);
+  EXPECT_EQ(metrics.rate_limited_total("/documents"), 0u);
+  auto text = metrics.render({});
+  EXPECT_NE(text.find("# TYPE ragscale_rate_limited_total counter\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("ragscale_rate_limited_total{route=\"/query\"} 2\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("ragscale_rate_limited_total{route=\"/api/v1/search\"} 1\n"), std::string::npos) << text;
+}
+
 }  // namespace
 }  // namespace ragscale::serve

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "common/duration.h"
+#include "serve/api/rate_limits.h"
 
 namespace ragscale::serve {
 namespace {
@@ -306,6 +307,31 @@ const std::vector<Setting>& settings() {
          return join(names);
        }},
       {"token_ttl", "DURATION", "lifetime of tokens from /auth/login", false, DURATION_SETTING(token_ttl)},
+      // Rate limits: each value is checked here, so a bad one stops the start (exit 2).
+      {"rate_limit", "RATE",
+       "requests per API key (per client address with auth off), e.g. 100/min or 100/min:burst=20; the burst "
+       "defaults to the amount; past it 429 with Retry-After",
+       false,
+       [](ServeConfig& c, const std::string& v) {
+         check_rate_setting(v);
+         c.rate_limit = v;
+       },
+       [](const ServeConfig& c) { return c.rate_limit; }},
+      {"upload_rate_limit", "RATE", "uploads per client, counted instead of rate_limit (same syntax)", false,
+       [](ServeConfig& c, const std::string& v) {
+         check_rate_setting(v);
+         c.upload_rate_limit = v;
+       },
+       [](const ServeConfig& c) { return c.upload_rate_limit; }},
+      {"route_rate_limits", "ROUTE=RATE,...",
+       "a route's own limit per client, instead of the others, e.g. /query=60/min,/api/v1/search=600/min "
+       "(routes by pattern; never the probes or /auth/login)",
+       false,
+       [](ServeConfig& c, const std::string& v) {
+         parse_route_rates(v);
+         c.route_rate_limits = v;
+       },
+       [](const ServeConfig& c) { return c.route_rate_limits; }},
   };
   return table;
 }

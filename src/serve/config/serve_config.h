@@ -112,6 +112,11 @@ struct ServeConfig {
   std::vector<std::string> api_keys;
   std::map<std::string, std::string> users;  // username -> password
   std::chrono::milliseconds token_ttl{86400000};
+  // Rate limits per client (API key; address with auth off), as written; empty: off.
+  // Checked when loaded; src/serve/api/rate_limits.h says which limit judges a request.
+  std::string rate_limit;         // "100/min", "5/s:burst=20"
+  std::string upload_rate_limit;  // uploads, instead of rate_limit
+  std::string route_rate_limits;  // "/query=60/min,/api/v1/search=600/min": a route's own, instead of both
 
   bool auth_enabled() const { return !api_keys.empty() || !users.empty(); }
 };

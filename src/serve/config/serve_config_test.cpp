@@ -85,5 +85,42 @@ TEST(ServeConfigTest, HelpMentionsEveryFlagAndItsEnvironmentVariable) {
   EXPECT_NE(help.find("RAGSCALE_API_KEYS"), std::string::npos);
 }
 
+TEST(ServeConfigTest, RateLimitsFromEverySourceAndBadOnesNamed) {
+  auto config = load({}).config;
+  EXPECT_EQ(config.rate_limit, "");
+  EXPECT_EQ(config.upload_rate_limit, "");
+  EXPECT_EQ(config.route_rate_limits, "");
+  auto path = std::filesystem::temp_directory_path() /
+              ("ragscale-rates-" + std::to_string(std::random_device{}()) + ".yaml");
+  {
+    std::ofstream out(path);
+    out << "rate_limit: 100/min\nroute_rate_limits:\n  /query: 60/min\n  /api/v1/search: 600/min:burst=50\n";
+  }
+  config = load({"--config", path.string(), "--upload-rate-limit", "5/min"}).config;
+  std::filesystem::remove(path);
+  EXPECT_EQ(config.rate_limit, "100/min");
+  EXPECT_EQ(config.upload_rate_limit, "5/min");
+  EXPECT_EQ(config.route_rate_limits, "/query:60/min,/api/v1/search:600/min:burst=50");
+  EXPECT_EQ(load({}, {"RAGSCALE_RATE_LIMIT=5/s:burst=20"}).config.rate_limit, "5/s:burst=20");
+  EXPECT_EQ(load({"--route-rate-limits", "/query=1/s"}).config.route_rate_limits, "/query=1/s");
+
+  auto message = [](std::vector<std::string> args) {
+    try {
+      load(std::move(args));
+    } catch (const ConfigError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  auto bad_rate = message({"--rate-limit", "100"});
+  EXPECT_NE(bad_rate.find("flag --rate-limit"), std::string::npos) << bad_rate;
+  EXPECT_NE(bad_rate.find("expected N/UNIT"), std::string::npos) << bad_rate;
+  EXPECT_NE(message({"--upload-rate-limit", "1/day"}).find("flag --upload-rate-limit"), std::string::npos);
+  auto bad_route = message({"--route-rate-limits", "/health=1/s"});
+  EXPECT_NE(bad_route.find("flag --route-rate-limits"), std::string::npos) << bad_route;
+  EXPECT_NE(bad_route.find("never rate limited"), std::string::npos) << bad_route;
+  EXPECT_NE(message({"--route-rate-limits", "/nowhere=1/s"}).find("unknown route"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace ragscale::serve

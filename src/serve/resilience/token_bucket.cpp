@@ -61,7 +61,7 @@ RateSpec parse_rate(std::string_view text) {
   if (amount <= 0) bad_rate(text, "the amount must be a positive number");
   const double seconds = unit_seconds(rate.substr(slash + 1));
   if (seconds <= 0) bad_rate(text, "unknown unit");
-  RateSpec spec{amount / seconds, std::max(amount, 1.0)};
+  RateSpec spec{amount / seconds, std::max(amount, 1.0), amount, seconds};
   if (colon != std::string_view::npos) {
     const std::string_view option = trim(whole.substr(colon + 1));
     constexpr std::string_view kBurst = "burst=";

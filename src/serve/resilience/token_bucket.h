@@ -19,7 +19,8 @@
 // unit's allowance at once: "100/min" passes 100 requests, then one every 0.6 s) but is
 // at least 1, and an explicit burst must be at least 1 — a bucket that cannot hold one
 // token would refuse everything. Anything else throws std::invalid_argument saying what
-// is accepted.
+// is accepted. The spec also keeps the rate as written (per_window requests per
+// window_seconds: 100 and 60 for "100/min"), for headers that state a limit per window.
 #pragma once
 
 #include <string_view>
@@ -31,6 +32,8 @@ namespace ragscale::serve::resilience {
 struct RateSpec {
   double per_second = 0;
   double burst = 0;
+  double per_window = 0;      // N of "N/UNIT"
+  double window_seconds = 0;  // UNIT in seconds
 };
 
 RateSpec parse_rate(std::string_view text);

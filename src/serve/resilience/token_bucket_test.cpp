@@ -118,6 +118,15 @@ TEST(ParseRate, AcceptsEveryUnitAndAnOptionalBurst) {
   expect("0.5/s", 0.5, 1);  // the default burst holds at least one token
 }
 
+TEST(ParseRate, KeepsTheRateAsWrittenForHeaders) {
+  RateSpec spec = parse_rate("100/min:burst=20");
+  EXPECT_DOUBLE_EQ(spec.per_window, 100);
+  EXPECT_DOUBLE_EQ(spec.window_seconds, 60);
+  spec = parse_rate("0.5/s");
+  EXPECT_DOUBLE_EQ(spec.per_window, 0.5);
+  EXPECT_DOUBLE_EQ(spec.window_seconds, 1);
+}
+
 TEST(ParseRate, RejectsAnythingElseSayingWhatIsAccepted) {
   for (const char* text : {"", "100", "100/", "/s", "abc/s", "-5/s", "0/s", "inf/s", "nan/s", "5/day", "5/ms",
                            "5/s:", "5/s:burst", "5/s:burst=", "5/s:burst=0.5", "5/s:burst=x", "5/s:size=3",
