@@ -89,9 +89,12 @@ class OverloadTest(unittest.TestCase):
         self.assertLess(max(seconds for _, seconds in probes), 0.5)
 
     def test_the_ladder_steps_down_under_pressure_and_back_up_when_it_ends(self):
-        # Hair-trigger thresholds so that ordinary queueing on the workers counts as pressure.
-        serve = self.start(Serve("--workers", "1", "--ladder-queue-delay", "0.005", "--ladder-down-hold", "100ms",
-                                 "--ladder-up-hold", "700ms", "--ladder-shed-rate", "0.5"))
+        # Pressure made certain: a worker stage that admits two questions at a time, so a
+        # flood of 16 sheds most of them, and a shed rate of 20% counts as pressure (the
+        # queueing threshold is out of reach, so only shedding moves the ladder).
+        serve = self.start(Serve("--workers", "1", "--workers-limit", "2", "--workers-limit-min", "1",
+                                 "--ladder-shed-rate", "0.2", "--ladder-queue-delay", "60",
+                                 "--ladder-down-hold", "100ms", "--ladder-up-hold", "700ms"))
         seen = set()
         stop = time.time() + 6
         counter = [0]
