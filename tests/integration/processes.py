@@ -10,6 +10,7 @@ import socket
 import subprocess
 import tempfile
 import time
+import unittest
 
 BIN = os.environ.get("RAGSCALE_BIN", os.path.join(os.path.dirname(__file__), "..", "..", "build", "ragscale"))
 
@@ -150,3 +151,19 @@ class Serve:
         stop_process(self.process, timeout=15)
         self.log.close()
         shutil.rmtree(self.data_dir, ignore_errors=True)
+
+
+class ProcessesTestCase(unittest.TestCase):
+    """A test that starts processes with self.start(thing) and has them stopped, newest
+    first, when it ends."""
+
+    def setUp(self):
+        self.started = []
+
+    def tearDown(self):
+        for process in reversed(self.started):
+            process.stop()
+
+    def start(self, thing):
+        self.started.append(thing)
+        return thing

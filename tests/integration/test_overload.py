@@ -8,7 +8,7 @@ import threading
 import time
 import unittest
 
-from processes import BIN, Serve, Sim, metric, request
+from processes import BIN, ProcessesTestCase, Serve, Sim, metric, request
 
 
 def ask_many(serve, count, prefix, stream=False):
@@ -30,18 +30,7 @@ def ask_many(serve, count, prefix, stream=False):
 
 
 @unittest.skipUnless(BIN, "set RAGSCALE_BIN to the ragscale binary")
-class OverloadTest(unittest.TestCase):
-    def setUp(self):
-        self.started = []
-
-    def tearDown(self):
-        for process in reversed(self.started):
-            process.stop()
-
-    def start(self, thing):
-        self.started.append(thing)
-        return thing
-
+class OverloadTest(ProcessesTestCase):
     def test_questions_past_the_models_capacity_wait_a_bounded_time_then_fall_back(self):
         sim = self.start(Sim("--ttft", "400ms", "--itl", "1ms", "--output-tokens", "4", "--max-concurrency", "2"))
         serve = self.start(Serve("--llm-url", sim.url, "--llm-max-wait", "300ms", "--llm-limit-initial", "4",

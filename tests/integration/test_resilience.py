@@ -14,7 +14,7 @@ import threading
 import time
 import unittest
 
-from processes import BIN, Serve, Sim, metric, request
+from processes import BIN, ProcessesTestCase, Serve, Sim, metric, request
 
 def chat_calls(sim):
     """Chat calls that reached the sim: answered ones plus those it swallowed (hang faults)."""
@@ -38,18 +38,7 @@ def sse_events(text):
 
 
 @unittest.skipUnless(BIN, "set RAGSCALE_BIN to the ragscale binary")
-class ResilienceTest(unittest.TestCase):
-    def setUp(self):
-        self.started = []
-
-    def tearDown(self):
-        for process in reversed(self.started):
-            process.stop()
-
-    def start(self, thing):
-        self.started.append(thing)
-        return thing
-
+class ResilienceTest(ProcessesTestCase):
     def test_concurrent_identical_questions_share_one_generation(self):
         sim = self.start(Sim("--ttft", "600ms", "--itl", "2ms", "--output-tokens", "12", "--max-concurrency", "256"))
         serve = self.start(Serve("--llm-url", sim.url, "--llm-connections", "128"))
