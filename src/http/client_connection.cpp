@@ -189,6 +189,7 @@ void ClientConnection::handle_readable() {
   for (;;) {
     ssize_t n = ::recv(fd_, buffer, capacity, 0);
     if (n > 0) {
+      if (options_.on_body_piece) last_read_at_ = net::Clock::now();
       if (!in_flight_) {
         // Bytes nobody asked for: the server is confused; drop the connection.
         close_socket();

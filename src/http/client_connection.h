@@ -108,6 +108,9 @@ class ClientConnection final : public net::IoHandler, private MessageSink {
   void abort();
   // Counts of TCP connections opened, for reports.
   uint64_t connects() const { return connects_; }
+  // When the bytes being delivered to on_body_piece were read from the socket (set only
+  // for requests with on_body_piece): the exact arrival time of a streamed piece.
+  net::TimePoint last_read_at() const { return last_read_at_; }
 
   void on_io(uint32_t events) override;
 
@@ -154,6 +157,7 @@ class ClientConnection final : public net::IoHandler, private MessageSink {
   bool response_complete_ = false;
   bool keep_alive_ = true;
   uint64_t connects_ = 0;
+  net::TimePoint last_read_at_{};
 
   std::string_view request_;
   size_t written_ = 0;

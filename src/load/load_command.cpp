@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <map>
@@ -15,6 +16,7 @@
 #include <stdexcept>
 
 #include "app/commands.h"
+#include "load/llm/openai_scenario.h"
 #include "load/load_options.h"
 #include "load/load_plan.h"
 #include "load/runner.h"
@@ -24,6 +26,7 @@
 #include "load/output/console_report.h"
 #include "load/output/json_summary.h"
 #include "load/output/live_status_line.h"
+#include "load/output/llm_stats_csv.h"
 #include "load/output/locust_csv_writer.h"
 #include "load/output/number_format.h"
 #include "report/html_report.h"
@@ -46,7 +49,65 @@ int available_cpus() {
   return 1;
 }
 
-scenario::Scenario build_scenario(const LoadOptions& options) {
+// `--openai URL --model NAME`: the chat-completions scenario (load/llm/openai_scenario.h).
+scenario::Scenario build_openai_scenario(const LoadOptions& options, uint64_t seed) {
+  if (options.scenario_file) {
+    throw std::invalid_argument("ragscale load: --openai and -f both name what to send; give one of them");
+  }
+  if (options.url || options.host) {
+    throw std::invalid_argument("ragscale load: --openai takes the target itself; drop the extra URL/--host");
+  }
+  if (!options.model || options.model->empty()) {
+    throw std::invalid_argument("ragscale load: --openai needs --model NAME (the model the endpoint serves, "
+                                "e.g. --model ragscale-sim)");
+  }
+  if (options.prompts_file && options.input_tokens) {
+    throw std::invalid_argument("ragscale load: --prompts and --input-tokens both choose the prompts; give one");
+  }
+  load::llm::OpenAiSettings settings;
+  settings.url = *options.openai_url;
+  settings.model = *options.model;
+  settings.max_tokens = options.max_tokens;
+  settings.stream = !options.no_stream;
+  if (options.request_timeout) settings.timeout = *options.request_timeout;
+  if (options.prompts_file) {
+    settings.prompts = load::llm::load_prompt_file(*options.prompts_file);
+  } else {
+    try {
+      settings.prompts = load::llm::synthetic_prompts(options.input_tokens.value_or("128"), 512, seed);
+    } catch (const std::invalid_argument& error) {
+      throw std::invalid_argument("ragscale load: --input-tokens: " + std::string(error.what()));
+    }
+  }
+  const std::string key_env = options.api_key_env.value_or("OPENAI_API_KEY");
+  if (const char* key = std::getenv(key_env.c_str()); key != nullptr && *key != '\0') {
+    settings.api_key = key;
+  } else if (options.api_key_env) {
+    throw std::invalid_argument("ragscale load: --api-key-env " + key_env +
+                                ": that environment variable is not set; export it or drop the flag");
+  }
+  try {
+    return load::llm::openai_scenario(settings);
+  } catch (const std::invalid_argument& error) {
+    throw std::invalid_argument("ragscale load: --openai " + settings.url + ": " + error.what());
+  }
+}
+
+// Flags that only mean something with --openai.
+void check_openai_flags(const LoadOptions& options) {
+  if (options.openai_url) return;
+  const char* flag = options.model ? "--model" : options.prompts_file ? "--prompts" : options.input_tokens ? "--input-tokens"
+                   : options.max_tokens ? "--max-tokens" : options.no_stream ? "--no-stream"
+                   : options.api_key_env ? "--api-key-env" : nullptr;
+  if (flag != nullptr) {
+    throw std::invalid_argument(std::string("ragscale load: ") + flag +
+                                " belongs to the OpenAI mode; add --openai URL (or put the request in a scenario file)");
+  }
+}
+
+scenario::Scenario build_scenario(const LoadOptions& options, uint64_t seed) {
+  check_openai_flags(options);
+  if (options.openai_url) return build_openai_scenario(options, seed);
   if (options.scenario_file) {
     scenario::Scenario scenario = scenario::load_scenario_file(*options.scenario_file);
     // -H or the positional URL point the file's users elsewhere (Locust's --host).
@@ -119,6 +180,10 @@ output::RunInfo make_run_info(const scenario::Scenario& scenario, const load::Lo
   info.settings.emplace_back("model", plan.model == load::LoadPlan::Model::kOpen ? "open" : "closed");
   info.settings.emplace_back("shape", plan.describe());
   if (options.scenario_file) info.settings.emplace_back("scenario", *options.scenario_file);
+  if (options.openai_url) info.settings.emplace_back("openai", *options.openai_url + " (model " + *options.model + ")");
+  std::string slos;
+  for (const auto& slo : options.slos) slos += (slos.empty() ? "" : ", ") + slo;
+  if (!slos.empty()) info.settings.emplace_back("slo", slos);
   info.settings.emplace_back("threads", std::to_string(threads));
   std::string classes;
   for (const auto& user_class : scenario.users) {
@@ -164,9 +229,14 @@ int run_load_command(int argc, char** argv) {
   load::LoadPlan plan;
   std::vector<load::ResolvedTarget> targets;
   std::vector<scenario::Threshold> thresholds;
+  std::vector<load::llm::Slo> slos;
+  uint64_t seed = 0;
   try {
     options = load::parse_load_options(argc, argv);
-    scenario = build_scenario(options);
+    seed = options.seed.value_or(static_cast<uint64_t>(::getpid()) * 2654435761ULL ^
+                                 static_cast<uint64_t>(std::time(nullptr)));
+    scenario = build_scenario(options, seed);
+    for (const auto& text : options.slos) slos.push_back(load::llm::parse_slo(text));
     plan = load::make_load_plan(options, scenario.load);
     targets = resolve_targets(scenario, options);
     if (options.csv_prefix) check_output_path("--csv", *options.csv_prefix);
@@ -199,14 +269,15 @@ int run_load_command(int argc, char** argv) {
   if (options.dry_run) {
     for (const auto& [key, value] : info.settings) std::printf("%-13s %s\n", (key + ":").c_str(), value.c_str());
     for (const auto& threshold : thresholds) std::printf("threshold:    %s\n", threshold.expression.c_str());
+    for (const auto& slo : slos) std::printf("slo:          %s\n", slo.text.c_str());
     std::printf("scenario and flags are valid; nothing was sent (--dry-run)\n");
     return 0;
   }
 
   load::RunnerSettings settings;
   settings.threads = threads;
-  settings.seed = options.seed.value_or(static_cast<uint64_t>(::getpid()) * 2654435761ULL ^
-                                        static_cast<uint64_t>(std::time(nullptr)));
+  settings.seed = seed;
+  settings.slos = slos;
   settings.request_timeout = options.request_timeout;
   settings.stop_timeout = options.stop_timeout;
   settings.thresholds = thresholds;
@@ -257,6 +328,7 @@ int run_load_command(int argc, char** argv) {
       output::LocustCsvOptions csv_options;
       csv_options.full_history = options.csv_full_history;
       output::write_locust_csv_files(*options.csv_prefix, stats, csv_options);
+      output::write_llm_stats_csv_file(*options.csv_prefix, stats);
     }
     if (options.json_file) output::write_json_summary_file(*options.json_file, info, stats);
     if (options.html_file) report::write_html_report_file(*options.html_file, output::RunSummary{info, stats});

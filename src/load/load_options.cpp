@@ -27,6 +27,18 @@ Target and scenario
       --wait W            quick mode think time: 0, 1s (constant) or 1s..3s (random
                           between); default 0
 
+OpenAI-compatible endpoints (no scenario file; streamed answers measured)
+      --openai URL        benchmark URL's chat completions (http://h:p, http://h:p/v1 or
+                          the full .../chat/completions); every user POSTs a prompt
+      --model NAME        the model to ask for (required with --openai)
+      --prompts FILE      prompts, one a line, or JSONL with "prompt" or "messages"
+      --input-tokens DIST synthetic prompt lengths when no --prompts: 200,
+                          normal(200,50), uniform(100,300), lognormal(200,80) (default 128)
+      --max-tokens N      max_tokens sent with every request (default: the server's)
+      --no-stream         ask for whole answers instead of streams
+      --api-key-env NAME  send the key in environment variable NAME as a Bearer token
+                          (default OPENAI_API_KEY; nothing is sent when it is unset)
+
 Closed model (concurrent users)
   -u, --users N           peak number of concurrent users
   -r, --spawn-rate N      users started per second (default: the user count, so all
@@ -40,6 +52,9 @@ Open model (arrival rate; latency corrected for coordinated omission)
       --max-in-flight N   bound on concurrent iterations (default 1000); arrivals beyond it
                           wait in a backlog of the same size, then count as dropped
       --burst N/DUR       N requests spread over DUR (e.g. 1000/30s), then stop
+      --arrivals KIND     constant (evenly spaced, default), poisson, or gamma
+      --burstiness F      gamma arrivals' shape: 1 = Poisson, < 1 burstier, > 1 steadier
+                          (vLLM benchmark_serving's burstiness)
 
 Run bounds and presets
       --iterations N      stop after N iterations (tasks) in all
@@ -59,8 +74,16 @@ Verdicts and output
                           'http_req_duration:p(95)<500', 'http_req_failed:rate<0.01',
                           'http_req_duration{name:/query}:p(99)<2000',
                           append ';abort_on_fail;delay=10s' to stop a run that fails it
+      --slo 'METRIC<DUR'  a per-request objective, repeatable: ttft, itl (the request's
+                          largest gap), tpot, e2e or latency, e.g. --slo 'ttft<500ms'
+                          --slo 'tpot<50ms'; the summary reports goodput (good requests/s)
+                          and SLO attainment with its 95% Wilson interval
+                          LLM thresholds: 'ttft:p(95)<500', 'itl:p(99)<100', 'tpot:avg<50',
+                          'e2e:p(99)<10000', 'output_tokens:rate>20', 'goodput:rate>5',
+                          'slo_attainment:rate>0.95' (times in ms)
       --csv PREFIX        Locust-compatible PREFIX_stats.csv, PREFIX_stats_history.csv,
-                          PREFIX_failures.csv, PREFIX_exceptions.csv
+                          PREFIX_failures.csv, PREFIX_exceptions.csv, and
+                          PREFIX_llm_stats.csv when the run streamed answers or had --slo
       --csv-full-history  history rows for every request name, not only the aggregate
       --json FILE         summary with every figure, time series and histograms
       --html FILE         self-contained HTML report (ragscale report renders one later)
@@ -158,6 +181,25 @@ LoadOptions parse_load_options(int argc, char** argv) {
     else if (arg == "--rate") options.rate = parse_number(arg, value(), 0);
     else if (arg == "--rate-stage") options.rate_stages.push_back(parse_stage(arg, value()));
     else if (arg == "--max-in-flight") options.max_in_flight = parse_count(arg, value());
+    else if (arg == "--arrivals") {
+      std::string_view kind = value();
+      if (kind != "constant" && kind != "poisson" && kind != "gamma") {
+        bad(arg, "'" + std::string(kind) + "' is not an arrival process; use constant, poisson or gamma");
+      }
+      options.arrivals = std::string(kind);
+    } else if (arg == "--burstiness") {
+      options.burstiness = parse_number(arg, value(), 0);
+      if (*options.burstiness <= 0) bad(arg, "must be above 0 (1 = Poisson; below 1 burstier, above 1 more even)");
+    } else if (arg == "--openai") options.openai_url = std::string(value());
+    else if (arg == "--model") options.model = std::string(value());
+    else if (arg == "--prompts") options.prompts_file = std::string(value());
+    else if (arg == "--input-tokens") options.input_tokens = std::string(value());
+    else if (arg == "--max-tokens") {
+      options.max_tokens = parse_count(arg, value());
+      if (*options.max_tokens == 0) bad(arg, "must be at least 1");
+    } else if (arg == "--no-stream") options.no_stream = true;
+    else if (arg == "--api-key-env") options.api_key_env = std::string(value());
+    else if (arg == "--slo") options.slos.emplace_back(value());
     else if (arg == "--iterations") options.iterations = parse_count(arg, value());
     else if (arg == "--burst") {
       std::string_view burst = value();

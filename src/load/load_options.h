@@ -39,6 +39,20 @@ struct LoadOptions {
   std::optional<uint64_t> iterations;
   std::optional<uint64_t> burst_requests;
   std::optional<std::chrono::microseconds> burst_window;
+  std::optional<std::string> arrivals;  // constant | poisson | gamma
+  std::optional<double> burstiness;     // gamma shape
+
+  // OpenAI quick mode (--openai): benchmark an OpenAI-compatible endpoint.
+  std::optional<std::string> openai_url;
+  std::optional<std::string> model;
+  std::optional<std::string> prompts_file;
+  std::optional<std::string> input_tokens;  // a distribution, e.g. normal(200,50)
+  std::optional<uint64_t> max_tokens;
+  bool no_stream = false;
+  std::optional<std::string> api_key_env;  // default OPENAI_API_KEY
+
+  // Service-level objectives judged per request (goodput), e.g. "ttft<500ms".
+  std::vector<std::string> slos;
 
   // Execution.
   std::optional<int> threads;

@@ -157,7 +157,18 @@ LoadPlan make_load_plan(const LoadOptions& options, const scenario::LoadSpec& fi
     if (!plan.run_time && !merged.rate_stages.empty()) {
       plan.run_time = std::chrono::duration_cast<microseconds>(plan.rate.total_duration());
     }
+    if (options.arrivals) plan.arrivals.kind = parse_arrival_kind(*options.arrivals);
+    if (options.burstiness) {
+      if (plan.arrivals.kind != ArrivalKind::kGamma) {
+        throw std::invalid_argument("ragscale load: --burstiness needs --arrivals gamma (poisson is gamma with 1)");
+      }
+      plan.arrivals.burstiness = *options.burstiness;
+    }
   } else {
+    if (options.arrivals || options.burstiness) {
+      throw std::invalid_argument(
+          "ragscale load: --arrivals/--burstiness shape the open model's arrivals; add --rate N (arrivals per second)");
+    }
     plan.model = LoadPlan::Model::kClosed;
     if (!merged.stages.empty()) {
       plan.users = StagedValue(0, merged.stages);
@@ -181,6 +192,7 @@ std::string LoadPlan::describe() const {
   if (model == Model::kOpen) {
     text = "open model, " + (rate.stages().empty() ? number(rate.start()) + " it/s"
                                                    : "rate stages up to " + number(rate.peak()) + " it/s");
+    if (arrivals.kind != ArrivalKind::kConstant) text += ", " + arrivals.describe() + " arrivals";
     text += ", max " + std::to_string(max_in_flight) + " in flight";
   } else if (users.stages().size() == 1 && users.start() == 0) {
     double ramp = std::chrono::duration<double>(users.stages()[0].duration).count();

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "load/arrival_process.h"
 #include "load/load_options.h"
 #include "load/load_shape.h"
 #include "load/scenario/scenario.h"
@@ -25,6 +26,7 @@ struct LoadPlan {
   std::optional<std::chrono::microseconds> run_time;  // nullopt: until the iteration bound
   std::optional<uint64_t> iterations;
   uint64_t max_in_flight = 1000;
+  ArrivalSpec arrivals;  // open model: how arrivals are spread in time (--arrivals)
   std::string profile;  // the preset used, if any
   std::vector<std::string> notes;  // defaults that were applied, for the start banner
 

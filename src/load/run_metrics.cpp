@@ -11,6 +11,7 @@ struct Totals {
   uint64_t failures = 0;
   uint64_t rate_limited = 0;
   LatencyHistogram latency;
+  LlmFigures llm;
 };
 
 Totals totals_for(const RunStats& stats, std::string_view name_filter) {
@@ -20,6 +21,7 @@ Totals totals_for(const RunStats& stats, std::string_view name_filter) {
     totals.failures += endpoint.failures();
     totals.rate_limited += endpoint.rate_limited();
     totals.latency.merge(endpoint.latency());
+    totals.llm.merge(endpoint.llm());
   };
   if (name_filter.empty()) {
     add(stats.aggregate());
@@ -42,6 +44,43 @@ std::optional<double> per_second(const RunStats& stats, uint64_t count) {
   return static_cast<double>(count) / seconds;
 }
 
+// avg, min, max, med or p(N) of a histogram of microseconds, in milliseconds.
+std::optional<double> milliseconds(const LatencyHistogram& h, std::string_view aggregation) {
+  if (h.empty()) return std::nullopt;
+  if (aggregation == "avg") return h.mean() / 1000.0;
+  if (aggregation == "min") return static_cast<double>(h.min()) / 1000.0;
+  if (aggregation == "max") return static_cast<double>(h.max()) / 1000.0;
+  if (aggregation == "med") return static_cast<double>(h.percentile(50)) / 1000.0;
+  if (aggregation.size() > 3 && aggregation.substr(0, 2) == "p(" && aggregation.back() == ')') {
+    std::string_view number = aggregation.substr(2, aggregation.size() - 3);
+    double percent = 0;
+    auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), percent);
+    if (ec != std::errc() || end != number.data() + number.size()) return std::nullopt;
+    return static_cast<double>(h.percentile(percent)) / 1000.0;
+  }
+  return std::nullopt;
+}
+
+std::optional<double> llm_value(const RunStats& stats, const LlmFigures& llm, std::string_view metric,
+                                std::string_view aggregation) {
+  if (metric == "ttft") return milliseconds(llm.ttft, aggregation);
+  if (metric == "itl") return milliseconds(llm.itl, aggregation);
+  if (metric == "tpot") return milliseconds(llm.tpot, aggregation);
+  if (metric == "e2e") return milliseconds(llm.e2e, aggregation);
+  if (metric == "output_tokens") {
+    if (llm.streams == 0) return std::nullopt;
+    if (aggregation == "count") return static_cast<double>(llm.output_tokens);
+    if (aggregation == "rate") return per_second(stats, llm.output_tokens);
+  }
+  if (llm.slo_judged == 0) return std::nullopt;
+  if (metric == "slo_attainment" && aggregation == "rate") return ratio(llm.slo_good, llm.slo_judged);
+  if (metric == "goodput") {
+    if (aggregation == "count") return static_cast<double>(llm.slo_good);
+    if (aggregation == "rate") return per_second(stats, llm.slo_good);
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<double> RunMetrics::value(std::string_view metric, std::string_view name_filter,
@@ -54,21 +93,8 @@ std::optional<double> RunMetrics::value(std::string_view metric, std::string_vie
   }
   Totals totals = totals_for(stats_, name_filter);
   if (totals.requests == 0) return std::nullopt;
-  if (metric == "http_req_duration") {
-    const LatencyHistogram& h = totals.latency;
-    if (aggregation == "avg") return h.mean() / 1000.0;
-    if (aggregation == "min") return static_cast<double>(h.min()) / 1000.0;
-    if (aggregation == "max") return static_cast<double>(h.max()) / 1000.0;
-    if (aggregation == "med") return static_cast<double>(h.percentile(50)) / 1000.0;
-    if (aggregation.size() > 3 && aggregation.substr(0, 2) == "p(" && aggregation.back() == ')') {
-      std::string_view number = aggregation.substr(2, aggregation.size() - 3);
-      double percent = 0;
-      auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), percent);
-      if (ec != std::errc() || end != number.data() + number.size()) return std::nullopt;
-      return static_cast<double>(h.percentile(percent)) / 1000.0;
-    }
-    return std::nullopt;
-  }
+  if (metric == "http_req_duration") return milliseconds(totals.latency, aggregation);
+  if (auto llm = llm_value(stats_, totals.llm, metric, aggregation)) return llm;
   if (metric == "http_req_failed" && aggregation == "rate") return ratio(totals.failures, totals.requests);
   if (metric == "checks" && aggregation == "rate") return ratio(totals.requests - totals.failures, totals.requests);
   if (metric == "http_reqs") {

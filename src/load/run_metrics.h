@@ -1,6 +1,7 @@
 // RunMetrics: the run's statistics seen through the k6 metric names that thresholds use
 // (http_req_duration, http_req_failed, http_reqs, http_req_rate_limited, iterations,
-// dropped_iterations, checks). Durations are in milliseconds; a name filter selects
+// dropped_iterations, checks) and the streamed-answer ones (ttft, itl, tpot, e2e,
+// output_tokens, goodput, slo_attainment). Durations are in milliseconds; a name filter selects
 // the request names that equal it (any method).
 #pragma once
 

@@ -84,6 +84,9 @@ RunOutcome run_load(const scenario::Scenario& scenario, const std::vector<Resolv
     // Arrivals are dealt round-robin (k % threads), so each worker sees rate/threads;
     // keep the full schedule and let the index pick, so rounding never loses arrivals.
     setup.rate = plan.rate;
+    setup.arrivals = plan.arrivals;
+    setup.arrival_seed = settings.seed ^ 0xA24BAED4963EE407ULL;
+    setup.slos = &settings.slos;
     setup.arrivals_until = plan.run_time;
     setup.max_in_flight = std::max<uint64_t>(1, (plan.max_in_flight + threads - 1) / threads);
     setup.request_timeout = settings.request_timeout;

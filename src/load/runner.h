@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "load/compiled_scenario.h"
+#include "load/llm/slo.h"
 #include "load/load_plan.h"
 #include "load/scenario/scenario.h"
 #include "load/scenario/thresholds.h"
@@ -25,6 +26,7 @@ struct RunnerSettings {
   std::optional<std::chrono::microseconds> request_timeout;
   std::chrono::microseconds stop_timeout{std::chrono::seconds(10)};
   std::vector<scenario::Threshold> thresholds;
+  std::vector<llm::Slo> slos;  // judged per request: goodput and SLO attainment
   // Called once a second with the stats so far, the users running, the elapsed time.
   std::function<void(const RunStats&, uint64_t users, double elapsed_seconds)> on_second;
 };

@@ -10,10 +10,7 @@ namespace ragscale::load {
 
 namespace {
 
-uint64_t micros_between(net::TimePoint from, net::TimePoint to) {
-  auto us = std::chrono::duration_cast<std::chrono::microseconds>(to - from).count();
-  return us > 0 ? static_cast<uint64_t>(us) : 0;
-}
+using llm::micros_between;
 
 ErrorKind error_kind_of(http::ClientError error) {
   switch (error) {
@@ -121,6 +118,14 @@ void VirtualUser::send_step(const CompiledStep& step) {
   step_start_ = use_intended_start_ ? intended_start_ : net::Clock::now();
   use_intended_start_ = false;
   sent_in_task_ = true;
+  if (step.spec->stream) {
+    stream_meter_.start(step_start_);
+    const uint32_t endpoint = step.endpoint_id;
+    options.on_body_piece = [this, endpoint](std::string_view piece) {
+      stream_meter_.feed(piece, connection_.last_read_at(),
+                         [this, endpoint](uint64_t gap_us) { worker_.shard().record_token_gap(endpoint, gap_us); });
+    };
+  }
   connection_.send(bytes, options);
 }
 
@@ -128,7 +133,10 @@ void VirtualUser::on_response(http::ClientConnection&, const http::ClientResult&
   const CompiledStep& step = (*steps_)[step_index_];
   const uint64_t latency_us = micros_between(step_start_, result.completed_at);
   StatsShard& shard = worker_.shard();
-  if (result.error != http::ClientError::kNone) {
+  if (step.spec->stream && !finish_stream(step, result, latency_us)) {
+    judge_slos(step, false, latency_us);
+  } else if (result.error != http::ClientError::kNone) {
+    judge_slos(step, false, latency_us);
     std::string message(http::to_string(result.error));
     if (result.error == http::ClientError::kOther || result.error == http::ClientError::kProtocol) {
       message += ": " + result.error_detail;
@@ -157,7 +165,12 @@ void VirtualUser::on_response(http::ClientConnection&, const http::ClientResult&
           break;
       }
     }
-    record_outcome(step, result.status, body, latency_us, result.body_bytes);
+    const bool succeeded = record_outcome(step, result.status, body, latency_us, result.body_bytes);
+    if (step.spec->stream && succeeded) {
+      shard.record_stream(step.endpoint_id, stream_meter_.ttft_us(), stream_meter_.tpot_us(result.completed_at),
+                          latency_us, stream_meter_.tokens());
+    }
+    judge_slos(step, succeeded, latency_us);
     if (!step.spec->extract.empty()) scenario::apply_extracts(*step.spec, body, state_);
   }
 next_step:
@@ -167,24 +180,54 @@ next_step:
   run_steps();
 }
 
-void VirtualUser::record_outcome(const CompiledStep& step, int status, scenario::ResponseBody& body,
+bool VirtualUser::finish_stream(const CompiledStep& step, const http::ClientResult& result, uint64_t latency_us) {
+  const bool reset_mid_answer = result.error == http::ClientError::kConnectionReset &&
+                                (result.body_bytes > 0 || stream_meter_.content_started());
+  const bool ended_early = result.error == http::ClientError::kNone && result.status >= 200 && result.status < 300 &&
+                           stream_meter_.cut_short();
+  if (!reset_mid_answer && !ended_early) return true;
+  worker_.shard().record_failure(step.endpoint_id, latency_us, result.body_bytes, ErrorKind::kStreamCut,
+                                 reset_mid_answer ? "stream cut: connection lost before the end of the answer"
+                                                  : "stream cut: the body ended before its end marker");
+  return false;
+}
+
+void VirtualUser::judge_slos(const CompiledStep& step, bool succeeded, uint64_t latency_us) {
+  const std::span<const llm::Slo> slos = worker_.slos();
+  if (slos.empty()) return;
+  bool good = succeeded;
+  if (good) {
+    llm::RequestFigures figures;
+    figures.latency_us = latency_us;
+    if (step.spec->stream) {
+      figures.ttft_us = stream_meter_.ttft_us();
+      figures.tpot_us = stream_meter_.tpot_us(step_start_ + std::chrono::microseconds(latency_us));
+      figures.max_itl_us = stream_meter_.max_gap_us();
+    }
+    good = llm::meets_all(slos, figures);
+  }
+  worker_.shard().record_slo(step.endpoint_id, good);
+}
+
+bool VirtualUser::record_outcome(const CompiledStep& step, int status, scenario::ResponseBody& body,
                                  uint64_t latency_us, uint64_t bytes) {
   StatsShard& shard = worker_.shard();
   scenario::CheckOutcome outcome = scenario::evaluate(*step.spec, status, body, latency_us);
   switch (outcome.kind) {
     case scenario::CheckOutcome::kOk:
       shard.record_success(step.endpoint_id, latency_us, bytes);
-      break;
+      return true;
     case scenario::CheckOutcome::kRateLimited:
       shard.record_rate_limited(step.endpoint_id, latency_us, bytes, outcome.counts_as_failure);
-      break;
+      return false;
     case scenario::CheckOutcome::kFailed: {
       bool status_failed = scenario::evaluate_status(*step.spec, status).kind != scenario::CheckOutcome::kOk;
       shard.record_failure(step.endpoint_id, latency_us, bytes,
                            status_failed ? ErrorKind::kHttpStatus : ErrorKind::kCheckFailed, outcome.message);
-      break;
+      return false;
     }
   }
+  return false;
 }
 
 void VirtualUser::task_done() {

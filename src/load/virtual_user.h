@@ -13,6 +13,7 @@
 
 #include "http/client_connection.h"
 #include "load/compiled_scenario.h"
+#include "load/llm/stream_meter.h"
 #include "load/scenario/render.h"
 #include "load/scenario/response_body.h"
 #include "net/event_loop.h"
@@ -46,8 +47,12 @@ class VirtualUser final : public http::ClientConnection::Listener {
   void next_task();
   void run_steps();
   void send_step(const CompiledStep& step);
-  void record_outcome(const CompiledStep& step, int status, scenario::ResponseBody& body, uint64_t latency_us,
+  // True when the response counted as a success.
+  bool record_outcome(const CompiledStep& step, int status, scenario::ResponseBody& body, uint64_t latency_us,
                       uint64_t bytes);
+  // A streamed step's measurement once its response ended; false when the stream was cut.
+  bool finish_stream(const CompiledStep& step, const http::ClientResult& result, uint64_t latency_us);
+  void judge_slos(const CompiledStep& step, bool succeeded, uint64_t latency_us);
   void task_done();
   void halt();
 
@@ -60,6 +65,7 @@ class VirtualUser final : public http::ClientConnection::Listener {
   scenario::RenderedRequest rendered_;
   std::string request_bytes_;
   net::Timer wait_timer_;  // think time, poll intervals, deferred restarts
+  llm::StreamMeter stream_meter_;  // the current streamed step's timing
 
   const std::vector<CompiledStep>* steps_ = nullptr;
   size_t step_index_ = 0;

@@ -12,7 +12,8 @@ constexpr auto kLateAfter = std::chrono::milliseconds(5);
 Worker::Worker(const WorkerSetup& setup)
     : setup_(setup),
       compiled_(compile_scenario(*setup.scenario, *setup.targets, shard_)),
-      arrival_timer_([this] { schedule_next_arrival(); }) {
+      arrival_timer_([this] { schedule_next_arrival(); }),
+      arrival_sequence_(setup.arrivals, setup.arrival_seed) {
   next_arrival_ = static_cast<uint64_t>(setup_.index);
 }
 
@@ -129,10 +130,18 @@ void Worker::on_user_halted(VirtualUser& user) { retire(user); }
 
 // --- open model ---------------------------------------------------------------------
 
+double Worker::cumulative_arrivals(uint64_t k) {
+  while (sequence_taken_ <= k) {
+    sequence_value_ = arrival_sequence_.next();
+    ++sequence_taken_;
+  }
+  return sequence_value_;
+}
+
 void Worker::schedule_next_arrival() {
   const net::TimePoint now = net::Clock::now();
   while (!stopping_) {
-    auto offset = setup_.rate.time_of_cumulative(static_cast<double>(next_arrival_));
+    auto offset = setup_.rate.time_of_cumulative(cumulative_arrivals(next_arrival_));
     if (!offset || (setup_.arrivals_until && *offset >= *setup_.arrivals_until)) {
       arrivals_ended_ = true;
       return;

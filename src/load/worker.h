@@ -16,10 +16,13 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <thread>
 #include <vector>
 
+#include "load/arrival_process.h"
 #include "load/compiled_scenario.h"
+#include "load/llm/slo.h"
 #include "load/load_shape.h"
 #include "load/virtual_user.h"
 #include "net/event_loop.h"
@@ -47,11 +50,14 @@ struct WorkerSetup {
   uint64_t seed = 0;
   bool open_model = false;
   StagedValue rate;                 // open model: iterations/s for the whole run
+  ArrivalSpec arrivals;             // open model: the arrival process (same for every worker)
+  uint64_t arrival_seed = 0;        // the run's one arrival sequence (same for every worker)
   // Open model: no arrival is scheduled at or after this offset (the run time).
   std::optional<std::chrono::microseconds> arrivals_until;
   uint64_t max_in_flight = 1000;    // this worker's share
   std::optional<std::chrono::microseconds> request_timeout;  // overrides the scenario's
   IterationBudget* budget = nullptr;
+  const std::vector<llm::Slo>* slos = nullptr;  // judged per request; null or empty = none
 };
 
 // What a worker reports once a second.
@@ -84,6 +90,9 @@ class Worker {
   net::EventLoop& loop() { return loop_; }
   StatsShard& shard() { return shard_; }
   const std::optional<std::chrono::microseconds>& request_timeout() const { return setup_.request_timeout; }
+  std::span<const llm::Slo> slos() const {
+    return setup_.slos ? std::span<const llm::Slo>(*setup_.slos) : std::span<const llm::Slo>();
+  }
   bool claim_iteration();
   void on_iteration_done(VirtualUser& user);
   void on_user_halted(VirtualUser& user);
@@ -113,6 +122,11 @@ class Worker {
   net::Timer arrival_timer_;
   net::TimePoint run_start_;
   uint64_t next_arrival_ = 0;
+  // The run's arrival sequence, walked up to this worker's next arrival.
+  ArrivalSequence arrival_sequence_;
+  uint64_t sequence_taken_ = 0;  // values taken from arrival_sequence_
+  double sequence_value_ = 0;    // the last of them
+  double cumulative_arrivals(uint64_t k);
   bool arrivals_ended_ = false;
   std::vector<VirtualUser*> idle_;
   std::deque<net::TimePoint> backlog_;

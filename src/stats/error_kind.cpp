@@ -6,7 +6,7 @@
 namespace ragscale {
 namespace {
 
-constexpr std::array<std::pair<ErrorKind, std::string_view>, 7> kNames = {{
+constexpr std::array<std::pair<ErrorKind, std::string_view>, 8> kNames = {{
     {ErrorKind::kHttpStatus, "http_status"},
     {ErrorKind::kConnectionRefused, "connection_refused"},
     {ErrorKind::kConnectionReset, "connection_reset"},
@@ -14,6 +14,7 @@ constexpr std::array<std::pair<ErrorKind, std::string_view>, 7> kNames = {{
     {ErrorKind::kCheckFailed, "check_failed"},
     {ErrorKind::kOther, "other"},
     {ErrorKind::kRateLimited, "rate_limited"},
+    {ErrorKind::kStreamCut, "stream_cut"},
 }};
 
 }  // namespace

@@ -18,6 +18,7 @@ enum class ErrorKind : uint8_t {
   kCheckFailed,
   kOther,
   kRateLimited,  // a rate-limited response (e.g. 429) configured to count as a failure
+  kStreamCut,    // a streamed answer that stopped part-way (reset, or closed before its end marker)
 };
 
 std::string_view to_string(ErrorKind kind);

@@ -12,6 +12,7 @@
 
 #include "stats/error_kind.h"
 #include "stats/latency_histogram.h"
+#include "stats/llm_figures.h"
 
 namespace ragscale {
 
@@ -23,6 +24,7 @@ struct IntervalEndpoint {
   uint64_t rate_limited = 0;  // rate-limited responses, whether or not they count as failures
   uint64_t bytes = 0;         // response bytes
   LatencyHistogram latency;   // every request's latency, failed or not (as Locust does)
+  LlmFigures llm;             // streamed answers and SLO verdicts (empty when none)
 };
 
 struct IntervalError {

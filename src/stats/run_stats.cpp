@@ -70,6 +70,11 @@ void EndpointStats::add(uint64_t requests, uint64_t failures, uint64_t rate_limi
   open_second_latency_.merge(latency);
 }
 
+void EndpointStats::add_llm(const LlmFigures& llm) {
+  llm_.merge(llm);
+  open_second_llm_.merge(llm);
+}
+
 void EndpointStats::close_second() {
   const size_t slot = seconds_closed_ % kWindowSeconds;
   // Swapping keeps both histograms' blocks alive, so steady-state seconds do not allocate.
@@ -163,10 +168,14 @@ void RunStats::add(IntervalStats&& interval) {
   for (size_t i = 0; i < interval.endpoints.size(); ++i) {
     const IntervalEndpoint& endpoint = interval.endpoints[i];
     indexes[i] = endpoint_index(endpoint.method, endpoint.name);
-    if (endpoint.requests == 0 && endpoint.latency.empty()) continue;
+    if (endpoint.requests == 0 && endpoint.latency.empty() && endpoint.llm.empty()) continue;
     endpoints_[indexes[i]].add(endpoint.requests, endpoint.failures, endpoint.rate_limited, endpoint.bytes,
                                endpoint.latency);
     aggregate_.add(endpoint.requests, endpoint.failures, endpoint.rate_limited, endpoint.bytes, endpoint.latency);
+    if (!endpoint.llm.empty()) {
+      endpoints_[indexes[i]].add_llm(endpoint.llm);
+      aggregate_.add_llm(endpoint.llm);
+    }
   }
   for (IntervalError& error : interval.errors) {
     if (error.endpoint_id >= interval.endpoints.size()) {
@@ -196,6 +205,9 @@ void RunStats::close_second(double unix_time, int user_count) {
   }
   const uint64_t requests = aggregate_.open_second_requests_;
   const uint64_t failures = aggregate_.open_second_failures_;
+  row.llm = LlmSecond::of(aggregate_.open_second_llm_);
+  aggregate_.open_second_llm_.reset();
+  for (EndpointStats& endpoint : endpoints_) endpoint.open_second_llm_.reset();
   aggregate_.close_second();
   row.aggregate = aggregate_.snapshot(requests, failures);
   peak_user_count_ = std::max(peak_user_count_, user_count);
@@ -219,6 +231,11 @@ size_t RunStats::restore_endpoint(std::string_view method, std::string_view name
   aggregate_.bytes_ += bytes;
   aggregate_.latency_.merge(latency);
   return index;
+}
+
+void RunStats::restore_llm(size_t endpoint_index, const LlmFigures& llm) {
+  endpoints_.at(endpoint_index).llm_.merge(llm);
+  aggregate_.llm_.merge(llm);
 }
 
 void RunStats::restore_error(const ErrorRecord& error) {
@@ -262,6 +279,7 @@ void RunStats::restore_history_row(const HistoryRow& row) {
     HistoryRow& existing = *position;
     existing.user_count += row.user_count;
     existing.aggregate = combine(existing.aggregate, row.aggregate);
+    existing.llm = LlmSecond::combine(existing.llm, row.llm);
     if (existing.endpoints.size() < row.endpoints.size()) existing.endpoints.resize(row.endpoints.size());
     for (size_t i = 0; i < row.endpoints.size(); ++i) {
       existing.endpoints[i] = combine(existing.endpoints[i], row.endpoints[i]);
@@ -277,6 +295,7 @@ void RunStats::merge(const RunStats& other) {
   for (const EndpointStats& endpoint : other.endpoints_) {
     indexes.push_back(restore_endpoint(endpoint.method(), endpoint.name(), endpoint.requests(), endpoint.failures(),
                                        endpoint.rate_limited(), endpoint.bytes(), endpoint.latency()));
+    if (!endpoint.llm().empty()) restore_llm(indexes.back(), endpoint.llm());
   }
   for (const ErrorRecord& error : other.errors_) restore_error(error);
   for (const ExceptionRecord& exception : other.exceptions_) restore_exception(exception);

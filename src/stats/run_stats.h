@@ -26,6 +26,7 @@
 #include "stats/error_kind.h"
 #include "stats/interval_stats.h"
 #include "stats/latency_histogram.h"
+#include "stats/llm_figures.h"
 #include "stats/reported_percentiles.h"
 
 namespace ragscale {
@@ -59,6 +60,7 @@ struct HistoryRow {
   double unix_time = 0;
   int user_count = 0;
   SeriesPoint aggregate;
+  LlmSecond llm;  // the aggregate's streamed answers and SLO verdicts in this second
   // Indexed like RunStats::endpoints(); shorter when endpoints appeared after this second.
   std::vector<SeriesPoint> endpoints;
   bool operator==(const HistoryRow&) const = default;
@@ -93,6 +95,7 @@ class EndpointStats {
   uint64_t rate_limited() const { return rate_limited_; }
   uint64_t bytes() const { return bytes_; }
   const LatencyHistogram& latency() const { return latency_; }
+  const LlmFigures& llm() const { return llm_; }
   double failure_ratio() const { return requests_ == 0 ? 0.0 : double(failures_) / double(requests_); }
   double mean_bytes() const { return requests_ == 0 ? 0.0 : double(bytes_) / double(requests_); }
 
@@ -108,6 +111,7 @@ class EndpointStats {
 
   void add(uint64_t requests, uint64_t failures, uint64_t rate_limited, uint64_t bytes,
            const LatencyHistogram& latency);
+  void add_llm(const LlmFigures& llm);
   void close_second();
   SeriesPoint snapshot(uint64_t second_requests, uint64_t second_failures) const;
 
@@ -118,6 +122,8 @@ class EndpointStats {
   uint64_t rate_limited_ = 0;
   uint64_t bytes_ = 0;
   LatencyHistogram latency_;
+  LlmFigures llm_;
+  LlmFigures open_second_llm_;
 
   LatencyHistogram open_second_latency_;
   uint64_t open_second_requests_ = 0;
@@ -168,6 +174,8 @@ class RunStats {
   // (method, name) and to the aggregate, and returns the endpoint's index.
   size_t restore_endpoint(std::string_view method, std::string_view name, uint64_t requests, uint64_t failures,
                           uint64_t rate_limited, uint64_t bytes, const LatencyHistogram& latency);
+  // Adds streamed-answer figures to an endpoint restored before (and to the aggregate).
+  void restore_llm(size_t endpoint_index, const LlmFigures& llm);
   void restore_error(const ErrorRecord& error);
   void restore_exception(const ExceptionRecord& exception);
   void restore_counters(uint64_t iterations, uint64_t dropped, uint64_t late);

@@ -63,6 +63,8 @@ IntervalStats StatsShard::take_interval() {
     // the recording path.
     LatencyHistogram next = endpoint.latency.empty_like();
     taken.latency = std::exchange(endpoint.latency, std::move(next));
+    LlmFigures next_llm = endpoint.llm.empty_like();
+    taken.llm = std::exchange(endpoint.llm, std::move(next_llm));
   }
   for (auto& entry : errors_) {
     if (entry->count == 0) continue;

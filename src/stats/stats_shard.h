@@ -15,6 +15,7 @@
 #include <cassert>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -59,6 +60,25 @@ class StatsShard {
       ++endpoint.failures;
       count_error(id, ErrorKind::kRateLimited, kRateLimitedMessage);
     }
+  }
+
+  // Streamed answers (see LlmFigures): each inter-token gap as it arrives, then the whole
+  // stream once it ended; ttft/tpot absent when the stream had no token (or one).
+  void record_token_gap(uint32_t id, uint64_t gap_us) { endpoint_at(id).llm.itl.record(gap_us); }
+  void record_stream(uint32_t id, std::optional<uint64_t> ttft_us, std::optional<uint64_t> tpot_us, uint64_t e2e_us,
+                     uint64_t tokens) {
+    LlmFigures& llm = endpoint_at(id).llm;
+    ++llm.streams;
+    llm.output_tokens += tokens;
+    if (ttft_us) llm.ttft.record(*ttft_us);
+    if (tpot_us) llm.tpot.record(*tpot_us);
+    llm.e2e.record(e2e_us);
+  }
+  // One request judged against the run's SLOs.
+  void record_slo(uint32_t id, bool good) {
+    LlmFigures& llm = endpoint_at(id).llm;
+    ++llm.slo_judged;
+    if (good) ++llm.slo_good;
   }
 
   void record_iteration() { ++iterations_; }

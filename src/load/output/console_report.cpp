@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <vector>
 
+#include "load/llm/llm_summary.h"
 #include "load/output/number_format.h"
 #include "load/output/report_order.h"
 
@@ -115,8 +116,44 @@ std::string format_error_table(const RunStats& stats) {
   return table;
 }
 
+std::string format_llm_table(const RunStats& stats) {
+  const std::vector<load::llm::LlmRow> rows = load::llm::llm_rows(stats);
+  if (rows.empty()) return "";
+  const size_t name_column = name_width(stats);
+  const std::vector<size_t> widths = {8, 9, 9, 8, 8, 9, 9, 9, 8, 10, 9, 22};
+  auto line = [&](std::string_view type, std::string_view name, const std::vector<std::string>& cells) {
+    std::string text = padded(type, kTypeWidth) + " " + padded(name, name_column);
+    for (size_t i = 0; i < cells.size(); ++i) text += " " + padded(cells[i], widths[i], true);
+    return text + "\n";
+  };
+  std::string table = "Streamed answers and SLOs (times in ms; SLO met with its 95% Wilson interval)\n";
+  table += line("Type", "Name", {"# reqs", "TTFT p50", "TTFT p99", "ITL p50", "ITL p99", "TPOT p50", "E2E p50",
+                                 "tokens", "tok/s", "tok/s/user", "goodput/s", "SLO met"});
+  table += separator(name_column, widths);
+  auto cell = [](const load::llm::LatencyFigures& figures, size_t index) {
+    return figures.count == 0 ? std::string("-") : format_ms(figures.percentiles_us[index]);
+  };
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const load::llm::LlmRow& row = rows[i];
+    if (i + 1 == rows.size()) table += separator(name_column, widths);
+    std::string met = "-";
+    if (row.attainment) {
+      met = fixed(*row.attainment * 100, 1) + "% (" + fixed(row.attainment_interval.low * 100, 1) + "-" +
+            fixed(row.attainment_interval.high * 100, 1) + ")";
+    }
+    table += line(row.method, row.name,
+                  {std::to_string(row.requests), cell(row.ttft, 0), cell(row.ttft, 3), cell(row.itl, 0),
+                   cell(row.itl, 3), cell(row.tpot, 0), cell(row.e2e, 0), std::to_string(row.output_tokens),
+                   fixed(row.output_tokens_per_s, 1), fixed(row.output_tokens_per_s_per_user, 2),
+                   row.attainment ? fixed(row.goodput_per_s, 2) : "-", met});
+  }
+  return table;
+}
+
 std::string format_end_of_run_report(const RunStats& stats) {
   std::string report = format_stats_table(stats) + "\n" + format_percentile_table(stats);
+  const std::string llm = format_llm_table(stats);
+  if (!llm.empty()) report += "\n" + llm;
   const std::string errors = format_error_table(stats);
   if (!errors.empty()) report += "\n" + errors;
   return report;

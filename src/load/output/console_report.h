@@ -15,7 +15,10 @@ namespace ragscale::output {
 std::string format_stats_table(const RunStats& stats);
 std::string format_percentile_table(const RunStats& stats);
 std::string format_error_table(const RunStats& stats);
-// The three tables, separated by blank lines.
+// Streamed answers (TTFT, ITL, TPOT, tokens/s) and SLOs (goodput, attainment); "" when
+// the run had neither (see load/llm/llm_summary.h).
+std::string format_llm_table(const RunStats& stats);
+// The tables (stats, percentiles, LLM when any, errors), separated by blank lines.
 std::string format_end_of_run_report(const RunStats& stats);
 
 }  // namespace ragscale::output

@@ -85,6 +85,31 @@ LatencyHistogram read_latency(const Reader& reader, const rapidjson::Value& late
   }
 }
 
+LlmFigures read_llm(const Reader& reader, const rapidjson::Value& object, const std::string& path) {
+  LlmFigures llm;
+  for (auto [key, field] : {std::pair{"streams", &LlmFigures::streams}, {"output_tokens", &LlmFigures::output_tokens},
+                            {"slo_judged", &LlmFigures::slo_judged}, {"slo_good", &LlmFigures::slo_good}}) {
+    llm.*field = reader.uint(object, path, key);
+  }
+  if (llm.slo_good > llm.slo_judged) reader.fail(path + ".slo_good", "is larger than slo_judged");
+  llm.ttft = read_latency(reader, reader.member(object, path, "ttft_us"), path + ".ttft_us");
+  llm.itl = read_latency(reader, reader.member(object, path, "itl_us"), path + ".itl_us");
+  llm.tpot = read_latency(reader, reader.member(object, path, "tpot_us"), path + ".tpot_us");
+  llm.e2e = read_latency(reader, reader.member(object, path, "e2e_us"), path + ".e2e_us");
+  return llm;
+}
+
+LlmSecond read_llm_second(const Reader& reader, const rapidjson::Value& object, const std::string& path) {
+  LlmSecond second;
+  for (size_t i = 0; i < std::size(LlmSecond::kCounts); ++i) {
+    second.*LlmSecond::kCounts[i] = reader.uint(object, path, kLlmSecondCountKeys[i]);
+  }
+  for (size_t i = 0; i < std::size(LlmSecond::kPercentiles); ++i) {
+    second.*LlmSecond::kPercentiles[i] = reader.uint(object, path, kLlmSecondPercentileKeys[i]);
+  }
+  return second;
+}
+
 SeriesPoint read_point(const Reader& reader, const rapidjson::Value& object, const std::string& path) {
   SeriesPoint point;
   point.requests = reader.uint(object, path, "requests");
@@ -167,10 +192,13 @@ RunSummary parse_json_summary(const std::string& json, const std::string& source
   for (rapidjson::SizeType i = 0; i < endpoints.Size(); ++i) {
     const std::string path = at("$.endpoints", i);
     const rapidjson::Value& endpoint = endpoints[i];
-    stats.restore_endpoint(reader.string(endpoint, path, "method"), reader.string(endpoint, path, "name"),
-                           reader.uint(endpoint, path, "requests"), reader.uint(endpoint, path, "failures"),
-                           reader.uint(endpoint, path, "rate_limited"), reader.uint(endpoint, path, "bytes"),
-                           read_latency(reader, reader.member(endpoint, path, "latency_us"), path + ".latency_us"));
+    const size_t index = stats.restore_endpoint(
+        reader.string(endpoint, path, "method"), reader.string(endpoint, path, "name"),
+        reader.uint(endpoint, path, "requests"), reader.uint(endpoint, path, "failures"),
+        reader.uint(endpoint, path, "rate_limited"), reader.uint(endpoint, path, "bytes"),
+        read_latency(reader, reader.member(endpoint, path, "latency_us"), path + ".latency_us"));
+    // Streamed-answer figures are present only for endpoints that had them.
+    if (endpoint.HasMember("llm")) stats.restore_llm(index, read_llm(reader, endpoint["llm"], path + ".llm"));
   }
 
   const rapidjson::Value& errors = reader.array(document, "$", "errors");
@@ -199,6 +227,7 @@ RunSummary parse_json_summary(const std::string& json, const std::string& source
     row.unix_time = reader.number(history[i], path, "time");
     row.user_count = reader.integer(history[i], path, "users");
     row.aggregate = read_point(reader, reader.member(history[i], path, "aggregate"), path + ".aggregate");
+    if (history[i].HasMember("llm")) row.llm = read_llm_second(reader, history[i]["llm"], path + ".llm");
     row.endpoints.resize(stats.endpoints().size());
     const rapidjson::Value& points = reader.array(history[i], path, "endpoints");
     for (rapidjson::SizeType j = 0; j < points.Size(); ++j) {

@@ -8,6 +8,7 @@
 #include <rapidjson/writer.h>
 
 #include "load/output/json_summary.h"
+#include "load/llm/llm_summary.h"
 #include "load/output/json_summary_keys.h"
 #include "load/output/report_order.h"
 
@@ -53,6 +54,42 @@ void write_latency(JsonWriter& json, const LatencyHistogram& latency) {
   json.EndObject();
 }
 
+// Streamed answers and SLO verdicts: the histograms (so summaries merge exactly) and the
+// derived figures a reader wants without recomputing them.
+void write_llm(JsonWriter& json, const RunStats& stats, const EndpointStats& endpoint) {
+  const LlmFigures& llm = endpoint.llm();
+  const load::llm::LlmRow row = load::llm::llm_row(stats, endpoint);
+  json.StartObject();
+  for (const auto& [key, value] : {std::pair{"streams", llm.streams}, {"output_tokens", llm.output_tokens},
+                                   {"slo_judged", llm.slo_judged}, {"slo_good", llm.slo_good}}) {
+    json.Key(key);
+    json.Uint64(value);
+  }
+  for (const auto& [key, value] : {std::pair{"output_tokens_per_s", row.output_tokens_per_s},
+                                   {"output_tokens_per_s_per_user", row.output_tokens_per_s_per_user},
+                                   {"goodput_per_s", row.goodput_per_s}}) {
+    json.Key(key);
+    json.Double(value);
+  }
+  json.Key("slo_attainment");
+  if (row.attainment) json.Double(*row.attainment);
+  else json.Null();
+  json.Key("slo_attainment_ci95");
+  json.StartArray();
+  json.Double(row.attainment_interval.low);
+  json.Double(row.attainment_interval.high);
+  json.EndArray();
+  json.Key("ttft_us");
+  write_latency(json, llm.ttft);
+  json.Key("itl_us");
+  write_latency(json, llm.itl);
+  json.Key("tpot_us");
+  write_latency(json, llm.tpot);
+  json.Key("e2e_us");
+  write_latency(json, llm.e2e);
+  json.EndObject();
+}
+
 void write_endpoint(JsonWriter& json, const RunStats& stats, const EndpointStats& endpoint) {
   json.StartObject();
   json.Key("method");
@@ -79,6 +116,10 @@ void write_endpoint(JsonWriter& json, const RunStats& stats, const EndpointStats
   json.Double(endpoint.current_fps());
   json.Key("latency_us");
   write_latency(json, endpoint.latency());
+  if (!endpoint.llm().empty()) {
+    json.Key("llm");
+    write_llm(json, stats, endpoint);
+  }
   json.EndObject();
 }
 
@@ -124,6 +165,19 @@ void write_history(JsonWriter& json, const RunStats& stats) {
     json.StartObject();
     write_point(json, row.aggregate);
     json.EndObject();
+    if (!row.llm.empty()) {
+      json.Key("llm");
+      json.StartObject();
+      for (size_t i = 0; i < std::size(LlmSecond::kCounts); ++i) {
+        json.Key(kLlmSecondCountKeys[i]);
+        json.Uint64(row.llm.*LlmSecond::kCounts[i]);
+      }
+      for (size_t i = 0; i < std::size(LlmSecond::kPercentiles); ++i) {
+        json.Key(kLlmSecondPercentileKeys[i]);
+        json.Uint64(row.llm.*LlmSecond::kPercentiles[i]);
+      }
+      json.EndObject();
+    }
     json.Key("endpoints");
     json.StartArray();
     for (size_t index : order) {

@@ -10,31 +10,14 @@
 #include <stdexcept>
 #include <vector>
 
+#include "load/output/csv_format.h"
 #include "load/output/number_format.h"
 #include "load/output/report_order.h"
 
 namespace ragscale::output {
 namespace {
 
-// Python csv.writer's QUOTE_MINIMAL: quote fields holding the delimiter, a quote or a line end.
-std::string csv_field(std::string_view field) {
-  if (field.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(field);
-  std::string quoted = "\"";
-  for (char c : field) {
-    if (c == '"') quoted.push_back('"');
-    quoted.push_back(c);
-  }
-  quoted.push_back('"');
-  return quoted;
-}
-
-void write_row(std::ostream& out, const std::vector<std::string>& fields) {
-  for (size_t i = 0; i < fields.size(); ++i) {
-    if (i != 0) out << ',';
-    out << csv_field(fields[i]);
-  }
-  out << "\r\n";
-}
+void write_row(std::ostream& out, const std::vector<std::string>& fields) { write_csv_row(out, fields); }
 
 std::vector<std::string> percentile_labels() {
   std::vector<std::string> labels;

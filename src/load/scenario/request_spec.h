@@ -62,6 +62,9 @@ struct RequestSpec {
   std::vector<ExtractSpec> extract;
   std::optional<PollSpec> poll;
   std::chrono::microseconds timeout{30'000'000};
+  // The response is a Server-Sent Events stream (a model's answer): measure its time to
+  // first token, inter-token gaps, tokens and end (load/llm/stream_meter.h).
+  bool stream = false;
 
   std::vector<std::string> required_vars;  // every vars.NAME the templates read
   std::string location;                    // "file.yaml:12" for messages

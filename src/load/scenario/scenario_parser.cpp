@@ -19,7 +19,7 @@ using Node = YAML::Node;
 
 const std::vector<std::string_view> kStepKeys = {
     "method", "path", "name", "headers", "json", "form", "multipart", "body", "content_type", "query",
-    "check", "rate_limited", "rate_limited_is_failure", "extract", "poll", "timeout"};
+    "check", "rate_limited", "rate_limited_is_failure", "extract", "poll", "timeout", "stream"};
 
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -352,6 +352,14 @@ class Parser {
     }
     if (node["extract"]) parse_extract(node["extract"], spec);
     if (node["poll"]) parse_poll(node["poll"], spec);
+    if (node["stream"]) {
+      spec.stream = reader_.boolean(node["stream"], "stream");
+      if (spec.stream && spec.poll) reader_.fail(node["stream"], "a streamed request cannot also poll; drop stream: or poll:");
+      bool has_accept = false;
+      for (const auto& header : spec.headers) has_accept = has_accept || iequals(header.name, "Accept");
+      // Ask for the event stream (ragscale serve streams /query when Accept says so).
+      if (spec.stream && !has_accept) spec.headers.push_back(HeaderSpec{"Accept", Template::literal("text/event-stream")});
+    }
 
     spec.target.collect_vars(spec.required_vars);
     for (const auto& header : spec.headers) header.value.collect_vars(spec.required_vars);

@@ -24,6 +24,14 @@ const std::vector<MetricInfo>& metric_table() {
       {"iterations", "count, rate", false, {"count", "rate"}},
       {"dropped_iterations", "count, rate", false, {"count", "rate"}},
       {"checks", "rate", false, {"rate"}},
+      // Streamed answers (milliseconds) and SLOs (see load/llm/llm_summary.h).
+      {"ttft", "avg, min, max, med, p(N)", true, {"avg", "min", "max", "med"}},
+      {"itl", "avg, min, max, med, p(N)", true, {"avg", "min", "max", "med"}},
+      {"tpot", "avg, min, max, med, p(N)", true, {"avg", "min", "max", "med"}},
+      {"e2e", "avg, min, max, med, p(N)", true, {"avg", "min", "max", "med"}},
+      {"output_tokens", "count, rate (per s)", false, {"count", "rate"}},
+      {"goodput", "rate (good requests per s), count", false, {"rate", "count"}},
+      {"slo_attainment", "rate (share of requests meeting every --slo)", false, {"rate"}},
   };
   return table;
 }

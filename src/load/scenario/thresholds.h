@@ -9,6 +9,8 @@
 //   http_req_failed: rate            http_req_rate_limited: rate count
 //   http_reqs: count rate (per s)    iterations: count rate     dropped_iterations: count rate
 //   checks: rate (share of passing checks)
+//   ttft, itl, tpot, e2e (streamed answers, milliseconds): avg min max med p(N)
+//   output_tokens: count rate      goodput: rate count      slo_attainment: rate
 // Operators: < <= > >= == != (=== is read as ==). Unknown metrics, aggregations, tags,
 // operators or numbers throw ThresholdError saying what is wrong and what is allowed.
 //
