@@ -113,6 +113,53 @@
     ], "ms");
   }
 
+  // --- streamed answers and SLOs (endpoints with an "llm" object; history rows' "llm") ---
+  const llmEntries = summary.endpoints.filter(function (e) { return e.llm; });
+  if (summary.aggregate.llm) {
+    document.getElementById("llm-section").hidden = false;
+    const llmBody = document.querySelector("#llm tbody");
+    const addLlmRow = function (entry, aggregate) {
+      const row = llmBody.insertRow();
+      if (aggregate) row.className = "aggregate";
+      const l = entry.llm;
+      const pct = function (h, key) { return h.count > 0 ? formatMs(h.percentiles[key]) : "-"; };
+      cell(row, aggregate ? "" : entry.method);
+      cell(row, aggregate ? "Aggregated" : entry.name);
+      cell(row, String(entry.requests), "number");
+      cell(row, String(l.streams), "number");
+      cell(row, pct(l.ttft_us, "p50"), "number ttft-p50");
+      cell(row, pct(l.ttft_us, "p99"), "number");
+      cell(row, pct(l.itl_us, "p50"), "number itl-p50");
+      cell(row, pct(l.itl_us, "p99"), "number");
+      cell(row, pct(l.tpot_us, "p50"), "number");
+      cell(row, pct(l.e2e_us, "p50"), "number");
+      cell(row, String(l.output_tokens), "number");
+      cell(row, formatRate(l.output_tokens_per_s), "number");
+      cell(row, l.slo_attainment === null ? "-" : formatRate(l.goodput_per_s), "number");
+      cell(row, l.slo_attainment === null ? "-" :
+        (l.slo_attainment * 100).toFixed(1) + "% (" + (l.slo_attainment_ci95[0] * 100).toFixed(1) + "–" +
+        (l.slo_attainment_ci95[1] * 100).toFixed(1) + ")", "number attainment");
+    };
+    llmEntries.forEach(function (e) { addLlmRow(e, false); });
+    addLlmRow(summary.aggregate, true);
+    const llmSeries = function (key, scale) {
+      return history.map(function (h) { return h.llm && h.llm.streams > 0 ? h.llm[key] * scale : null; });
+    };
+    if (history.length > 0) {
+      chart("chart-ttft", "Time to first token of the answers ending each second, ms", [
+        { label: "p50", color: "#3559b7", values: llmSeries("ttft_p50_us", 0.001) },
+        { label: "p95", color: "#e37400", values: llmSeries("ttft_p95_us", 0.001) },
+      ], "ms");
+      chart("chart-itl", "Inter-token latency of the tokens arriving each second, ms", [
+        { label: "p50", color: "#3559b7", values: history.map(function (h) { return h.llm ? h.llm.itl_p50_us / 1000 : null; }) },
+        { label: "p99", color: "#b3261e", values: history.map(function (h) { return h.llm ? h.llm.itl_p99_us / 1000 : null; }) },
+      ], "ms");
+      chart("chart-tokens", "Output tokens per second (answers ending each second)", [
+        { label: "tokens/s", color: "#137333", values: history.map(function (h) { return h.llm ? h.llm.output_tokens : 0; }) },
+      ], "tokens/s");
+    }
+  }
+
   // --- errors ---
   const errorBody = document.querySelector("#errors tbody");
   summary.errors.forEach(function (e) {
