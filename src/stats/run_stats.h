@@ -12,6 +12,8 @@
 //   totals, histograms, errors and counters add up exactly; history rows with the same whole
 //   second are combined (counts and rates add; window percentiles and the cumulative median take
 //   the larger value, an upper bound, because per-second histograms are not kept).
+// - Streamed-answer figures (LlmFigures) follow the same path: per endpoint and aggregate,
+//   exact and mergeable; each HistoryRow holds the aggregate's LlmSecond for that second.
 // - The restore_*() calls rebuild a RunStats from stored figures (the JSON reader uses them).
 // - Single-threaded: owned and used by one thread.
 #pragma once

@@ -8,6 +8,9 @@
 //   [value_us, count] pairs), "errors", "exceptions", "counters" and "history" (one entry per
 //   closed second: users, and per endpoint and aggregate requests, failures, rps, fps, the
 //   window percentiles and the cumulative figures). All latencies are integer microseconds.
+//   Endpoints with streamed answers or SLO verdicts carry "llm" (streams, tokens, SLO counts,
+//   derived rates and attainment, and the ttft/itl/tpot/e2e histograms); history rows carry
+//   the aggregate's "llm" second (LlmSecond) when it had any.
 // - read_json_summary() rebuilds RunInfo + RunStats exactly (histograms, totals, errors,
 //   counters, history) from a file written by write_json_summary(). Malformed input throws
 //   std::runtime_error naming the file and the offending field.
