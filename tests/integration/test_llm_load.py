@@ -14,7 +14,7 @@ import tempfile
 import textwrap
 import unittest
 
-from processes import BIN, ProcessesTestCase, Sim
+from processes import BIN, ProcessesTestCase, Serve, Sim
 
 
 def run_load(*args, timeout=90):
@@ -69,6 +69,29 @@ class LlmLoadTest(ProcessesTestCase):
         self.assertAlmostEqual(llm["tpot_us"]["percentiles"]["p50"] / 1000, 10, delta=1)
         self.assertNotIn("llm", endpoints["whole"])  # not streamed, no SLO: no LLM figures
         self.assertIn("Streamed answers", result.stdout)
+
+    def test_ragscale_serves_query_stream_is_measured(self):
+        sim = self.start(Sim("--ttft", "80ms", "--itl", "5ms", "--output-tokens", "30"))
+        serve = self.start(Serve("--llm-url", sim.url))
+        scenario = self.scenario(f"""
+            host: http://127.0.0.1:{serve.port}
+            users:
+              - name: Asker
+                tasks:
+                  - method: POST
+                    path: /query
+                    name: query
+                    stream: true
+                    json: {{question: "How do circuit breakers protect a backend? {{{{ uuid() }}}}", stream: true}}
+            """)
+        result = run_load("-f", scenario, "-u", "2", "-t", "3s", "--json", self.path("run.json"))
+        self.assertEqual(result.returncode, 0, result.stderr + result.stdout)
+        llm = self.summary()["aggregate"]["llm"]
+        self.assertGreater(llm["streams"], 2)
+        self.assertEqual(self.summary()["aggregate"]["failures"], 0)
+        self.assertGreater(llm["output_tokens"], llm["streams"])  # token events counted
+        self.assertGreaterEqual(llm["ttft_us"]["percentiles"]["p50"] / 1000, 80)
+        self.assertGreater(llm["itl_us"]["count"], 0)
 
     def test_a_stream_reset_part_way_is_a_stream_cut(self):
         sim = self.start(Sim("--ttft", "20ms", "--itl", "5ms", "--output-tokens", "40", "--reset-rate", "1"))
