@@ -256,6 +256,7 @@ int run_load_command(int argc, char** argv) {
     if (options.csv_prefix) {
       output::LocustCsvOptions csv_options;
       csv_options.full_history = options.csv_full_history;
+      csv_options.precise = options.csv_precise;
       output::write_locust_csv_files(*options.csv_prefix, stats, csv_options);
     }
     if (options.json_file) output::write_json_summary_file(*options.json_file, info, stats);

@@ -62,6 +62,9 @@ Verdicts and output
       --csv PREFIX        Locust-compatible PREFIX_stats.csv, PREFIX_stats_history.csv,
                           PREFIX_failures.csv, PREFIX_exceptions.csv
       --csv-full-history  history rows for every request name, not only the aggregate
+      --csv-precise       percentiles and medians with decimals (e.g. 0.075); by default
+                          they are whole milliseconds as Locust writes them (the JSON
+                          summary always has the exact values)
       --json FILE         summary with every figure, time series and histograms
       --html FILE         self-contained HTML report (ragscale report renders one later)
       --dry-run           check the flags and the scenario, print the plan, send nothing
@@ -175,6 +178,7 @@ LoadOptions parse_load_options(int argc, char** argv) {
     else if (arg == "--threshold") options.thresholds.emplace_back(value());
     else if (arg == "--csv") options.csv_prefix = std::string(value());
     else if (arg == "--csv-full-history") options.csv_full_history = true;
+    else if (arg == "--csv-precise") options.csv_precise = true;
     else if (arg == "--json") options.json_file = std::string(value());
     else if (arg == "--html") options.html_file = std::string(value());
     else if (arg == "-q" || arg == "--quiet") options.quiet = true;

@@ -52,6 +52,7 @@ struct LoadOptions {
   std::vector<std::string> thresholds;
   std::optional<std::string> csv_prefix;
   bool csv_full_history = false;
+  bool csv_precise = false;  // decimals where Locust writes whole milliseconds
   std::optional<std::string> json_file;
   std::optional<std::string> html_file;
   bool quiet = false;

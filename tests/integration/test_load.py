@@ -380,6 +380,41 @@ class LocustCompatibilityTest(LoadTestCase):
         self.assertGreaterEqual(len(history), 3)
         self.assertTrue(all(len(row) == len(history[0]) for row in history))
 
+    def test_csv_integer_columns_read_with_int_as_the_seeds_code_does(self):
+        # Sub-millisecond answers: exactly where decimals like 0.075 used to break int().
+        result = run_load(self.server.url + "/", "-u", "2", "-r", "2", "-t", "2s", "--wait", "5ms", "-q",
+                          "--csv", self.path("run"), "--csv-full-history", "--json", self.path("run.json"))
+        self.assertEqual(result.returncode, 0, result.stderr)
+        with open(self.path("run_stats.csv"), newline="") as f:
+            rows = list(csv.DictReader(f))
+        for row in rows:
+            percentiles = [int(row[p]) for p in ("50%", "66%", "75%", "80%", "90%", "95%", "98%", "99%",
+                                                 "99.9%", "99.99%", "100%")]
+            self.assertEqual(percentiles, sorted(percentiles), row)
+            int(row["Median Response Time"])
+            # Locust's floats stay floats.
+            float(row["Average Response Time"]), float(row["Min Response Time"]), float(row["Max Response Time"])
+        with open(self.path("run_stats_history.csv"), newline="") as f:
+            history = list(csv.DictReader(f))
+        self.assertGreaterEqual(len(history), 2)
+        for row in history:
+            if row["95%"] != "N/A":
+                int(row["50%"]), int(row["95%"]), int(row["99%"]), int(row["100%"])
+            int(row["Total Median Response Time"])
+        # The JSON keeps the exact microseconds; the CSV holds them rounded to whole ms.
+        aggregate = self.summary()["aggregate"]["latency_us"]
+        aggregated = [row for row in rows if row["Name"] == "Aggregated"][0]
+        self.assertLessEqual(abs(int(aggregated["95%"]) - aggregate["percentiles"]["p95"] / 1000), 0.5)
+
+    def test_csv_precise_keeps_decimals(self):
+        result = run_load(self.server.url + "/delay/3", "-u", "2", "-r", "2", "-t", "1s", "-q",
+                          "--csv", self.path("run"), "--csv-precise")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        with open(self.path("run_stats.csv"), newline="") as f:
+            aggregated = [row for row in csv.DictReader(f) if row["Name"] == "Aggregated"][0]
+        self.assertIn(".", aggregated["95%"])
+        self.assertGreaterEqual(float(aggregated["95%"]), 3.0)
+
 
 class BadInputTest(LoadTestCase):
     def test_bad_flags_urls_and_durations_get_one_clear_line(self):
