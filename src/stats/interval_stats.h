@@ -23,6 +23,7 @@ struct IntervalEndpoint {
   uint64_t rate_limited = 0;  // rate-limited responses, whether or not they count as failures
   uint64_t bytes = 0;         // response bytes
   LatencyHistogram latency;   // every request's latency, failed or not (as Locust does)
+  uint64_t retries = 0;       // attempts repeated by a step's retry policy (not in `requests`)
 };
 
 struct IntervalError {

@@ -93,6 +93,7 @@ class EndpointStats {
   uint64_t rate_limited() const { return rate_limited_; }
   uint64_t bytes() const { return bytes_; }
   const LatencyHistogram& latency() const { return latency_; }
+  uint64_t retries() const { return retries_; }  // attempts repeated by retry policies
   double failure_ratio() const { return requests_ == 0 ? 0.0 : double(failures_) / double(requests_); }
   double mean_bytes() const { return requests_ == 0 ? 0.0 : double(bytes_) / double(requests_); }
 
@@ -118,6 +119,7 @@ class EndpointStats {
   uint64_t rate_limited_ = 0;
   uint64_t bytes_ = 0;
   LatencyHistogram latency_;
+  uint64_t retries_ = 0;
 
   LatencyHistogram open_second_latency_;
   uint64_t open_second_requests_ = 0;
@@ -168,6 +170,8 @@ class RunStats {
   // (method, name) and to the aggregate, and returns the endpoint's index.
   size_t restore_endpoint(std::string_view method, std::string_view name, uint64_t requests, uint64_t failures,
                           uint64_t rate_limited, uint64_t bytes, const LatencyHistogram& latency);
+  // Adds retried attempts to an endpoint restored before (and to the aggregate).
+  void restore_retries(size_t endpoint_index, uint64_t retries);
   void restore_error(const ErrorRecord& error);
   void restore_exception(const ExceptionRecord& exception);
   void restore_counters(uint64_t iterations, uint64_t dropped, uint64_t late);

@@ -15,7 +15,9 @@ namespace ragscale::output {
 std::string format_stats_table(const RunStats& stats);
 std::string format_percentile_table(const RunStats& stats);
 std::string format_error_table(const RunStats& stats);
-// The three tables, separated by blank lines.
+// Retried attempts per request name (only those with any) and in all; "" when none.
+std::string format_retry_table(const RunStats& stats);
+// The tables, separated by blank lines (the retry and error tables only when not empty).
 std::string format_end_of_run_report(const RunStats& stats);
 
 }  // namespace ragscale::output

@@ -167,10 +167,13 @@ RunSummary parse_json_summary(const std::string& json, const std::string& source
   for (rapidjson::SizeType i = 0; i < endpoints.Size(); ++i) {
     const std::string path = at("$.endpoints", i);
     const rapidjson::Value& endpoint = endpoints[i];
-    stats.restore_endpoint(reader.string(endpoint, path, "method"), reader.string(endpoint, path, "name"),
-                           reader.uint(endpoint, path, "requests"), reader.uint(endpoint, path, "failures"),
-                           reader.uint(endpoint, path, "rate_limited"), reader.uint(endpoint, path, "bytes"),
-                           read_latency(reader, reader.member(endpoint, path, "latency_us"), path + ".latency_us"));
+    const size_t index = stats.restore_endpoint(
+        reader.string(endpoint, path, "method"), reader.string(endpoint, path, "name"),
+        reader.uint(endpoint, path, "requests"), reader.uint(endpoint, path, "failures"),
+        reader.uint(endpoint, path, "rate_limited"), reader.uint(endpoint, path, "bytes"),
+        read_latency(reader, reader.member(endpoint, path, "latency_us"), path + ".latency_us"));
+    // Summaries written before retries existed have no such key.
+    if (endpoint.HasMember("retries")) stats.restore_retries(index, reader.uint(endpoint, path, "retries"));
   }
 
   const rapidjson::Value& errors = reader.array(document, "$", "errors");
