@@ -56,6 +56,13 @@ struct LoadOptions {
   std::optional<std::string> json_file;
   std::optional<std::string> html_file;
   bool quiet = false;
+
+  // --web HOST:PORT: the live dashboard's address (port 0 picks a free one).
+  struct WebAddress {
+    std::string host;
+    uint16_t port = 0;
+  };
+  std::optional<WebAddress> web;
 };
 
 // Parses `ragscale load` arguments (argv[0] is "load"). Throws std::invalid_argument with
