@@ -105,8 +105,6 @@
             (snapshot.planned_s ? " / " + snapshot.planned_s.toFixed(0) + " s" : ""));
     setText("users", String(snapshot.users));
     const aggregate = snapshot.table[snapshot.table.length - 1];
-    setText("rps", C.formatRate(aggregate.rps));
-    setText("fps", C.formatRate(aggregate.fps));
     setText("requests", String(aggregate.requests));
     setText("failures", String(aggregate.failures));
     fillTable(snapshot.table);
@@ -116,6 +114,10 @@
     }
     addPoints(snapshot.series);
     next = snapshot.next;
+    if (columns.t.length > 0) {
+      setText("rps", String(columns.rps[columns.rps.length - 1]));
+      setText("fps", String(columns.fps[columns.fps.length - 1]));
+    }
     drawCharts();
   }
 
