@@ -5,6 +5,7 @@
 #include <sched.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cmath>
 #include <cerrno>
 #include <cstdio>
@@ -29,6 +30,8 @@
 #include "load/output/llm_stats_csv.h"
 #include "load/output/locust_csv_writer.h"
 #include "load/output/number_format.h"
+#include "load/web/dashboard_server.h"
+#include "load/web/live_snapshot.h"
 #include "report/html_report.h"
 #include "common/duration.h"
 
@@ -257,8 +260,33 @@ int run_load_command(int argc, char** argv) {
   }
   output::RunInfo info = make_run_info(scenario, plan, threads, options);
 
+  std::optional<double> planned;
+  if (plan.run_time) planned = std::chrono::duration<double>(*plan.run_time).count();
+
+  // The live dashboard binds before the run, so a bad address is bad input, not a failed run.
+  std::unique_ptr<load::LiveSnapshot> live_snapshot;
+  std::atomic<bool> stopped_from_web{false};
+  std::unique_ptr<load::DashboardServer> dashboard;
+  if (options.web && !options.dry_run) {
+    live_snapshot = std::make_unique<load::LiveSnapshot>(info.host, plan.describe(), planned);
+    dashboard = std::make_unique<load::DashboardServer>(options.web->host, options.web->port, *live_snapshot, [&] {
+      // Once: a second click must not cut the grace period of requests in flight.
+      if (stopped_from_web.exchange(true)) return;
+      live_snapshot->set_state("stopping");
+      load::request_stop();
+    });
+    try {
+      dashboard->start();
+    } catch (const std::exception& error) {
+      std::fprintf(stderr, "ragscale load: --web %s:%u: %s\n", options.web->host.c_str(), options.web->port,
+                   error.what());
+      return kExitBadInput;
+    }
+  }
+
   std::fprintf(stderr, "ragscale load: %s -> %s\n", plan.describe().c_str(), info.host.c_str());
   for (const auto& note : plan.notes) std::fprintf(stderr, "  default: %s\n", note.c_str());
+  if (dashboard) std::fprintf(stderr, "  live dashboard: http://%s:%u/\n", options.web->host.c_str(), dashboard->port());
   if (plan.model == load::LoadPlan::Model::kClosed) {
     std::fprintf(stderr,
                  "  closed model: latency is measured from each request's actual send; a stalled server also "
@@ -283,8 +311,6 @@ int run_load_command(int argc, char** argv) {
   settings.thresholds = thresholds;
   const bool live = !options.quiet;
   const bool tty = ::isatty(STDERR_FILENO) != 0;
-  std::optional<double> planned;
-  if (plan.run_time) planned = std::chrono::duration<double>(*plan.run_time).count();
   if (live) {
     settings.on_second = [&](const RunStats& stats, uint64_t users, double elapsed) {
       output::LiveStatus status;
@@ -295,6 +321,14 @@ int run_load_command(int argc, char** argv) {
       if (tty) std::fprintf(stderr, "\r\033[K%s", line.c_str());
       else std::fprintf(stderr, "%s\n", line.c_str());
       std::fflush(stderr);
+    };
+  }
+
+  if (live_snapshot) {
+    auto print_line = std::move(settings.on_second);
+    settings.on_second = [&, print_line](const RunStats& stats, uint64_t users, double elapsed) {
+      live_snapshot->update(stats, users, elapsed);
+      if (print_line) print_line(stats, users, elapsed);
     };
   }
 
@@ -316,6 +350,7 @@ int run_load_command(int argc, char** argv) {
                 static_cast<unsigned long long>(outcome.abandoned_in_flight));
   }
   print_thresholds(outcome.thresholds);
+  if (stopped_from_web) std::printf("\nRun stopped from the web dashboard.\n");
 
   for (const auto& result : outcome.thresholds.results) {
     info.thresholds.push_back({result.expression, result.passed, result.has_data, result.observed});
@@ -327,6 +362,7 @@ int run_load_command(int argc, char** argv) {
     if (options.csv_prefix) {
       output::LocustCsvOptions csv_options;
       csv_options.full_history = options.csv_full_history;
+      csv_options.precise = options.csv_precise;
       output::write_locust_csv_files(*options.csv_prefix, stats, csv_options);
       output::write_llm_stats_csv_file(*options.csv_prefix, stats);
     }
@@ -337,6 +373,8 @@ int run_load_command(int argc, char** argv) {
     exit_code = kExitBadInput;
   }
 
+  // The page shows the final figures until the process exits, right after this.
+  if (live_snapshot) live_snapshot->set_state("finished");
   if (outcome.aborted_by_threshold) {
     std::printf("\nRun aborted: %s\n", outcome.abort_reason.c_str());
     return kExitAborted;

@@ -85,17 +85,26 @@ Verdicts and output
                           PREFIX_failures.csv, PREFIX_exceptions.csv, and
                           PREFIX_llm_stats.csv when the run streamed answers or had --slo
       --csv-full-history  history rows for every request name, not only the aggregate
+      --csv-precise       percentiles and medians with decimals (e.g. 0.075); by default
+                          they are whole milliseconds as Locust writes them (the JSON
+                          summary always has the exact values)
       --json FILE         summary with every figure, time series and histograms
       --html FILE         self-contained HTML report (ragscale report renders one later)
       --dry-run           check the flags and the scenario, print the plan, send nothing
   -q, --quiet             no live status line
+      --web HOST:PORT     serve a live dashboard while the run goes (e.g. 127.0.0.1:8089;
+                          port 0 picks a free one): users, requests/s, failures/s and
+                          latency charts updating every second, the per-name table, and a
+                          Stop button that ends the run as Ctrl-C does (exit 130, results
+                          written). Binds only that address; the process ends with the run
 
 Exit codes
   0  the run completed and every threshold passed
   1  the run completed but a threshold failed
-  2  bad input (flags, scenario file, URL)
+  2  bad input (flags, scenario file, URL, a --web address that cannot be served)
   3  the run was aborted by a threshold (abort_on_fail)
-  130 interrupted (SIGINT/SIGTERM) before the planned end; results are still written
+  130 interrupted (SIGINT/SIGTERM, or the dashboard's Stop button) before the planned
+      end; results are still written
 )";
 }
 
@@ -113,6 +122,22 @@ double parse_number(std::string_view flag, std::string_view text, double min_val
   }
   if (value < min_value) bad(flag, "must be at least " + std::to_string(static_cast<long long>(min_value)));
   return value;
+}
+
+LoadOptions::WebAddress parse_web_address(std::string_view flag, std::string_view text) {
+  const size_t colon = text.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) {
+    bad(flag, "'" + std::string(text) + "' should be HOST:PORT, e.g. 127.0.0.1:8089");
+  }
+  std::string_view host = text.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  const std::string_view port = text.substr(colon + 1);
+  unsigned value = 0;
+  auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+  if (port.empty() || ec != std::errc() || end != port.data() + port.size() || value > 65535) {
+    bad(flag, "port '" + std::string(port) + "' should be a number from 0 to 65535, e.g. 127.0.0.1:8089");
+  }
+  return {std::string(host), static_cast<uint16_t>(value)};
 }
 
 uint64_t parse_count(std::string_view flag, std::string_view text) {
@@ -217,9 +242,11 @@ LoadOptions parse_load_options(int argc, char** argv) {
     else if (arg == "--threshold") options.thresholds.emplace_back(value());
     else if (arg == "--csv") options.csv_prefix = std::string(value());
     else if (arg == "--csv-full-history") options.csv_full_history = true;
+    else if (arg == "--csv-precise") options.csv_precise = true;
     else if (arg == "--json") options.json_file = std::string(value());
     else if (arg == "--html") options.html_file = std::string(value());
     else if (arg == "-q" || arg == "--quiet") options.quiet = true;
+    else if (arg == "--web") options.web = parse_web_address(arg, value());
     else if (!arg.empty() && arg.front() == '-') {
       bad(arg, "unknown option (see ragscale load --help)");
     } else {

@@ -66,9 +66,17 @@ struct LoadOptions {
   std::vector<std::string> thresholds;
   std::optional<std::string> csv_prefix;
   bool csv_full_history = false;
+  bool csv_precise = false;  // decimals where Locust writes whole milliseconds
   std::optional<std::string> json_file;
   std::optional<std::string> html_file;
   bool quiet = false;
+
+  // --web HOST:PORT: the live dashboard's address (port 0 picks a free one).
+  struct WebAddress {
+    std::string host;
+    uint16_t port = 0;
+  };
+  std::optional<WebAddress> web;
 };
 
 // Parses `ragscale load` arguments (argv[0] is "load"). Throws std::invalid_argument with

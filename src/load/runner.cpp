@@ -57,6 +57,8 @@ class ReportCollector {
 
 }  // namespace
 
+void request_stop() { g_stop_signals.fetch_add(1, std::memory_order_relaxed); }
+
 void install_stop_signal_handlers() {
   struct sigaction action {};
   action.sa_handler = on_stop_signal;

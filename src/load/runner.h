@@ -45,6 +45,10 @@ struct RunOutcome {
 // signal ends the grace period at once).
 void install_stop_signal_handlers();
 
+// Stops a running Runner as SIGINT does (the run counts as interrupted; a second call ends
+// the grace period at once). Safe from any thread, e.g. the web dashboard's Stop button.
+void request_stop();
+
 RunOutcome run_load(const scenario::Scenario& scenario, const std::vector<ResolvedTarget>& targets,
                     const LoadPlan& plan, const RunnerSettings& settings);
 

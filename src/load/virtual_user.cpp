@@ -4,6 +4,7 @@
 #include "load/scenario/checks.h"
 #include "load/scenario/extraction.h"
 #include "load/scenario/poll.h"
+#include "load/scenario/retry_policy.h"
 #include "load/worker.h"
 
 namespace ragscale::load {
@@ -21,6 +22,19 @@ ErrorKind error_kind_of(http::ClientError error) {
   }
 }
 
+scenario::AttemptOutcome attempt_outcome(const http::ClientResult& result) {
+  using Outcome = scenario::AttemptOutcome;
+  switch (result.error) {
+    case http::ClientError::kNone: return {Outcome::kResponse, result.status};
+    case http::ClientError::kConnectionRefused: return {Outcome::kConnect};
+    case http::ClientError::kTimeout: return {result.connected ? Outcome::kTimeout : Outcome::kConnectTimeout};
+    case http::ClientError::kConnectionReset: return {result.connected ? Outcome::kReset : Outcome::kConnect};
+    case http::ClientError::kProtocol: return {Outcome::kOther};
+    case http::ClientError::kOther: return {result.connected ? Outcome::kOther : Outcome::kConnect};
+  }
+  return {Outcome::kOther};
+}
+
 }  // namespace
 
 VirtualUser::VirtualUser(Worker& worker, const CompiledClass& user_class, uint64_t user_id, uint64_t seed, Mode mode)
@@ -32,7 +46,7 @@ VirtualUser::VirtualUser(Worker& worker, const CompiledClass& user_class, uint64
       rng_(seed ^ (user_id * 0x9E3779B97F4A7C15ULL)),
       wait_timer_([this] {
         if (steps_ != nullptr && step_index_ < steps_->size()) {
-          run_steps();  // a poll interval ended: send the step again
+          run_steps();  // a poll interval or a retry backoff ended: send the step again
         } else {
           next_task();  // think time ended
         }
@@ -67,7 +81,20 @@ void VirtualUser::begin() {
 
 void VirtualUser::stop() {
   stopping_ = true;
-  if (!connection_.busy()) halt();
+  if (connection_.busy()) return;
+  if (retried_attempt_) {
+    // Stopped during a retry backoff: the attempt that failed is the final outcome.
+    const CompiledStep& step = (*steps_)[step_index_];
+    const RetriedAttempt attempt = std::move(*retried_attempt_);
+    retried_attempt_.reset();
+    if (attempt.error != http::ClientError::kNone) {
+      record_transport_failure(step, attempt.error, attempt.error_detail, attempt.latency_us, attempt.bytes);
+    } else {
+      scenario::ResponseBody body(std::string_view{});
+      record_outcome(step, attempt.status, body, attempt.latency_us, attempt.bytes);
+    }
+  }
+  halt();
 }
 
 void VirtualUser::next_task() {
@@ -101,8 +128,12 @@ void VirtualUser::run_steps() {
 
 void VirtualUser::send_step(const CompiledStep& step) {
   std::string_view bytes;
+  const bool retry = retries_ > 0;
+  retried_attempt_.reset();
   if (!step.static_bytes.empty()) {
     bytes = step.static_bytes;
+  } else if (retry) {
+    bytes = request_bytes_;  // a retry sends what the first attempt sent
   } else {
     scenario::render_into(*step.spec, state_, rng_, rendered_);
     request_bytes_ = http::format_request(rendered_.method, rendered_.target, class_.target->host_header,
@@ -113,9 +144,14 @@ void VirtualUser::send_step(const CompiledStep& step) {
   options.capture_body = step.needs_body;
   options.head_request = step.head_request;
   options.timeout = worker_.request_timeout().value_or(step.spec->timeout);
+  options.capture_headers = step.spec->retry && step.spec->retry->honour_retry_after;  // Retry-After
   // The first request of an open-model iteration is timed from when it should have
-  // started; every other request from when it was sent.
-  step_start_ = use_intended_start_ ? intended_start_ : net::Clock::now();
+  // started; every other request from when it was sent; a retry from its first attempt.
+  if (retry) {
+    worker_.shard().record_retry(step.endpoint_id);  // counted when sent, so attempts = requests + retries
+  } else {
+    step_start_ = use_intended_start_ ? intended_start_ : net::Clock::now();
+  }
   use_intended_start_ = false;
   sent_in_task_ = true;
   if (step.spec->stream) {
@@ -132,16 +168,14 @@ void VirtualUser::send_step(const CompiledStep& step) {
 void VirtualUser::on_response(http::ClientConnection&, const http::ClientResult& result) {
   const CompiledStep& step = (*steps_)[step_index_];
   const uint64_t latency_us = micros_between(step_start_, result.completed_at);
+  if (step.spec->retry && retry_later(step, result, latency_us)) return;
+  retries_ = 0;
   StatsShard& shard = worker_.shard();
   if (step.spec->stream && !finish_stream(step, result, latency_us)) {
     judge_slos(step, false, latency_us);
   } else if (result.error != http::ClientError::kNone) {
     judge_slos(step, false, latency_us);
-    std::string message(http::to_string(result.error));
-    if (result.error == http::ClientError::kOther || result.error == http::ClientError::kProtocol) {
-      message += ": " + result.error_detail;
-    }
-    shard.record_failure(step.endpoint_id, latency_us, result.body_bytes, error_kind_of(result.error), message);
+    record_transport_failure(step, result.error, result.error_detail, latency_us, result.body_bytes);
   } else {
     scenario::ResponseBody body(result.body);
     if (step.spec->poll) {
@@ -207,6 +241,26 @@ void VirtualUser::judge_slos(const CompiledStep& step, bool succeeded, uint64_t 
     good = llm::meets_all(slos, figures);
   }
   worker_.shard().record_slo(step.endpoint_id, good);
+}
+
+bool VirtualUser::retry_later(const CompiledStep& step, const http::ClientResult& result, uint64_t latency_us) {
+  const scenario::RetrySpec& retry = *step.spec->retry;
+  if (stopping_ || retries_ + 1 >= retry.attempts) return false;
+  if (!scenario::should_retry(retry, attempt_outcome(result))) return false;
+  std::optional<std::string_view> retry_after;
+  if (result.headers != nullptr) retry_after = result.headers->get("Retry-After");
+  ++retries_;
+  const auto delay = scenario::backoff_delay(retry, static_cast<int>(retries_), rng_.unit(), retry_after);
+  retried_attempt_ = RetriedAttempt{result.error, result.error_detail, result.status, latency_us, result.body_bytes};
+  worker_.loop().arm(wait_timer_, net::Clock::now() + delay);
+  return true;
+}
+
+void VirtualUser::record_transport_failure(const CompiledStep& step, http::ClientError error,
+                                           const std::string& detail, uint64_t latency_us, uint64_t bytes) {
+  std::string message(http::to_string(error));
+  if (error == http::ClientError::kOther || error == http::ClientError::kProtocol) message += ": " + detail;
+  worker_.shard().record_failure(step.endpoint_id, latency_us, bytes, error_kind_of(error), message);
 }
 
 bool VirtualUser::record_outcome(const CompiledStep& step, int status, scenario::ResponseBody& body,

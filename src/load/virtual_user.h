@@ -2,12 +2,16 @@
 // then picks weighted tasks, runs each task's steps in order on its own keep-alive
 // connection, and waits its think time between tasks. In the open model it runs one task
 // per arrival instead, and the first request's latency counts from the arrival's
-// intended start (coordinated omission correction).
+// intended start (coordinated omission correction). A step with a retry: policy is sent
+// again after a backoff while its outcome is one the policy retries; every repeated attempt
+// counts as a retry of the step's endpoint, the final outcome once, timed from the first
+// attempt's start (docs/scenario-format.md, "Retries").
 //
 // A user lives on one worker thread and is driven only by that thread's event loop.
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -47,6 +51,10 @@ class VirtualUser final : public http::ClientConnection::Listener {
   void next_task();
   void run_steps();
   void send_step(const CompiledStep& step);
+  // Arms the backoff and returns true when the step's retry policy repeats this attempt.
+  bool retry_later(const CompiledStep& step, const http::ClientResult& result, uint64_t latency_us);
+  void record_transport_failure(const CompiledStep& step, http::ClientError error, const std::string& detail,
+                                uint64_t latency_us, uint64_t bytes);
   // True when the response counted as a success.
   bool record_outcome(const CompiledStep& step, int status, scenario::ResponseBody& body, uint64_t latency_us,
                       uint64_t bytes);
@@ -64,8 +72,20 @@ class VirtualUser final : public http::ClientConnection::Listener {
   scenario::Rng rng_;
   scenario::RenderedRequest rendered_;
   std::string request_bytes_;
-  net::Timer wait_timer_;  // think time, poll intervals, deferred restarts
+  net::Timer wait_timer_;  // think time, poll intervals, retry backoffs, deferred restarts
   llm::StreamMeter stream_meter_;  // the current streamed step's timing
+
+  // The attempt a retry backoff follows: recorded as the final outcome if the run stops
+  // during the wait.
+  struct RetriedAttempt {
+    http::ClientError error = http::ClientError::kNone;
+    std::string error_detail;
+    int status = 0;
+    uint64_t latency_us = 0;
+    uint64_t bytes = 0;
+  };
+  std::optional<RetriedAttempt> retried_attempt_;
+  uint32_t retries_ = 0;  // of the current step
 
   const std::vector<CompiledStep>* steps_ = nullptr;
   size_t step_index_ = 0;

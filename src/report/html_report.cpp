@@ -6,44 +6,21 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "report/html_page.h"
 #include "report/web_assets.h"
 
 namespace ragscale::report {
 
-std::string json_for_script_element(const std::string& json) {
-  std::string safe;
-  safe.reserve(json.size() + 64);
-  for (char c : json) {
-    if (c == '<') safe += "\\u003c";
-    else safe += c;
-  }
-  return safe;
-}
-
 std::string render_html_report(const output::RunSummary& summary) {
   std::ostringstream json;
   output::write_json_summary(json, summary.info, summary.stats);
-
-  std::string html;
-  html.reserve(json.str().size() + uplot_js().size() + 32 * 1024);
-  html += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
-  html += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
-  html += "<title>ragscale load report</title>\n<style>\n";
-  html += uplot_css();
-  html += "\n";
-  html += report_page_css();
-  html += "</style>\n</head>\n<body>\n";
-  html += report_page_body();
-  html += "<script type=\"application/json\" id=\"run-summary\">";
-  html += json_for_script_element(json.str());
-  html += "</script>\n<script>\n/*\n";
-  html += uplot_license();
-  html += "*/\n";
-  html += uplot_js();
-  html += "\n</script>\n<script>\n";
-  html += report_page_script();
-  html += "</script>\n</body>\n</html>\n";
-  return html;
+  const std::string data = json.str();
+  return render_html_page({.title = "ragscale load report",
+                           .css = "",
+                           .body = report_page_body(),
+                           .script = report_page_script(),
+                           .data_id = "run-summary",
+                           .data_json = data});
 }
 
 void write_html_report_file(const std::string& path, const output::RunSummary& summary) {

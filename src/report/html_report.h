@@ -10,6 +10,7 @@
 #include <string>
 
 #include "load/output/json_summary.h"
+#include "report/html_page.h"
 
 namespace ragscale::report {
 
@@ -17,9 +18,5 @@ std::string render_html_report(const output::RunSummary& summary);
 
 // Writes the report; throws std::runtime_error naming the path when it cannot.
 void write_html_report_file(const std::string& path, const output::RunSummary& summary);
-
-// JSON made safe to sit inside a <script> element: every '<' becomes \u003c (JSON has
-// '<' only inside strings, where the escape means the same character).
-std::string json_for_script_element(const std::string& json);
 
 }  // namespace ragscale::report

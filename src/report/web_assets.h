@@ -1,6 +1,7 @@
-// Front-end assets bundled into the HTML report, embedded at build time by
-// cmake/EmbedWebAssets.cmake: the page's own body, style and script (web/report/) and
-// uPlot (MIT license, from the npm registry, pinned in web/package-lock.json).
+// Front-end assets bundled into the HTML report and the live dashboard, embedded at build
+// time by cmake/EmbedWebAssets.cmake: each page's own body, style and script (web/report/,
+// web/dashboard/), the chart code both share (web/common/charts.js) and uPlot (MIT license,
+// from the npm registry, pinned in web/package-lock.json).
 #pragma once
 
 #include <string_view>
@@ -13,5 +14,9 @@ std::string_view uplot_license();
 std::string_view report_page_body();
 std::string_view report_page_css();
 std::string_view report_page_script();
+std::string_view charts_script();
+std::string_view dashboard_page_body();
+std::string_view dashboard_page_css();
+std::string_view dashboard_page_script();
 
 }  // namespace ragscale::report

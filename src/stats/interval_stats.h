@@ -25,6 +25,7 @@ struct IntervalEndpoint {
   uint64_t bytes = 0;         // response bytes
   LatencyHistogram latency;   // every request's latency, failed or not (as Locust does)
   LlmFigures llm;             // streamed answers and SLO verdicts (empty when none)
+  uint64_t retries = 0;       // attempts repeated by a step's retry policy (not in `requests`)
 };
 
 struct IntervalError {

@@ -168,6 +168,7 @@ void RunStats::add(IntervalStats&& interval) {
   for (size_t i = 0; i < interval.endpoints.size(); ++i) {
     const IntervalEndpoint& endpoint = interval.endpoints[i];
     indexes[i] = endpoint_index(endpoint.method, endpoint.name);
+    if (endpoint.retries != 0) restore_retries(indexes[i], endpoint.retries);
     if (endpoint.requests == 0 && endpoint.latency.empty() && endpoint.llm.empty()) continue;
     endpoints_[indexes[i]].add(endpoint.requests, endpoint.failures, endpoint.rate_limited, endpoint.bytes,
                                endpoint.latency);
@@ -238,6 +239,11 @@ void RunStats::restore_llm(size_t endpoint_index, const LlmFigures& llm) {
   aggregate_.llm_.merge(llm);
 }
 
+void RunStats::restore_retries(size_t endpoint_index, uint64_t retries) {
+  endpoints_.at(endpoint_index).retries_ += retries;
+  aggregate_.retries_ += retries;
+}
+
 void RunStats::restore_error(const ErrorRecord& error) {
   std::string key = key_of(error.method, error.name, to_string(error.kind), error.message);
   if (auto found = error_indexes_.find(key); found != error_indexes_.end()) {
@@ -296,6 +302,7 @@ void RunStats::merge(const RunStats& other) {
     indexes.push_back(restore_endpoint(endpoint.method(), endpoint.name(), endpoint.requests(), endpoint.failures(),
                                        endpoint.rate_limited(), endpoint.bytes(), endpoint.latency()));
     if (!endpoint.llm().empty()) restore_llm(indexes.back(), endpoint.llm());
+    restore_retries(indexes.back(), endpoint.retries());
   }
   for (const ErrorRecord& error : other.errors_) restore_error(error);
   for (const ExceptionRecord& exception : other.exceptions_) restore_exception(exception);

@@ -98,6 +98,7 @@ class EndpointStats {
   uint64_t bytes() const { return bytes_; }
   const LatencyHistogram& latency() const { return latency_; }
   const LlmFigures& llm() const { return llm_; }
+  uint64_t retries() const { return retries_; }  // attempts repeated by retry policies
   double failure_ratio() const { return requests_ == 0 ? 0.0 : double(failures_) / double(requests_); }
   double mean_bytes() const { return requests_ == 0 ? 0.0 : double(bytes_) / double(requests_); }
 
@@ -126,6 +127,7 @@ class EndpointStats {
   LatencyHistogram latency_;
   LlmFigures llm_;
   LlmFigures open_second_llm_;
+  uint64_t retries_ = 0;
 
   LatencyHistogram open_second_latency_;
   uint64_t open_second_requests_ = 0;
@@ -178,6 +180,8 @@ class RunStats {
                           uint64_t rate_limited, uint64_t bytes, const LatencyHistogram& latency);
   // Adds streamed-answer figures to an endpoint restored before (and to the aggregate).
   void restore_llm(size_t endpoint_index, const LlmFigures& llm);
+  // Adds retried attempts to an endpoint restored before (and to the aggregate).
+  void restore_retries(size_t endpoint_index, uint64_t retries);
   void restore_error(const ErrorRecord& error);
   void restore_exception(const ExceptionRecord& exception);
   void restore_counters(uint64_t iterations, uint64_t dropped, uint64_t late);

@@ -59,6 +59,7 @@ IntervalStats StatsShard::take_interval() {
     taken.failures = std::exchange(endpoint.failures, 0);
     taken.rate_limited = std::exchange(endpoint.rate_limited, 0);
     taken.bytes = std::exchange(endpoint.bytes, 0);
+    taken.retries = std::exchange(endpoint.retries, 0);
     // Pre-allocate the blocks the next interval will most likely touch, here rather than on
     // the recording path.
     LatencyHistogram next = endpoint.latency.empty_like();

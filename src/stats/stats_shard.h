@@ -81,6 +81,10 @@ class StatsShard {
     if (good) ++llm.slo_good;
   }
 
+  // One more attempt of a request whose previous attempt will be retried; the request itself
+  // is recorded once, with its final outcome, by one of the calls above.
+  void record_retry(uint32_t id) { ++endpoint_at(id).retries; }
+
   void record_iteration() { ++iterations_; }
   void record_dropped() { ++dropped_; }
   void record_late() { ++late_; }

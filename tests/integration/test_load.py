@@ -12,12 +12,15 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import tempfile
 import textwrap
 import time
 import unittest
 import uuid
+
+from processes import Sim
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BIN = os.environ.get("RAGSCALE_BIN", os.path.join(HERE, "..", "..", "build", "ragscale"))
@@ -380,6 +383,41 @@ class LocustCompatibilityTest(LoadTestCase):
         self.assertGreaterEqual(len(history), 3)
         self.assertTrue(all(len(row) == len(history[0]) for row in history))
 
+    def test_csv_integer_columns_read_with_int_as_the_seeds_code_does(self):
+        # Sub-millisecond answers: exactly where decimals like 0.075 used to break int().
+        result = run_load(self.server.url + "/", "-u", "2", "-r", "2", "-t", "2s", "--wait", "5ms", "-q",
+                          "--csv", self.path("run"), "--csv-full-history", "--json", self.path("run.json"))
+        self.assertEqual(result.returncode, 0, result.stderr)
+        with open(self.path("run_stats.csv"), newline="") as f:
+            rows = list(csv.DictReader(f))
+        for row in rows:
+            percentiles = [int(row[p]) for p in ("50%", "66%", "75%", "80%", "90%", "95%", "98%", "99%",
+                                                 "99.9%", "99.99%", "100%")]
+            self.assertEqual(percentiles, sorted(percentiles), row)
+            int(row["Median Response Time"])
+            # Locust's floats stay floats.
+            float(row["Average Response Time"]), float(row["Min Response Time"]), float(row["Max Response Time"])
+        with open(self.path("run_stats_history.csv"), newline="") as f:
+            history = list(csv.DictReader(f))
+        self.assertGreaterEqual(len(history), 2)
+        for row in history:
+            if row["95%"] != "N/A":
+                int(row["50%"]), int(row["95%"]), int(row["99%"]), int(row["100%"])
+            int(row["Total Median Response Time"])
+        # The JSON keeps the exact microseconds; the CSV holds them rounded to whole ms.
+        aggregate = self.summary()["aggregate"]["latency_us"]
+        aggregated = [row for row in rows if row["Name"] == "Aggregated"][0]
+        self.assertLessEqual(abs(int(aggregated["95%"]) - aggregate["percentiles"]["p95"] / 1000), 0.5)
+
+    def test_csv_precise_keeps_decimals(self):
+        result = run_load(self.server.url + "/delay/3", "-u", "2", "-r", "2", "-t", "1s", "-q",
+                          "--csv", self.path("run"), "--csv-precise")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        with open(self.path("run_stats.csv"), newline="") as f:
+            aggregated = [row for row in csv.DictReader(f) if row["Name"] == "Aggregated"][0]
+        self.assertIn(".", aggregated["95%"])
+        self.assertGreaterEqual(float(aggregated["95%"]), 3.0)
+
 
 class BadInputTest(LoadTestCase):
     def test_bad_flags_urls_and_durations_get_one_clear_line(self):
@@ -465,6 +503,94 @@ class NginxTest(LoadTestCase):
             logged = sum(1 for line in f if "GET /load " in line)
         self.assertEqual(logged, 2000)
         self.assertEqual(self.summary()["aggregate"]["requests"], 2000)
+
+
+CHAT_STEP = """\
+    users:
+      - wait: 0
+        tasks:
+          - path: /v1/chat/completions
+            name: chat
+            method: POST
+            json: {model: m, messages: [{role: user, content: hi}], max_tokens: 2}
+            retry: %s
+    """
+
+
+def sim_attempts(sim):
+    """How many chat requests the sim answered, whatever their status."""
+    _, metrics = sim.request("GET", "/metrics")
+    return sum(int(float(line.rsplit(" ", 1)[1])) for line in metrics.decode().splitlines()
+               if line.startswith('ragscale_sim_requests_total{endpoint="chat"'))
+
+
+class RetryTest(LoadTestCase):
+    """retry: in a scenario, against the real sim: each attempt is counted in `retries`, the final
+    outcome once in the statistics."""
+
+    def run_chat(self, sim, retry, *args):
+        scenario = self.write("retry.yaml", CHAT_STEP % retry)
+        return run_load("-f", scenario, "-H", sim.url, "-q", "--json", self.path("run.json"), *args)
+
+    def test_retries_of_injected_503s_succeed_and_every_attempt_is_counted(self):
+        with Sim("--ttft", "1ms", "--itl", "1ms", "--error-rate", "0.5", "--error-status", "503") as sim:
+            result = self.run_chat(sim, "{attempts: 10, backoff: 1ms..5ms, retry_after: false, on: [503]}",
+                                   "-u", "4", "--iterations", "200", "-t", "60s")
+            self.assertEqual(result.returncode, 0, result.stderr)
+            attempts = sim_attempts(sim)
+        chat = self.summary()["endpoints"][0]
+        # Without retries about half would fail; with up to 10 attempts each, 0.5^10 of them.
+        self.assertEqual(chat["requests"], 200)
+        self.assertLessEqual(chat["failures"], 3)
+        self.assertGreater(chat["retries"], 120)  # about one per request
+        self.assertLess(chat["retries"], 300)
+        self.assertEqual(self.summary()["aggregate"]["retries"], chat["retries"])
+        # Every request the sim saw is one final outcome or one retry.
+        self.assertEqual(attempts, chat["requests"] + chat["retries"])
+        self.assertIn("Retries", result.stdout)
+
+    def test_rate_limited_retries_wait_for_retry_after(self):
+        # 60 requests per minute: the first 60 pass at once, then one a second with "Retry-After: 1".
+        with Sim("--ttft", "1ms", "--itl", "1ms", "--rpm", "60") as sim:
+            result = self.run_chat(sim, "{attempts: 3, backoff: 10ms..1500ms, on: [429]}",
+                                   "-u", "4", "-r", "4", "-t", "4s")
+            attempts = sim_attempts(sim)
+        chat = self.summary()["endpoints"][0]
+        self.assertGreater(chat["retries"], 0, result.stdout)
+        self.assertEqual(attempts, chat["requests"] + chat["retries"])
+        # A retried request waited the server's 1 s (its backoff alone would be 10-20 ms) and is
+        # timed from its first attempt.
+        self.assertGreaterEqual(chat["latency_us"]["max"], 950_000)
+        self.assertLess(chat["latency_us"]["max"], 3_500_000)
+
+    def test_connection_failures_are_retried_then_fail_once(self):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            closed_port = probe.getsockname()[1]
+        scenario = self.write("retry.yaml", CHAT_STEP % "{attempts: 3, backoff: 5ms, on: [connect]}")
+        result = run_load("-f", scenario, "-H", "http://127.0.0.1:%d" % closed_port, "-q", "-u", "1",
+                          "--iterations", "1", "-t", "20s", "--json", self.path("run.json"))
+        self.assertEqual(result.returncode, 0, result.stderr)
+        chat = self.summary()["endpoints"][0]
+        self.assertEqual((chat["requests"], chat["failures"], chat["retries"]), (1, 1, 2))
+        self.assertEqual(self.summary()["errors"][0]["kind"], "connection_refused")
+
+    def test_a_stop_during_the_backoff_records_the_last_attempt(self):
+        with Sim("--ttft", "1ms", "--itl", "1ms", "--error-rate", "1", "--error-status", "503") as sim:
+            scenario = self.write("retry.yaml", CHAT_STEP % "{attempts: 3, backoff: 20s, jitter: none, "
+                                                            "retry_after: false}")
+            process = subprocess.Popen([BIN, "load", "-f", scenario, "-H", sim.url, "-q", "-u", "1", "-t", "60s",
+                                        "--json", self.path("run.json")], stdout=subprocess.PIPE,
+                                       stderr=subprocess.PIPE, text=True)
+            time.sleep(2.0)  # the user starts within the first second, fails at once, then waits 20 s
+            process.send_signal(signal.SIGINT)
+            _, err = process.communicate(timeout=15)
+            attempts = sim_attempts(sim)
+        self.assertEqual(process.returncode, 130, err)
+        chat = self.summary()["endpoints"][0]
+        # The retry was never sent: one attempt, one failed request, no retry.
+        self.assertEqual((attempts, chat["requests"], chat["failures"], chat["retries"]), (1, 1, 1, 0))
+        self.assertEqual(self.summary()["errors"][0]["message"], "HTTP 503")
 
 
 if __name__ == "__main__":

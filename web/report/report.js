@@ -3,24 +3,9 @@
 (function () {
   const summary = JSON.parse(document.getElementById("run-summary").textContent);
 
-  // Milliseconds with three significant digits, as the console report prints them.
-  function formatMs(microseconds) {
-    const ms = microseconds > 0 ? microseconds / 1000 : 0;
-    let decimals = 3;
-    for (let candidate = 0; candidate < 3; candidate++) {
-      const scale = Math.pow(10, candidate);
-      if (Math.round(ms * scale) / scale >= Math.pow(10, 2 - candidate)) { decimals = candidate; break; }
-    }
-    return ms.toFixed(decimals);
-  }
-  function formatRate(value) { return (Math.round(value * 100) / 100).toFixed(2); }
-
-  function cell(row, text, className) {
-    const td = row.insertCell();
-    td.textContent = text;
-    if (className) td.className = className;
-    return td;
-  }
+  const formatMs = RagscaleCharts.formatMs;
+  const formatRate = RagscaleCharts.formatRate;
+  const cell = RagscaleCharts.cell;
 
   // --- title, verdict, thresholds ---
   const run = summary.run;
@@ -77,20 +62,9 @@
 
   // --- charts over time (one point per second of the run) ---
   const history = summary.history || [];
-  // Seconds since the start of the run read better on an axis than wall-clock times.
   const seconds = history.map(function (h) { return Math.round((h.time - run.start_unix_time) * 10) / 10; });
-  const width = Math.min(1150, document.body.clientWidth - 48);
   function chart(id, title, series, yLabel) {
-    const data = [seconds].concat(series.map(function (s) { return s.values; }));
-    const options = {
-      title: title, width: width, height: 260,
-      scales: { x: { time: false } },
-      axes: [{ label: "seconds since start" }, { label: yLabel }],
-      series: [{ label: "second" }].concat(series.map(function (s) {
-        return { label: s.label, stroke: s.color, width: 2, fill: s.fill || undefined };
-      })),
-    };
-    return new uPlot(options, data, document.getElementById(id));
+    return RagscaleCharts.lineChart(document.getElementById(id), title, seconds, series, yLabel);
   }
   const windowPercentile = function (key) {
     return history.map(function (h) {
@@ -195,18 +169,10 @@
   document.getElementById("settings").after(note);
   document.body.dataset.rendered = "true";
 
-  // Once drawn, each chart notes how many of its canvas pixels are inked: a cheap,
-  // scriptable proof (for tests and monitors) that the chart is not blank.
-  // uPlot draws in a microtask after construction; a timer runs after it.
+  // Once drawn (uPlot draws in a microtask; a timer runs after it), each chart notes how many
+  // of its canvas pixels are inked.
   setTimeout(function () {
-    document.querySelectorAll(".chart").forEach(function (div) {
-      const canvas = div.querySelector("canvas");
-      if (!canvas) return;
-      const pixels = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
-      let inked = 0;
-      for (let i = 3; i < pixels.length; i += 4) if (pixels[i] !== 0) inked++;
-      div.dataset.inked = String(inked);
-    });
+    RagscaleCharts.markInked();
     document.body.dataset.charted = "true";
   }, 0);
 })();

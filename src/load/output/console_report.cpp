@@ -150,10 +150,29 @@ std::string format_llm_table(const RunStats& stats) {
   return table;
 }
 
+std::string format_retry_table(const RunStats& stats) {
+  if (stats.aggregate().retries() == 0) return "";
+  const size_t name_column = name_width(stats);
+  std::string table = "Retries (attempts repeated by retry: policies; each request above counts once, with its "
+                      "final outcome)\n";
+  auto line = [&](std::string_view type, std::string_view name, const EndpointStats& endpoint) {
+    return padded(type, kTypeWidth) + " " + padded(name, name_column) + " " +
+           padded(std::to_string(endpoint.retries()), 9, true) + "\n";
+  };
+  table += padded("Type", kTypeWidth) + " " + padded("Name", name_column) + " " + padded("# retries", 9, true) + "\n";
+  for (const EndpointStats* endpoint : rows_of(stats)) {
+    if (endpoint->retries() != 0) table += line(endpoint->method(), endpoint->name(), *endpoint);
+  }
+  table += line("", kAggregateName, stats.aggregate());
+  return table;
+}
+
 std::string format_end_of_run_report(const RunStats& stats) {
   std::string report = format_stats_table(stats) + "\n" + format_percentile_table(stats);
   const std::string llm = format_llm_table(stats);
   if (!llm.empty()) report += "\n" + llm;
+  const std::string retries = format_retry_table(stats);
+  if (!retries.empty()) report += "\n" + retries;
   const std::string errors = format_error_table(stats);
   if (!errors.empty()) report += "\n" + errors;
   return report;

@@ -19,6 +19,9 @@ std::string format_error_table(const RunStats& stats);
 // the run had neither (see load/llm/llm_summary.h).
 std::string format_llm_table(const RunStats& stats);
 // The tables (stats, percentiles, LLM when any, errors), separated by blank lines.
+// Retried attempts per request name (only those with any) and in all; "" when none.
+std::string format_retry_table(const RunStats& stats);
+// The tables, separated by blank lines (the retry and error tables only when not empty).
 std::string format_end_of_run_report(const RunStats& stats);
 
 }  // namespace ragscale::output

@@ -71,6 +71,26 @@ TEST(ConsoleReportTest, ErrorTableListsMostFrequentFirstOrNothing) {
   const std::string report = format_end_of_run_report(sample_run());
   EXPECT_NE(report.find("Response time percentiles"), std::string::npos);
   EXPECT_NE(report.find("Error report"), std::string::npos);
+  EXPECT_EQ(report.find("Retries"), std::string::npos);
+}
+
+TEST(ConsoleReportTest, RetryTableListsRetriedNamesOnly) {
+  EXPECT_EQ(format_retry_table(sample_run()), "");
+  StatsShard shard;
+  const uint32_t home = shard.endpoint_id("GET", "/");
+  const uint32_t search = shard.endpoint_id("POST", "/search");
+  shard.record_success(home, 100, 0);
+  shard.record_retry(search);
+  shard.record_retry(search);
+  shard.record_success(search, 100, 0);
+  RunStats run;
+  run.add(shard.take_interval());
+  const std::vector<std::string> lines = lines_of(format_retry_table(run));
+  ASSERT_EQ(lines.size(), 4u);
+  EXPECT_EQ(lines[2].substr(0, 15), "POST     /searc");
+  EXPECT_EQ(lines[2].substr(lines[2].size() - 2), " 2");
+  EXPECT_EQ(lines[3].substr(lines[3].size() - 2), " 2");
+  EXPECT_NE(format_end_of_run_report(run).find("Retries"), std::string::npos);
 }
 
 }  // namespace

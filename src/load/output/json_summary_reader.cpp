@@ -199,6 +199,8 @@ RunSummary parse_json_summary(const std::string& json, const std::string& source
         read_latency(reader, reader.member(endpoint, path, "latency_us"), path + ".latency_us"));
     // Streamed-answer figures are present only for endpoints that had them.
     if (endpoint.HasMember("llm")) stats.restore_llm(index, read_llm(reader, endpoint["llm"], path + ".llm"));
+    // Summaries written before retries existed have no such key.
+    if (endpoint.HasMember("retries")) stats.restore_retries(index, reader.uint(endpoint, path, "retries"));
   }
 
   const rapidjson::Value& errors = reader.array(document, "$", "errors");

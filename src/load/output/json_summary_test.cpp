@@ -18,6 +18,7 @@ void record_second(StatsShard& shard, int seed, int second) {
   for (int i = 0; i < 30 * seed; ++i) shard.record_success(common, uint64_t(97 * seed + i * 1013 + second), 128);
   shard.record_failure(own, 4'000'000 + uint64_t(seed), 0, ErrorKind::kTimeout, "timeout after 4s");
   shard.record_rate_limited(common, 300, 0, /*counts_as_failure=*/true);
+  for (int i = 0; i < seed; ++i) shard.record_retry(own);
   shard.record_iteration();
   shard.record_dropped();
   if (second == 2) shard.record_exception("body template: unknown variable \"q\"");
@@ -108,9 +109,11 @@ TEST(JsonSummaryTest, ReadingBackRestoresTheRunExactly) {
     EXPECT_EQ(endpoint->failures(), expected.failures());
     EXPECT_EQ(endpoint->rate_limited(), expected.rate_limited());
     EXPECT_EQ(endpoint->bytes(), expected.bytes());
+    EXPECT_EQ(endpoint->retries(), expected.retries());
     EXPECT_EQ(endpoint->latency(), expected.latency());
   }
   EXPECT_EQ(restored.aggregate().latency(), run.aggregate().latency());
+  EXPECT_EQ(restored.aggregate().retries(), 12u);  // 4 seconds of 1 + 2 retries
   EXPECT_EQ(restored.start_time(), run.start_time());
   EXPECT_EQ(restored.end_time(), run.end_time());
   EXPECT_EQ(restored.peak_user_count(), run.peak_user_count());
@@ -144,9 +147,11 @@ TEST(JsonSummaryTest, MergingTwoFilesEqualsOneRunWithBothData) {
     ASSERT_NE(endpoint, nullptr) << expected.name();
     EXPECT_EQ(endpoint->requests(), expected.requests());
     EXPECT_EQ(endpoint->failures(), expected.failures());
+    EXPECT_EQ(endpoint->retries(), expected.retries());
     EXPECT_EQ(endpoint->latency(), expected.latency());
   }
   EXPECT_EQ(merged.stats.aggregate().latency(), both.aggregate().latency());
+  EXPECT_EQ(merged.stats.aggregate().retries(), both.aggregate().retries());
   EXPECT_EQ(merged.stats.aggregate().latency().percentile(99.9), both.aggregate().latency().percentile(99.9));
   EXPECT_EQ(merged.stats.requests_per_second(merged.stats.aggregate()), both.requests_per_second(both.aggregate()));
   EXPECT_EQ(merged.stats.iterations(), both.iterations());

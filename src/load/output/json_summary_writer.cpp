@@ -104,6 +104,8 @@ void write_endpoint(JsonWriter& json, const RunStats& stats, const EndpointStats
   json.Uint64(endpoint.rate_limited());
   json.Key("bytes");
   json.Uint64(endpoint.bytes());
+  json.Key("retries");
+  json.Uint64(endpoint.retries());
   json.Key("failure_ratio");
   json.Double(endpoint.failure_ratio());
   json.Key("requests_per_s");

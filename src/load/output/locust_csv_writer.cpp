@@ -36,11 +36,17 @@ std::string locust_rate(double value) {
   return text;
 }
 
-void write_stats_row(std::ostream& out, const RunStats& stats, const EndpointStats& endpoint) {
+// The columns Locust writes as integers (percentiles, medians).
+std::string locust_int_ms(uint64_t microseconds, const LocustCsvOptions& options) {
+  return options.precise ? format_ms(microseconds) : format_whole_ms(microseconds);
+}
+
+void write_stats_row(std::ostream& out, const RunStats& stats, const EndpointStats& endpoint,
+                     const LocustCsvOptions& options) {
   const LatencyHistogram& latency = endpoint.latency();
   std::vector<std::string> row = {endpoint.method(), endpoint.name()};
   append(row, {std::to_string(endpoint.requests()), std::to_string(endpoint.failures()),
-               format_ms(latency.percentile(50)), format_ms(latency.mean()), format_ms(latency.min()),
+               locust_int_ms(latency.percentile(50), options), format_ms(latency.mean()), format_ms(latency.min()),
                format_ms(latency.max()), format_decimal(endpoint.mean_bytes()),
                format_decimal(stats.requests_per_second(endpoint)), format_decimal(stats.failures_per_second(endpoint))});
   if (endpoint.requests() == 0) {
@@ -48,13 +54,13 @@ void write_stats_row(std::ostream& out, const RunStats& stats, const EndpointSta
   } else {
     uint64_t values[kReportedPercentiles.size()];
     latency.percentiles(kReportedPercentiles, values);
-    for (uint64_t value : values) row.push_back(format_ms(value));
+    for (uint64_t value : values) row.push_back(locust_int_ms(value, options));
   }
   write_row(out, row);
 }
 
 void write_history_row(std::ostream& out, const HistoryRow& row, std::string_view method, std::string_view name,
-                       const SeriesPoint& point) {
+                       const SeriesPoint& point, const LocustCsvOptions& options) {
   std::vector<std::string> fields = {std::to_string(int64_t(std::floor(row.unix_time))),
                                      std::to_string(row.user_count),
                                      std::string(method),
@@ -65,12 +71,13 @@ void write_history_row(std::ostream& out, const HistoryRow& row, std::string_vie
     if (point.total_requests == 0) {
       fields.push_back("N/A");
     } else {
-      fields.push_back(point.window_requests == 0 ? "0" : format_ms(value));
+      fields.push_back(point.window_requests == 0 ? "0" : locust_int_ms(value, options));
     }
   }
   const double mean_bytes = point.total_requests == 0 ? 0.0 : double(point.total_bytes) / double(point.total_requests);
   append(fields, {std::to_string(point.total_requests), std::to_string(point.total_failures),
-                  format_ms(point.total_median_us), format_ms(point.total_mean_us), format_ms(point.total_min_us),
+                  locust_int_ms(point.total_median_us, options), format_ms(point.total_mean_us),
+                  format_ms(point.total_min_us),
                   format_ms(point.total_max_us), format_decimal(mean_bytes)});
   write_row(out, fields);
 }
@@ -88,7 +95,7 @@ void write_file(const std::string& path, const std::function<void(std::ostream&)
 
 }  // namespace
 
-void write_locust_stats_csv(std::ostream& out, const RunStats& stats) {
+void write_locust_stats_csv(std::ostream& out, const RunStats& stats, const LocustCsvOptions& options) {
   std::vector<std::string> header = {"Type",
                                      "Name",
                                      "Request Count",
@@ -102,8 +109,10 @@ void write_locust_stats_csv(std::ostream& out, const RunStats& stats) {
                                      "Failures/s"};
   for (std::string& label : percentile_labels()) header.push_back(std::move(label));
   write_row(out, header);
-  for (size_t index : endpoints_in_report_order(stats)) write_stats_row(out, stats, stats.endpoints()[index]);
-  write_stats_row(out, stats, stats.aggregate());
+  for (size_t index : endpoints_in_report_order(stats)) {
+    write_stats_row(out, stats, stats.endpoints()[index], options);
+  }
+  write_stats_row(out, stats, stats.aggregate(), options);
 }
 
 void write_locust_stats_history_csv(std::ostream& out, const RunStats& stats, const LocustCsvOptions& options) {
@@ -120,10 +129,10 @@ void write_locust_stats_history_csv(std::ostream& out, const RunStats& stats, co
         // Locust only has an entry once the endpoint saw a request.
         if (index >= row.endpoints.size() || row.endpoints[index].total_requests == 0) continue;
         const EndpointStats& endpoint = stats.endpoints()[index];
-        write_history_row(out, row, endpoint.method(), endpoint.name(), row.endpoints[index]);
+        write_history_row(out, row, endpoint.method(), endpoint.name(), row.endpoints[index], options);
       }
     }
-    write_history_row(out, row, "", kAggregateName, row.aggregate);
+    write_history_row(out, row, "", kAggregateName, row.aggregate, options);
   }
 }
 
@@ -143,7 +152,7 @@ void write_locust_exceptions_csv(std::ostream& out, const RunStats& stats) {
 }
 
 void write_locust_csv_files(const std::string& prefix, const RunStats& stats, const LocustCsvOptions& options) {
-  write_file(prefix + "_stats.csv", [&](std::ostream& out) { write_locust_stats_csv(out, stats); });
+  write_file(prefix + "_stats.csv", [&](std::ostream& out) { write_locust_stats_csv(out, stats, options); });
   write_file(prefix + "_stats_history.csv",
              [&](std::ostream& out) { write_locust_stats_history_csv(out, stats, options); });
   write_file(prefix + "_failures.csv", [&](std::ostream& out) { write_locust_failures_csv(out, stats); });

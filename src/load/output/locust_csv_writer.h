@@ -4,8 +4,14 @@
 //
 // Contract:
 // - Rows: endpoints sorted by (name, method) as Locust sorts its entries, then the
-//   "Aggregated" row with an empty Type. Response times are milliseconds; unlike Locust they are
-//   not rounded to 2 significant digits but printed exactly (see format_ms()).
+//   "Aggregated" row with an empty Type. Response times are milliseconds.
+// - Whole milliseconds where Locust writes integers, so code that does int(row['95%']) reads
+//   them: the percentile columns (in both files), "Median Response Time" and "Total Median
+//   Response Time" are the exact values rounded to the nearest millisecond (ties to even, as
+//   Python's round()). Locust also coarsens them to 2 significant digits above 100 ms
+//   (147 -> 150); ragscale does not. Average, Min and Max stay decimals (Locust's floats;
+//   see format_ms()). LocustCsvOptions::precise prints every column with decimals instead
+//   (--csv-precise); the JSON summary always holds the exact microseconds.
 // - "Request Count" counts every request; "Failure Count" counts failures, including
 //   rate-limited responses only when they were configured to count as failures.
 // - "Requests/s"/"Failures/s" in the stats file are over the whole run (RunStats duration);
@@ -26,9 +32,10 @@ namespace ragscale::output {
 
 struct LocustCsvOptions {
   bool full_history = false;
+  bool precise = false;  // decimals (format_ms) in the columns Locust writes as integers
 };
 
-void write_locust_stats_csv(std::ostream& out, const RunStats& stats);
+void write_locust_stats_csv(std::ostream& out, const RunStats& stats, const LocustCsvOptions& options = {});
 void write_locust_stats_history_csv(std::ostream& out, const RunStats& stats, const LocustCsvOptions& options = {});
 void write_locust_failures_csv(std::ostream& out, const RunStats& stats);
 void write_locust_exceptions_csv(std::ostream& out, const RunStats& stats);

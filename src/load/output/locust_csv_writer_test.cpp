@@ -141,12 +141,11 @@ TEST(LocustCsvWriterTest, StatsRowsAreSortedWithAggregatedLast) {
   const std::vector<std::string> lines = lines_of(out.str());
   ASSERT_EQ(lines.size(), 5u);
   // Sorted by name: "/", "/about", "/search..." (quoted: it holds a comma and quotes).
-  EXPECT_EQ(lines[1],
-            "GET,/,30,0,1.40,1.45,1.00,1.90,100.0,7.5,0.0,1.40,1.60,1.70,1.70,1.80,1.90,1.90,1.90,1.90,1.90,1.90");
-  EXPECT_EQ(lines[2], "GET,/about,1,0,0.153,0.153,0.153,0.153,1.0,0.25,0.0,0.153,0.153,0.153,0.153,0.153,0.153,"
-                      "0.153,0.153,0.153,0.153,0.153");
+  // Median and percentiles in whole ms as Locust writes them; average, min, max as decimals.
+  EXPECT_EQ(lines[1], "GET,/,30,0,1,1.45,1.00,1.90,100.0,7.5,0.0,1,2,2,2,2,2,2,2,2,2,2");
+  EXPECT_EQ(lines[2], "GET,/about,1,0,0,0.153,0.153,0.153,1.0,0.25,0.0,0,0,0,0,0,0,0,0,0,0,0");
   // Rate-limited responses count as requests but not as failures here.
-  EXPECT_EQ(lines[3].substr(0, 40), "POST,\"/search, with \"\"comma\"\"\",6,3,0.153");
+  EXPECT_EQ(lines[3].substr(0, 37), "POST,\"/search, with \"\"comma\"\"\",6,3,0,");
   EXPECT_EQ(split(lines[4])[0], "");
   EXPECT_EQ(split(lines[4])[1], "Aggregated");
   EXPECT_EQ(split(lines[4])[2], "37");
@@ -155,13 +154,56 @@ TEST(LocustCsvWriterTest, StatsRowsAreSortedWithAggregatedLast) {
   EXPECT_EQ(split(lines[4])[10], "0.75");
 }
 
+// What analysis code written for Locust's CSVs does: int(row['95%']), int(row['Median Response Time']).
+bool python_int_parses(const std::string& field) {
+  return !field.empty() && field.find_first_not_of("0123456789") == std::string::npos;
+}
+
+TEST(LocustCsvWriterTest, IntegerColumnsParseWithPythonInt) {
+  const RunStats run = sample_run();
+  std::ostringstream stats, history;
+  write_locust_stats_csv(stats, run);
+  write_locust_stats_history_csv(history, run, {.full_history = true});
+  const std::vector<std::string> stats_lines = lines_of(stats.str());
+  for (size_t i = 1; i < stats_lines.size(); ++i) {
+    // Quoted names hold commas; count columns from the end.
+    const std::vector<std::string> fields = split(stats_lines[i]);
+    const size_t first_percentile = fields.size() - kReportedPercentiles.size();
+    EXPECT_TRUE(python_int_parses(fields[first_percentile - 7])) << "Median Response Time: " << stats_lines[i];
+    for (size_t f = first_percentile; f < fields.size(); ++f) {
+      EXPECT_TRUE(python_int_parses(fields[f])) << stats_lines[i];
+    }
+  }
+  const std::vector<std::string> history_lines = lines_of(history.str());
+  for (size_t i = 1; i < history_lines.size(); ++i) {
+    const std::vector<std::string> fields = split(history_lines[i]);
+    const size_t first_total = fields.size() - 7;
+    for (size_t f = first_total - kReportedPercentiles.size(); f < first_total; ++f) {
+      EXPECT_TRUE(python_int_parses(fields[f])) << history_lines[i];
+    }
+    EXPECT_TRUE(python_int_parses(fields[first_total + 2])) << "Total Median Response Time: " << history_lines[i];
+  }
+}
+
+TEST(LocustCsvWriterTest, PreciseOptionKeepsDecimals) {
+  const RunStats run = sample_run();
+  std::ostringstream stats, history;
+  write_locust_stats_csv(stats, run, {.precise = true});
+  write_locust_stats_history_csv(history, run, {.precise = true});
+  EXPECT_EQ(lines_of(stats.str())[1],
+            "GET,/,30,0,1.40,1.45,1.00,1.90,100.0,7.5,0.0,1.40,1.60,1.70,1.70,1.80,1.90,1.90,1.90,1.90,1.90,1.90");
+  const std::vector<std::string> first = split(lines_of(history.str())[1]);
+  EXPECT_EQ(first[16], "20.1");  // window p100
+  EXPECT_EQ(first[19], "1.40");  // total median
+}
+
 TEST(LocustCsvWriterTest, EndpointWithoutRequestsPrintsNotAvailablePercentiles) {
   RunStats run;
   run.restore_endpoint("GET", "/never", 0, 0, 0, 0, LatencyHistogram());
   std::ostringstream out;
   write_locust_stats_csv(out, run);
   EXPECT_EQ(lines_of(out.str())[1],
-            "GET,/never,0,0,0.000,0.000,0.000,0.000,0.0,0.0,0.0,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A");
+            "GET,/never,0,0,0,0.000,0.000,0.000,0.0,0.0,0.0,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A,N/A");
 }
 
 TEST(LocustCsvWriterTest, HistoryHasAggregatedRowsOrFullHistory) {
@@ -178,7 +220,7 @@ TEST(LocustCsvWriterTest, HistoryHasAggregatedRowsOrFullHistory) {
   EXPECT_EQ(first[3], "Aggregated");
   EXPECT_EQ(first[4], "12.000000");
   EXPECT_EQ(first[5], "1.000000");
-  EXPECT_EQ(first[16], "20.1");  // window p100
+  EXPECT_EQ(first[16], "20");    // window p100, whole ms
   EXPECT_EQ(first[17], "12");    // total requests so far
   EXPECT_EQ(first[18], "1");
   // Full history: 2 endpoints in the first two seconds, 3 in the last, each before Aggregated.

@@ -21,6 +21,13 @@ std::string format_ms(double microseconds) {
   return text;
 }
 
+std::string format_whole_ms(uint64_t microseconds) {
+  uint64_t ms = microseconds / 1000;
+  const uint64_t rest = microseconds % 1000;
+  if (rest > 500 || (rest == 500 && ms % 2 == 1)) ++ms;
+  return std::to_string(ms);
+}
+
 std::string format_decimal(double value, int max_decimals) {
   if (!std::isfinite(value)) return "0.0";
   char text[64];

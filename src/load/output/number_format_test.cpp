@@ -18,6 +18,18 @@ TEST(NumberFormatTest, MillisecondsKeepThreeSignificantDigits) {
   EXPECT_EQ(format_ms(-5.0), "0.000");
 }
 
+TEST(NumberFormatTest, WholeMillisecondsRoundHalfToEvenAsPython) {
+  EXPECT_EQ(format_whole_ms(0), "0");
+  EXPECT_EQ(format_whole_ms(75), "0");
+  EXPECT_EQ(format_whole_ms(499), "0");
+  EXPECT_EQ(format_whole_ms(500), "0");
+  EXPECT_EQ(format_whole_ms(501), "1");
+  EXPECT_EQ(format_whole_ms(1500), "2");
+  EXPECT_EQ(format_whole_ms(2500), "2");
+  EXPECT_EQ(format_whole_ms(20149), "20");
+  EXPECT_EQ(format_whole_ms(1234567), "1235");
+}
+
 TEST(NumberFormatTest, DecimalsLookLikePythonFloats) {
   EXPECT_EQ(format_decimal(612.0), "612.0");
   EXPECT_EQ(format_decimal(12.345678912), "12.345679");

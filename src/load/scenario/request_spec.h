@@ -43,6 +43,19 @@ struct PollSpec {
   uint32_t max_tries = 20;       // total attempts including the first
 };
 
+// Client retries of one step (retry: in a scenario; see retry_policy.h for the schedule).
+struct RetrySpec {
+  uint32_t attempts = 3;  // in all, the first included
+  std::chrono::microseconds base{100'000};    // the first retry's ceiling; doubles per retry
+  std::chrono::microseconds cap{2'000'000};   // no ceiling above it, nor a Retry-After wait
+  bool jitter = true;                         // full jitter; false waits the ceiling itself
+  bool honour_retry_after = true;
+  std::vector<StatusRange> statuses;  // responses retried
+  bool on_connect = false;  // the connection failed before the request was sent
+  bool on_timeout = false;  // any time limit of the request ran out
+  bool on_reset = false;    // the connection was reset or closed before the answer ended
+};
+
 struct HeaderSpec {
   std::string name;
   Template value;
@@ -61,6 +74,7 @@ struct RequestSpec {
   bool rate_limited_is_failure = false;
   std::vector<ExtractSpec> extract;
   std::optional<PollSpec> poll;
+  std::optional<RetrySpec> retry;
   std::chrono::microseconds timeout{30'000'000};
   // The response is a Server-Sent Events stream (a model's answer): measure its time to
   // first token, inter-token gaps, tokens and end (load/llm/stream_meter.h).

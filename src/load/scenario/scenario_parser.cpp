@@ -19,7 +19,7 @@ using Node = YAML::Node;
 
 const std::vector<std::string_view> kStepKeys = {
     "method", "path", "name", "headers", "json", "form", "multipart", "body", "content_type", "query",
-    "check", "rate_limited", "rate_limited_is_failure", "extract", "poll", "timeout", "stream"};
+    "check", "rate_limited", "rate_limited_is_failure", "extract", "poll", "retry", "timeout", "stream"};
 
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -360,6 +360,7 @@ class Parser {
       // Ask for the event stream (ragscale serve streams /query when Accept says so).
       if (spec.stream && !has_accept) spec.headers.push_back(HeaderSpec{"Accept", Template::literal("text/event-stream")});
     }
+    if (node["retry"]) parse_retry(node["retry"], spec);
 
     spec.target.collect_vars(spec.required_vars);
     for (const auto& header : spec.headers) header.value.collect_vars(spec.required_vars);
@@ -480,6 +481,66 @@ class Parser {
     if (node["interval"]) poll.interval = reader_.duration(node["interval"], "interval");
     if (node["max_tries"]) poll.max_tries = static_cast<uint32_t>(reader_.integer(node["max_tries"], "max_tries", 1, 1'000'000));
     spec.poll = std::move(poll);
+  }
+
+  // retry: 3, or {attempts: 3, backoff: 100ms..2s, jitter: full, on: [429, 503, connect]}
+  void parse_retry(const Node& node, RequestSpec& spec) {
+    RetrySpec retry;
+    retry.statuses = {StatusRange{429, 429}, StatusRange{503, 503}};
+    retry.on_connect = true;
+    constexpr int64_t kMostAttempts = 100;
+    if (node.IsScalar()) {
+      retry.attempts = static_cast<uint32_t>(reader_.integer(node, "retry (attempts in all)", 1, kMostAttempts));
+      spec.retry = retry;
+      return;
+    }
+    reader_.check_keys(node, "retry", {"attempts", "backoff", "jitter", "on", "retry_after"});
+    if (node["attempts"]) {
+      retry.attempts = static_cast<uint32_t>(reader_.integer(node["attempts"], "attempts (in all, the first included)", 1, kMostAttempts));
+    }
+    if (node["backoff"]) parse_backoff(node["backoff"], retry);
+    if (const Node& jitter = node["jitter"]) {
+      const std::string kind = reader_.text(jitter, "jitter");
+      if (kind != "full" && kind != "none") reader_.fail(jitter, "jitter is full or none, not '" + kind + "'");
+      retry.jitter = kind == "full";
+    }
+    if (node["retry_after"]) retry.honour_retry_after = reader_.boolean(node["retry_after"], "retry_after");
+    if (const Node& on = node["on"]) {
+      retry.statuses.clear();
+      retry.on_connect = false;
+      for (const auto& item : reader_.items(on)) {
+        const std::string text = reader_.text(item, "on");
+        if (text == "connect") retry.on_connect = true;
+        else if (text == "timeout") retry.on_timeout = true;
+        else if (text == "reset") retry.on_reset = true;
+        else if (!text.empty() && std::isdigit(static_cast<unsigned char>(text[0]))) retry.statuses.push_back(status_range(item));
+        else reader_.fail(item, "retry on '" + text + "': use statuses (429, 5xx) or connect, timeout, reset");
+      }
+      if (retry.statuses.empty() && !retry.on_connect && !retry.on_timeout && !retry.on_reset) {
+        reader_.fail(on, "retry on: is empty; list what to retry, e.g. [429, 503, connect]");
+      }
+    }
+    spec.retry = retry;
+  }
+
+  // backoff: 100ms..2s (base..cap), 500ms (base = cap), or {base: 100ms, cap: 2s}
+  void parse_backoff(const Node& node, RetrySpec& retry) {
+    if (node.IsMap()) {
+      reader_.check_keys(node, "backoff", {"base", "cap"});
+      if (node["base"]) retry.base = positive_duration(node["base"], "backoff base");
+      if (node["cap"]) retry.cap = positive_duration(node["cap"], "backoff cap");
+    } else {
+      const std::string text = reader_.text(node, "backoff");
+      const size_t dots = text.find("..");
+      std::string error;
+      auto base = try_parse_duration(text.substr(0, dots), &error);
+      auto cap = dots == std::string::npos ? base : try_parse_duration(text.substr(dots + 2), &error);
+      if (!base || !cap) reader_.fail(node, "backoff '" + text + "': " + error + " (forms: 100ms..2s, 500ms, {base: 100ms, cap: 2s})");
+      retry.base = *base;
+      retry.cap = *cap;
+      if (retry.base.count() <= 0) reader_.fail(node, "backoff base must be above 0, e.g. 100ms..2s");
+    }
+    if (retry.cap < retry.base) reader_.fail(node, "backoff cap is below its base; write BASE..CAP, e.g. 100ms..2s");
   }
 
   // ---- load & thresholds ----

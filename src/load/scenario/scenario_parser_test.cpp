@@ -273,6 +273,60 @@ TEST_F(ScenarioParserTest, WaitForms) {
             std::string::npos);
 }
 
+TEST_F(ScenarioParserTest, RetryForms) {
+  auto retry_of = [&](const std::string& retry) {
+    return load("users:\n  - tasks: [{path: /, retry: " + retry + "}]\n").users[0].tasks[0].steps[0].retry;
+  };
+  std::optional<RetrySpec> defaults = retry_of("3");
+  ASSERT_TRUE(defaults);
+  EXPECT_EQ(defaults->attempts, 3u);
+  EXPECT_EQ(defaults->base, 100ms);
+  EXPECT_EQ(defaults->cap, 2s);
+  EXPECT_TRUE(defaults->jitter);
+  EXPECT_TRUE(defaults->honour_retry_after);
+  ASSERT_EQ(defaults->statuses.size(), 2u);
+  EXPECT_TRUE(defaults->statuses[0].contains(429));
+  EXPECT_TRUE(defaults->statuses[1].contains(503));
+  EXPECT_TRUE(defaults->on_connect);
+  EXPECT_FALSE(defaults->on_timeout);
+
+  std::optional<RetrySpec> full =
+      retry_of("{attempts: 5, backoff: 50ms..1s, jitter: none, retry_after: false, on: [5xx, timeout, reset]}");
+  ASSERT_TRUE(full);
+  EXPECT_EQ(full->attempts, 5u);
+  EXPECT_EQ(full->base, 50ms);
+  EXPECT_EQ(full->cap, 1s);
+  EXPECT_FALSE(full->jitter);
+  EXPECT_FALSE(full->honour_retry_after);
+  ASSERT_EQ(full->statuses.size(), 1u);
+  EXPECT_TRUE(full->statuses[0].contains(502));
+  EXPECT_FALSE(full->statuses[0].contains(429));
+  EXPECT_FALSE(full->on_connect);
+  EXPECT_TRUE(full->on_timeout);
+  EXPECT_TRUE(full->on_reset);
+
+  EXPECT_EQ(retry_of("{backoff: 500ms}")->cap, 500ms);
+  EXPECT_EQ(retry_of("{backoff: 500ms}")->base, 500ms);
+  EXPECT_EQ(retry_of("{backoff: {base: 10ms, cap: 3s}}")->cap, 3s);
+  EXPECT_FALSE(load("users: [{tasks: [{path: /}]}]\n").users[0].tasks[0].steps[0].retry);
+}
+
+TEST_F(ScenarioParserTest, RetryErrorsNameTheProblem) {
+  auto error_for = [&](const std::string& retry) {
+    return error_of("users:\n  - tasks: [{path: /, retry: " + retry + "}]\n");
+  };
+  EXPECT_NE(error_for("0").find("retry (attempts in all)"), std::string::npos);
+  EXPECT_NE(error_for("{attempts: 101}").find("attempts"), std::string::npos);
+  EXPECT_NE(error_for("{backoff: 2s..100ms}").find("cap is below its base"), std::string::npos);
+  EXPECT_NE(error_for("{backoff: soon}").find("backoff 'soon'"), std::string::npos);
+  EXPECT_NE(error_for("{backoff: 0s}").find("above 0"), std::string::npos);
+  EXPECT_NE(error_for("{on: [429, refused]}").find("retry on 'refused'"), std::string::npos);
+  EXPECT_NE(error_for("{on: [700]}").find("s.yaml:2"), std::string::npos);
+  EXPECT_NE(error_for("{on: []}").find("empty"), std::string::npos);
+  EXPECT_NE(error_for("{jitter: half}").find("full or none"), std::string::npos);
+  EXPECT_NE(error_for("{atempts: 3}").find("attempts"), std::string::npos);
+}
+
 TEST_F(ScenarioParserTest, QuickScenarioGetsTheUrl) {
   Scenario scenario = quick_scenario("http://127.0.0.1:8080/health?deep=1", WaitSpec{});
   ASSERT_EQ(scenario.users.size(), 1u);

@@ -1,0 +1,50 @@
+#include "report/html_page.h"
+
+#include "report/web_assets.h"
+
+namespace ragscale::report {
+
+std::string json_for_script_element(std::string_view json) {
+  std::string safe;
+  safe.reserve(json.size() + 64);
+  for (char c : json) {
+    if (c == '<') safe += "\\u003c";
+    else safe += c;
+  }
+  return safe;
+}
+
+std::string render_html_page(const HtmlPage& page) {
+  std::string html;
+  html.reserve(page.data_json.size() + uplot_js().size() + page.script.size() + 48 * 1024);
+  html += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
+  html += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>";
+  html += page.title;
+  html += "</title>\n<style>\n";
+  html += uplot_css();
+  html += "\n";
+  html += report_page_css();  // the common look: fonts, headings, tables
+  html += "\n";
+  html += page.css;
+  html += "</style>\n</head>\n<body>\n";
+  html += page.body;
+  if (!page.data_json.empty()) {
+    html += "<script type=\"application/json\" id=\"";
+    html += page.data_id;
+    html += "\">";
+    html += json_for_script_element(page.data_json);
+    html += "</script>\n";
+  }
+  html += "<script>\n/*\n";
+  html += uplot_license();
+  html += "*/\n";
+  html += uplot_js();
+  html += "\n</script>\n<script>\n";
+  html += charts_script();
+  html += "</script>\n<script>\n";
+  html += page.script;
+  html += "</script>\n</body>\n</html>\n";
+  return html;
+}
+
+}  // namespace ragscale::report

@@ -1,0 +1,55 @@
+// Shared by the HTML report (web/report/) and the live dashboard (web/dashboard/): number
+// formats, table cells and the uPlot line charts, so both draw the same way.
+"use strict";
+var RagscaleCharts = (function () {
+  // Milliseconds with three significant digits, as the console report prints them.
+  function formatMs(microseconds) {
+    const ms = microseconds > 0 ? microseconds / 1000 : 0;
+    let decimals = 3;
+    for (let candidate = 0; candidate < 3; candidate++) {
+      const scale = Math.pow(10, candidate);
+      if (Math.round(ms * scale) / scale >= Math.pow(10, 2 - candidate)) { decimals = candidate; break; }
+    }
+    return ms.toFixed(decimals);
+  }
+  function formatRate(value) { return (Math.round(value * 100) / 100).toFixed(2); }
+
+  function cell(row, text, className) {
+    const td = row.insertCell();
+    td.textContent = text;
+    if (className) td.className = className;
+    return td;
+  }
+
+  function chartWidth() { return Math.min(1150, document.body.clientWidth - 48); }
+
+  // A line chart in `element` of `series` ([{label, color, values, fill}]) over `xs`, the
+  // seconds since the start of the run (they read better on an axis than wall-clock times).
+  function lineChart(element, title, xs, series, yLabel) {
+    const options = {
+      title: title, width: chartWidth(), height: 260,
+      scales: { x: { time: false } },
+      axes: [{ label: "seconds since start" }, { label: yLabel }],
+      series: [{ label: "second" }].concat(series.map(function (s) {
+        return { label: s.label, stroke: s.color, width: 2, fill: s.fill || undefined };
+      })),
+    };
+    return new uPlot(options, [xs].concat(series.map(function (s) { return s.values; })), element);
+  }
+
+  // Notes on every .chart element how many of its canvas pixels are inked (data-inked): a
+  // cheap, scriptable proof (for tests and monitors) that a chart is not blank. uPlot draws
+  // in a microtask after construction or setData; call this from a timer, which runs after.
+  function markInked() {
+    document.querySelectorAll(".chart").forEach(function (div) {
+      const canvas = div.querySelector("canvas");
+      if (!canvas) return;
+      const pixels = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+      let inked = 0;
+      for (let i = 3; i < pixels.length; i += 4) if (pixels[i] !== 0) inked++;
+      div.dataset.inked = String(inked);
+    });
+  }
+
+  return { formatMs: formatMs, formatRate: formatRate, cell: cell, lineChart: lineChart, markInked: markInked };
+})();
