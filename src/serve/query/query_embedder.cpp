@@ -36,7 +36,7 @@ void QueryEmbedder::shutdown() {
 void QueryEmbedder::embed(const std::string& text, Done done) {
   // Keyed like answers (normalized), without parameters or generation: a question's
   // vector does not change when documents do.
-  std::string key = QueryCache::make_key(text, "embedding", 0);
+  std::string key = QueryCache::make_key(text, "embedding");
   if (auto cached = cache_.get(key)) {
     done(*cached, "");
     return;
