@@ -128,7 +128,11 @@ class Serve:
             time.sleep(0.05)
         else:
             raise AssertionError("serve not ready:\n" + self.output())
-        status, _, body = request(self.port, "POST", "/api/v1/documents/upload", {"title": "Guards", "text": DOCUMENT})
+        self.upload("Guards", DOCUMENT)
+
+    def upload(self, title, text):
+        """Uploads a document and waits until it is searchable (the index generation moves)."""
+        status, _, body = request(self.port, "POST", "/api/v1/documents/upload", {"title": title, "text": text})
         assert status == 201, body
         document = json.loads(body)["id"]
         while json.loads(request(self.port, "GET", f"/api/v1/documents/{document}/status")[2])["status"] != "ready":

@@ -119,6 +119,60 @@ class OverloadTest(ProcessesTestCase):
         self.assertIn("service mode full -> reduced", serve.output())
         self.assertIn("-> full", serve.output())
 
+    def test_while_shedding_questions_held_from_an_older_index_are_answered_stale_not_refused(self):
+        # One question and one search answered, then uploads keep moving the index on (as
+        # in the seeds' mix), so neither stays fresh for long; a flood past a worker limit
+        # of one sheds most questions. The two held ones must never be refused: shed,
+        # they are answered from what is held, marked stale.
+        serve = self.start(Serve("--workers", "1", "--workers-limit", "1", "--workers-limit-min", "1"))
+        held_question = "what do circuit breakers stop?"
+        self.assertEqual(serve.query(held_question)[0], 200)
+        search = {"query": "half-open probes", "top_k": 2}
+        self.assertEqual(request(serve.port, "POST", "/api/v1/search", search)[0], 200)
+        serve.upload("Later", "A later note about retry budgets and backoff with jitter.")
+        stop = time.time() + 4
+        counter = [0]
+        lock = threading.Lock()
+        held_answers, held_searches = [], []
+
+        def flood():
+            while time.time() < stop:
+                with lock:
+                    counter[0] += 1
+                    n = counter[0]
+                request(serve.port, "POST", "/query", {"question": f"flood question {n} about shedding"})
+
+        def keep_uploading():
+            n = 0
+            while time.time() < stop:
+                n += 1
+                request(serve.port, "POST", "/api/v1/documents/upload",
+                        {"title": f"note {n}", "text": f"Note {n} on half-open probes and circuit breakers."})
+                time.sleep(0.1)
+
+        def ask_held():
+            while time.time() < stop:
+                status, _, raw = request(serve.port, "POST", "/query", {"question": held_question})
+                held_answers.append((status, json.loads(raw)))
+                status, _, raw = request(serve.port, "POST", "/api/v1/search", search)
+                held_searches.append((status, json.loads(raw)))
+        threads = [threading.Thread(target=flood) for _ in range(12)]
+        threads += [threading.Thread(target=ask_held), threading.Thread(target=keep_uploading)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        self.assertGreater(metric(serve.port, "ragscale_shed_total"), 0, "the flood was shed")
+        self.assertEqual([s for s, _ in held_answers if s != 200], [], "a held question is never refused")
+        self.assertEqual([s for s, _ in held_searches if s != 200], [], "a held search is never refused")
+        stale = [b for _, b in held_answers if b.get("stale")]
+        self.assertTrue(stale, "some held answers were served stale while shedding")
+        for body in stale:
+            self.assertEqual(body["mode"], "cached")
+            self.assertTrue(body["degraded"])
+            self.assertEqual(body["degraded_reason"], "overload")
+        self.assertTrue(any(b.get("stale") for _, b in held_searches), "some searches were served stale")
+
     def test_client_errors_are_not_counted_as_shed_or_degraded(self):
         serve = self.start(Serve())
         for body in (b"{not json", json.dumps({"question": ""}).encode(), json.dumps({"nothing": 1}).encode()):

@@ -118,6 +118,7 @@ struct RagService::State {
       QueryEmbedder::Options options;
       options.max_batch = config.embed_batch_max;
       options.max_delay = config.embed_batch_delay;
+      options.max_in_flight = config.embed_max_in_flight;
       options.timeout = config.embed_timeout;
       options.cache_entries = config.embed_cache_entries;
       c.query_embedder = std::make_unique<QueryEmbedder>(*remote, *c.embed_breaker, options, c.pipeline_metrics);

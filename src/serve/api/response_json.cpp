@@ -75,6 +75,10 @@ std::string search_json(const RetrievalResult& result) {
   write_chunks(w, result.chunks);
   w.Key("degraded");
   w.Bool(result.degraded);
+  if (result.stale) {
+    w.Key("stale");
+    w.Bool(true);
+  }
   w.EndObject();
   return body_of(buffer);
 }

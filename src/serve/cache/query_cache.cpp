@@ -4,9 +4,9 @@
 
 namespace ragscale::serve {
 
-std::string QueryCache::make_key(std::string_view question, std::string_view parameters, uint64_t generation) {
+std::string QueryCache::make_key(std::string_view question, std::string_view parameters) {
   std::string normalized;
-  normalized.reserve(question.size() + parameters.size() + 24);
+  normalized.reserve(question.size() + parameters.size() + 1);
   bool pending_space = false;
   for (char c : question) {
     if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
@@ -19,14 +19,12 @@ std::string QueryCache::make_key(std::string_view question, std::string_view par
   }
   normalized.push_back('\x1f');
   normalized.append(parameters);
-  normalized.push_back('\x1f');
-  normalized.append(std::to_string(generation));
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(normalized.data()), normalized.size(), digest);
   return std::string(reinterpret_cast<const char*>(digest), sizeof digest);
 }
 
-std::optional<std::string> QueryCache::get(const std::string& key, Clock::time_point now) {
+std::optional<std::string> QueryCache::get(const std::string& key, uint64_t generation, Clock::time_point now) {
   std::lock_guard lock(mutex_);
   auto found = index_.find(key);
   if (found == index_.end()) {
@@ -39,12 +37,16 @@ std::optional<std::string> QueryCache::get(const std::string& key, Clock::time_p
     ++misses_;
     return std::nullopt;
   }
+  if (it->generation != generation) {  // kept for get_stale() until replaced or evicted
+    ++misses_;
+    return std::nullopt;
+  }
   lru_.splice(lru_.begin(), lru_, it);
   ++hits_;
   return it->value;
 }
 
-std::optional<std::string> QueryCache::get_stale(const std::string& key, Clock::time_point now) {
+std::optional<QueryCache::Held> QueryCache::get_stale(const std::string& key, Clock::time_point now) {
   std::lock_guard lock(mutex_);
   auto found = index_.find(key);
   if (found == index_.end()) return std::nullopt;
@@ -53,14 +55,14 @@ std::optional<std::string> QueryCache::get_stale(const std::string& key, Clock::
     erase(it);
     return std::nullopt;
   }
-  return it->value;
+  return Held{it->value, it->generation};
 }
 
-void QueryCache::put(const std::string& key, std::string value, Clock::time_point now) {
+void QueryCache::put(const std::string& key, std::string value, uint64_t generation, Clock::time_point now) {
   if (limits_.max_entries == 0) return;
   std::lock_guard lock(mutex_);
   if (auto found = index_.find(key); found != index_.end()) erase(found->second);
-  Entry entry{key, std::move(value), now + limits_.ttl};
+  Entry entry{key, std::move(value), generation, now + limits_.ttl};
   size_t entry_cost = cost(entry);
   if (entry_cost > limits_.max_bytes) return;
   lru_.push_front(std::move(entry));

@@ -4,10 +4,14 @@
 // Stale-if-error: an answer past its time-to-live is no longer a hit, but it is kept
 // for `stale_grace` longer so get_stale() can still serve it when the model fails.
 //
-// Keys are digests the caller builds with make_key() from the normalized question, the
-// request parameters and the index generation; since every upload or delete advances
-// the generation, stale answers simply stop being hit and age out through LRU, with no
-// scan or invalidation pass.
+// Keys are digests the caller builds with make_key() from the normalized question and
+// the request parameters. Each answer records the index generation it was computed on:
+// get() hits only an answer of the generation asked for, so an upload or delete (which
+// advances the generation) makes older answers misses with no scan or invalidation pass,
+// while get_stale() still finds the latest answer of any generation. Why not put the
+// generation in the key: a service taking uploads all the time (a hundred a second in
+// the seeds' mix) would then have no answer to fall back on when the model fails or the
+// service sheds load, because every answer would belong to a generation just passed.
 #pragma once
 
 #include <chrono>
@@ -34,16 +38,23 @@ class QueryCache {
 
   explicit QueryCache(Limits limits) : limits_(limits) {}
 
-  // SHA-256 of the normalized question (trimmed, lower-cased, inner whitespace
-  // collapsed), the parameters and the generation.
-  static std::string make_key(std::string_view question, std::string_view parameters, uint64_t generation);
+  struct Held {
+    std::string value;
+    uint64_t generation = 0;  // the index generation the answer was computed on
+  };
 
-  // A fresh answer (within its time-to-live), counted as a hit or a miss.
-  std::optional<std::string> get(const std::string& key, Clock::time_point now = Clock::now());
-  // Any answer still held, fresh or expired within the stale grace (not counted as a hit).
-  std::optional<std::string> get_stale(const std::string& key, Clock::time_point now = Clock::now());
-  // An entry larger than max_bytes is not stored.
-  void put(const std::string& key, std::string value, Clock::time_point now = Clock::now());
+  // SHA-256 of the normalized question (trimmed, lower-cased, inner whitespace
+  // collapsed) and the parameters.
+  static std::string make_key(std::string_view question, std::string_view parameters);
+
+  // A fresh answer (within its time-to-live) computed on `generation`, counted as a hit
+  // or a miss.
+  std::optional<std::string> get(const std::string& key, uint64_t generation, Clock::time_point now = Clock::now());
+  // The answer held for the key, of any generation, fresh or expired within the stale
+  // grace (not counted as a hit).
+  std::optional<Held> get_stale(const std::string& key, Clock::time_point now = Clock::now());
+  // Replaces the key's answer. An entry larger than max_bytes is not stored.
+  void put(const std::string& key, std::string value, uint64_t generation, Clock::time_point now = Clock::now());
 
   size_t entries() const;
   size_t bytes() const;
@@ -54,6 +65,7 @@ class QueryCache {
   struct Entry {
     std::string key;
     std::string value;
+    uint64_t generation;
     Clock::time_point expires;
   };
   void erase(std::list<Entry>::iterator it);

@@ -80,6 +80,7 @@ struct ServeConfig {
   // Query-time embedding (embedder backends)
   size_t embed_batch_max = 32;
   std::chrono::milliseconds embed_batch_delay{2};
+  size_t embed_max_in_flight = 2;
   size_t embed_cache_entries = 10000;
   // Overload: the bounded wait for the model, admission control, the degradation ladder
   std::chrono::milliseconds llm_max_wait{1000};  // for a place among the model calls in flight

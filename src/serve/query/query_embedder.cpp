@@ -36,7 +36,7 @@ void QueryEmbedder::shutdown() {
 void QueryEmbedder::embed(const std::string& text, Done done) {
   // Keyed like answers (normalized), without parameters or generation: a question's
   // vector does not change when documents do.
-  std::string key = QueryCache::make_key(text, "embedding", 0);
+  std::string key = QueryCache::make_key(text, "embedding");
   if (auto cached = cache_.get(key)) {
     done(*cached, "");
     return;
@@ -50,6 +50,7 @@ void QueryEmbedder::embed(const std::string& text, Done done) {
       return;
     }
     full = batcher_.add(Pending{text, std::move(key), std::move(done)}, Clock::now());
+    if (full) ++in_flight_;
   }
   if (full) {
     send(std::move(*full));
@@ -62,13 +63,19 @@ void QueryEmbedder::run() {
   std::unique_lock lock(mutex_);
   for (;;) {
     if (stopping_) break;
+    auto deadline = batcher_.deadline();
+    if (deadline && Clock::now() >= *deadline && !may_send_partial()) {
+      wake_.wait(lock);  // due, but the bound is reached: a request_done() wakes us
+      continue;
+    }
     if (auto due = batcher_.take_due(Clock::now())) {
+      ++in_flight_;
       lock.unlock();
       send(std::move(*due));
       lock.lock();
       continue;
     }
-    if (auto deadline = batcher_.deadline()) {
+    if (deadline) {
       wake_.wait_until(lock, *deadline);
     } else {
       wake_.wait(lock);
@@ -82,9 +89,22 @@ void QueryEmbedder::run() {
   }
 }
 
+bool QueryEmbedder::may_send_partial() const {
+  return options_.max_in_flight == 0 || in_flight_ < options_.max_in_flight;
+}
+
+void QueryEmbedder::request_done() {
+  {
+    std::lock_guard lock(mutex_);
+    --in_flight_;
+  }
+  wake_.notify_one();
+}
+
 void QueryEmbedder::send(std::vector<Pending> batch) {
   auto now = Clock::now();
   if (!breaker_.try_acquire(now)) {
+    request_done();
     metrics_.backend_call(kBackend, "rejected");
     for (auto& pending : batch) pending.done(std::nullopt, "the embedder's circuit breaker is open");
     return;
@@ -97,6 +117,7 @@ void QueryEmbedder::send(std::vector<Pending> batch) {
   embedder_.embed_async(std::move(texts), options_.timeout,
                         [this, shared, now](std::vector<Embedding> vectors, std::string error) {
                           auto end = Clock::now();
+                          request_done();
                           if (error.empty() && vectors.size() == shared->size()) {
                             breaker_.on_success(end - now, end);
                             metrics_.backend_call(kBackend, "success");

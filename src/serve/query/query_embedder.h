@@ -3,13 +3,20 @@
 // concurrent requests (up to max_batch questions, waiting at most max_delay for more)
 // into one embeddings request, guarded by the embedder's circuit breaker.
 //
+// Why a bound on requests in flight: a fixed delay alone sends a batch per window, so
+// questions that trickle in (one every millisecond or two) still make one request each
+// window. While max_in_flight requests are out, a partial batch keeps gathering instead
+// of going, and leaves when one comes back: batches grow with the backend's latency,
+// the way a GPU server's dynamic batcher queues while the model is busy. A full batch
+// goes at once regardless, so throughput is never held back by the bound.
+//
 // Contract:
 // - embed() returns at once; `done` runs exactly once with the vector, or with none and
 //   the reason (breaker open, backend failure, shutting down) so retrieval falls back to
 //   keywords alone. It runs on the calling thread for a cached vector or a refusal, else
 //   on the backend client's loop thread: it must be quick (hand work to a pool).
-// - A batch waits for at most max_delay from its first question; a full batch goes at
-//   once. One thread drives the batches; shutdown() ends it and answers every question
+// - A partial batch waits for max_delay from its first question and, past it, for fewer
+//   than max_in_flight requests to be out; a full batch goes at once. One thread drives the batches; shutdown() ends it and answers every question
 //   still waiting with "shutting down".
 // - Thread-safe.
 #pragma once
@@ -38,6 +45,7 @@ class QueryEmbedder {
   struct Options {
     size_t max_batch = 32;
     std::chrono::microseconds max_delay{2000};
+    size_t max_in_flight = 2;  // embeddings requests out before partial batches wait (0: no bound)
     std::chrono::milliseconds timeout{30000};
     size_t cache_entries = 10000;
   };
@@ -61,6 +69,8 @@ class QueryEmbedder {
   };
   void run();
   void send(std::vector<Pending> batch);
+  void request_done();
+  bool may_send_partial() const;  // with mutex_ held
 
   OpenAiEmbedder& embedder_;
   resilience::CircuitBreaker& breaker_;
@@ -70,6 +80,7 @@ class QueryEmbedder {
   std::mutex mutex_;
   std::condition_variable wake_;
   resilience::MicroBatcher<Pending> batcher_;
+  size_t in_flight_ = 0;  // embeddings requests sent and not yet answered
   bool stopping_ = false;
   std::thread thread_;
 };

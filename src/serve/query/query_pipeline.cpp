@@ -29,6 +29,10 @@ FlightResult failed(int status, const std::string& message) {
 
 using resilience::ServiceMode;
 
+std::string flight_key(const std::string& cache_key, uint64_t generation) {
+  return cache_key + ";" + std::to_string(generation);
+}
+
 FlightResult overloaded(const std::string& message) {
   FlightResult result = failed(503, message);
   return result;
@@ -41,7 +45,10 @@ struct QueryPipeline::Run {
   QueryParameters q;
   ServiceMode mode = ServiceMode::kFull;
   size_t max_tokens = 0;
-  std::string key;
+  std::string key;        // the flight's: the cache key and the index generation
+  std::string cache_key;  // the answer cache's
+  std::string asked_key;  // the cache key of the parameters asked, when the rung changed them
+  uint64_t generation = 0;  // the index generation when the question started
   Clock::time_point start;
   Clock::time_point generation_start;
   std::shared_ptr<const RetrievalResult> retrieved;
@@ -50,25 +57,33 @@ struct QueryPipeline::Run {
 std::string QueryPipeline::answer_key(const QueryParameters& q) const {
   std::string parameters = "k=" + std::to_string(q.max_sources) + ";t=" + std::to_string(q.temperature) +
                            ";m=" + std::to_string(q.max_tokens) + ";generator=" + parts_.generator_name;
-  return QueryCache::make_key(q.question, parameters, parts_.generation.load());
+  return QueryCache::make_key(q.question, parameters);
+}
+
+std::optional<FlightResult> QueryPipeline::stale_answer(const std::string& cache_key, std::string_view reason) {
+  auto held = parts_.answers.get_stale(cache_key);
+  if (!held) return std::nullopt;
+  parts_.metrics.stale_answer();
+  FlightResult result;
+  result.core = stale_core(held->value, reason);
+  result.cached = true;
+  result.mode = "cached";
+  return result;
 }
 
 std::optional<QueryPipeline::Ticket> QueryPipeline::answer(const QueryParameters& asked, AnswerFlight::Listener listener,
                                                            Clock::time_point start) {
   // mode
   ServiceMode mode = parts_.overload ? parts_.overload->mode(start) : ServiceMode::kFull;
-  if (mode == ServiceMode::kRefuse) {
-    listener.on_done(overloaded("the service is overloaded and refusing new questions; retry shortly"));
-    return std::nullopt;
-  }
   QueryParameters q = asked;
   if (mode == ServiceMode::kReduced) {
     q.max_sources = std::min<int64_t>(q.max_sources, static_cast<int64_t>(parts_.reduced_sources));
     q.max_tokens = parts_.reduced_max_tokens;
   }
-  std::string key = answer_key(q);
+  std::string cache_key = answer_key(q);
+  uint64_t generation = parts_.generation.load();
   // cache
-  if (auto core = parts_.answers.get(key)) {
+  if (auto core = parts_.answers.get(cache_key, generation)) {
     FlightResult result;
     result.core = std::move(*core);
     result.cached = true;
@@ -77,11 +92,23 @@ std::optional<QueryPipeline::Ticket> QueryPipeline::answer(const QueryParameters
     listener.on_done(result);
     return std::nullopt;
   }
+  if (mode >= ServiceMode::kExtractive) {
+    if (auto stale = stale_answer(cache_key, "overload")) {
+      stale->timings = timings_json(0, 0, milliseconds_between(start, Clock::now()));
+      listener.on_done(*stale);
+      return std::nullopt;
+    }
+  }
+  if (mode == ServiceMode::kRefuse) {
+    listener.on_done(overloaded("the service is overloaded and refusing new questions; retry shortly"));
+    return std::nullopt;
+  }
   if (mode == ServiceMode::kCachedOnly) {
     listener.on_done(overloaded("the service is overloaded and answers cached questions only; retry shortly"));
     return std::nullopt;
   }
   // coalesce
+  std::string key = flight_key(cache_key, generation);
   auto joined = flights_.join(key, [this, &key] {
     // Abandoned by every client: later askers start afresh rather than join a call
     // that is being cancelled.
@@ -95,6 +122,9 @@ std::optional<QueryPipeline::Ticket> QueryPipeline::answer(const QueryParameters
     run->q = q;
     run->mode = mode;
     run->key = std::move(key);
+    run->cache_key = std::move(cache_key);
+    if (mode == ServiceMode::kReduced) run->asked_key = answer_key(asked);
+    run->generation = generation;
     run->start = start;
     lead(std::move(run));
   }
@@ -102,33 +132,46 @@ std::optional<QueryPipeline::Ticket> QueryPipeline::answer(const QueryParameters
 }
 
 bool QueryPipeline::warm(const QueryParameters& q) {
-  std::string key = answer_key(q);
-  if (parts_.answers.get_stale(key)) return false;
+  std::string cache_key = answer_key(q);
+  uint64_t generation = parts_.generation.load();
+  auto held = parts_.answers.get_stale(cache_key);
+  if (held && held->generation == generation) return false;
+  std::string key = flight_key(cache_key, generation);
   auto joined = flights_.join(key, [] { return std::make_shared<AnswerFlight>(nullptr, true); });
   if (!joined.leader) return false;
   auto run = std::make_shared<Run>();
   run->flight = joined.flight;
   run->q = q;
   run->key = std::move(key);
+  run->cache_key = std::move(cache_key);
+  run->generation = generation;
   run->start = Clock::now();
   lead(std::move(run));
   return true;
 }
 
 void QueryPipeline::search(const std::string& query, size_t top_k, Retrieved done) {
-  retrieve(query, top_k, std::move(done), true);
+  retrieve(query, top_k, std::move(done), /*allow_stale=*/true);
 }
 
-void QueryPipeline::retrieve(const std::string& query, size_t top_k, Retrieved done, bool admit) {
-  std::string key = QueryCache::make_key(query, "retrieval;k=" + std::to_string(top_k), parts_.generation.load());
-  if (auto hit = retrievals_.get(key)) {
-    done(std::move(hit), 200, "");
+void QueryPipeline::retrieve(const std::string& query, size_t top_k, Retrieved done, bool allow_stale) {
+  std::string key = QueryCache::make_key(query, "retrieval;k=" + std::to_string(top_k));
+  uint64_t generation = parts_.generation.load();
+  auto held = retrievals_.get(key);
+  if (held && held->index_generation == generation) {
+    done(std::move(held), 200, "");
     return;
   }
   // admit: past the workers' limit the question is shed at once, not queued.
   std::optional<OverloadControl::Ticket> ticket;
-  if (admit && parts_.overload) {
+  if (parts_.overload) {
     auto admission = parts_.overload->admit();
+    if (!admission.ticket && allow_stale && held) {
+      auto stale = std::make_shared<RetrievalResult>(*held);
+      stale->stale = true;
+      done(std::move(stale), 200, "");
+      return;
+    }
     if (!admission.ticket) {
       done(nullptr, 503, admission.mode >= ServiceMode::kCachedOnly
                              ? "the service is overloaded and answers cached questions only; retry shortly"
@@ -137,16 +180,19 @@ void QueryPipeline::retrieve(const std::string& query, size_t top_k, Retrieved d
     }
     ticket = admission.ticket;
   }
-  auto on_vector = [this, query, top_k, key, done, ticket](std::optional<Embedding> vector, std::string why) mutable {
+  auto on_vector = [this, query, top_k, key, generation, done, ticket](std::optional<Embedding> vector,
+                                                                       std::string why) mutable {
     auto submitted = Clock::now();
-    bool queued = parts_.workers.submit([this, query, top_k, key, done, ticket, submitted, vector = std::move(vector),
-                                         why = std::move(why)]() mutable {
+    bool queued = parts_.workers.submit([this, query, top_k, key, generation, done, ticket, submitted,
+                                         vector = std::move(vector), why = std::move(why)]() mutable {
       auto started = Clock::now();
       std::shared_ptr<const RetrievalResult> result;
       try {
-        result = std::make_shared<const RetrievalResult>(
-            parts_.query_embedder ? parts_.retriever.search_with(query, top_k, vector ? &*vector : nullptr, why)
-                                  : parts_.retriever.search(query, top_k));
+        RetrievalResult found = parts_.query_embedder
+                                    ? parts_.retriever.search_with(query, top_k, vector ? &*vector : nullptr, why)
+                                    : parts_.retriever.search(query, top_k);
+        found.index_generation = generation;
+        result = std::make_shared<const RetrievalResult>(std::move(found));
       } catch (const std::exception& e) {
         if (ticket) parts_.overload->finish(*ticket, false, started - submitted);
         done(nullptr, 500, std::string("internal error: ") + e.what());
@@ -172,7 +218,11 @@ void QueryPipeline::lead(std::shared_ptr<Run> run) {
   retrieve(run->q.question, static_cast<size_t>(run->q.max_sources),
          [this, run](std::shared_ptr<const RetrievalResult> result, int status, std::string error) {
            if (!result) {
-             complete(run, failed(status, error));
+             // Shed: the latest answer held, marked stale, is better than a refusal.
+             std::optional<FlightResult> stale;
+             if (status == 503) stale = stale_answer(run->cache_key, "overload");
+             if (status == 503 && !stale && !run->asked_key.empty()) stale = stale_answer(run->asked_key, "overload");
+             complete(run, stale ? std::move(*stale) : failed(status, error));
              return;
            }
            if (result->degraded) parts_.metrics.degraded("embedder_unavailable");
@@ -180,7 +230,7 @@ void QueryPipeline::lead(std::shared_ptr<Run> run) {
            run->generation_start = Clock::now();
            generate(run);
          },
-         true);
+         /*allow_stale=*/false);
 }
 
 void QueryPipeline::generate(std::shared_ptr<Run> run) {
@@ -207,7 +257,7 @@ void QueryPipeline::generate(std::shared_ptr<Run> run) {
           return;
         }
         std::string core = answer_core_json(outcome.text, *run->retrieved);
-        if (!run->retrieved->degraded) parts_.answers.put(run->key, core);
+        if (!run->retrieved->degraded) parts_.answers.put(run->cache_key, core, run->generation);
         FlightResult result;
         result.core = std::move(core);
         result.mode = run->mode == ServiceMode::kReduced ? "reduced" : "full";
@@ -215,7 +265,9 @@ void QueryPipeline::generate(std::shared_ptr<Run> run) {
       },
       // A probe's answer arrives after its requests were answered: it fills the cache.
       [this, run](std::string text) {
-        if (!run->retrieved->degraded) parts_.answers.put(run->key, answer_core_json(text, *run->retrieved));
+        if (!run->retrieved->degraded) {
+          parts_.answers.put(run->cache_key, answer_core_json(text, *run->retrieved), run->generation);
+        }
       });
 }
 
@@ -231,10 +283,10 @@ void QueryPipeline::fall_back(const std::shared_ptr<Run>& run, const std::string
   std::string core;
   std::vector<std::string> parts;
   if (!reason.empty()) {
-    if (auto stale = parts_.answers.get_stale(run->key)) {
+    if (auto held = parts_.answers.get_stale(run->cache_key)) {
       parts_.metrics.stale_answer();
-      core = stale_core(*stale, reason);
-      parts.push_back(answer_of_core(*stale));
+      core = stale_core(held->value, reason);
+      parts.push_back(answer_of_core(held->value));
     }
   }
   FlightResult result;
@@ -248,7 +300,7 @@ void QueryPipeline::fall_back(const std::shared_ptr<Run>& run, const std::string
     std::string answer;
     for (const auto& part : parts) answer += (answer.empty() ? "" : " ") + part;
     core = answer_core_json(answer, *run->retrieved, reason);
-    if (reason.empty() && !run->retrieved->degraded) parts_.answers.put(run->key, core);
+    if (reason.empty() && !run->retrieved->degraded) parts_.answers.put(run->cache_key, core, run->generation);
   }
   for (size_t i = 0; i < parts.size(); ++i) run->flight->emit(token_frame(i == 0 ? parts[i] : " " + parts[i]));
   result.core = std::move(core);

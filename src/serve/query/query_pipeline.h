@@ -2,21 +2,26 @@
 // policy:
 //
 //   mode      the degradation ladder's rung (OverloadControl): reduced questions ask
-//             for fewer sources and a shorter answer; cached-only and refuse rungs
-//             answer 503 past the cache
-//   cache     a fresh cached answer is sent at once (even while shedding)
-//   coalesce  an identical question already in the making is joined (SingleFlight)
+//             for fewer sources and a shorter answer; from the extractive rung down a
+//             held answer of an older index generation is served, marked stale, before
+//             any work; cached-only and refuse rungs answer 503 past that
+//   cache     a fresh cached answer of the current index generation is sent at once
+//             (on every rung, even while shedding)
+//   coalesce  an identical question already in the making is joined (SingleFlight,
+//             keyed with the index generation)
 //   admit     the leader of a flight passes admission control in front of the workers
-//             (shed: 503 with Retry-After at once)
+//             (shed: a held stale answer, else 503 with Retry-After at once; a shed
+//             search gets the latest held retrieval, marked stale)
 //   embed     the question's vector: in process, or batched to the embedder backend
 //             (QueryEmbedder: LRU, micro-batching, breaker)
-//   retrieve  hybrid retrieval on the worker pool, its result cached by index generation
+//   retrieve  hybrid retrieval on the worker pool, its result cached with the index
+//             generation it saw
 //   generate  the guarded model call (GenerationStage: breaker, bounded wait for a place
 //             among the calls in flight, timeouts, retries); skipped on the extractive rung
 //   fallback  no model answer: a stale cached answer if one is held, else the extractive
 //             answer from the retrieved passages, marked degraded with the reason — or,
 //             with fallback off, 503 with Retry-After
-//   store     full answers go into the cache
+//   store     full answers go into the cache with the generation their question started on
 //
 // Contract:
 // - answer() never blocks: it answers from the cache at once (listener.on_done on the
@@ -25,8 +30,11 @@
 //   on_done.
 // - search() runs embed + retrieve for the search routes; `done` runs once, on a worker
 //   thread or at once on the calling thread (cache hit, refusal).
-// - Keys carry the normalized question, the parameters and the index generation, so an
-//   upload or delete makes every earlier answer and retrieval a miss.
+// - Freshness: in full service every answer and retrieval is of the current index
+//   generation (an upload or delete makes every earlier one a miss). An older one is
+//   served only marked stale: when the model fails (stale-if-error), from the
+//   extractive rung down, and when admission control sheds the question — answering a
+//   little behind recent uploads rather than refusing.
 // - The pieces it is given outlive it; shutdown order is RagService's.
 #pragma once
 
@@ -92,12 +100,19 @@ class QueryPipeline {
 
  private:
   struct Run;
+  // The answer cache's key: the normalized question and the parameters that shape the
+  // answer. The flight (coalescing) key adds the index generation.
   std::string answer_key(const QueryParameters& q) const;
+  // The latest answer held for `cache_key` (another index generation, or past its TTL
+  // within the stale grace), marked stale with `reason`; none when nothing is held.
+  std::optional<FlightResult> stale_answer(const std::string& cache_key, std::string_view reason);
   void lead(std::shared_ptr<Run> run);
   void generate(std::shared_ptr<Run> run);
   void fall_back(const std::shared_ptr<Run>& run, const std::string& reason, bool streamed);
-  // search() behind admission control; `admitted` false skips it (the caller admitted).
-  void retrieve(const std::string& query, size_t top_k, Retrieved done, bool admit);
+  // Retrieval behind admission control. `allow_stale`: a question shed by admission
+  // control gets the latest retrieval held of an older index generation, marked stale,
+  // rather than a 503.
+  void retrieve(const std::string& query, size_t top_k, Retrieved done, bool allow_stale);
   void complete(const std::shared_ptr<Run>& run, FlightResult result);
 
   PipelineParts parts_;

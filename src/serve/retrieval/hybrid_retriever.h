@@ -27,6 +27,8 @@ struct RetrievalResult {
   std::vector<RetrievedChunk> chunks;
   bool degraded = false;
   std::string degraded_reason;
+  uint64_t index_generation = 0;  // the index generation it was searched on (set by the query path)
+  bool stale = false;             // served from an older generation because the service shed load
 };
 
 class HybridRetriever {
