@@ -6,7 +6,7 @@
 namespace ragscale {
 namespace {
 
-constexpr std::array<std::pair<ErrorKind, std::string_view>, 7> kNames = {{
+constexpr std::array<std::pair<ErrorKind, std::string_view>, 9> kNames = {{
     {ErrorKind::kHttpStatus, "http_status"},
     {ErrorKind::kConnectionRefused, "connection_refused"},
     {ErrorKind::kConnectionReset, "connection_reset"},
@@ -14,6 +14,8 @@ constexpr std::array<std::pair<ErrorKind, std::string_view>, 7> kNames = {{
     {ErrorKind::kCheckFailed, "check_failed"},
     {ErrorKind::kOther, "other"},
     {ErrorKind::kRateLimited, "rate_limited"},
+    {ErrorKind::kTlsCertificate, "tls_certificate"},
+    {ErrorKind::kTlsHandshake, "tls_handshake"},
 }};
 
 }  // namespace

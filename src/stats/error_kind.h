@@ -18,6 +18,8 @@ enum class ErrorKind : uint8_t {
   kCheckFailed,
   kOther,
   kRateLimited,  // a rate-limited response (e.g. 429) configured to count as a failure
+  kTlsCertificate,  // the server's TLS certificate failed verification
+  kTlsHandshake,    // the TLS handshake failed for another reason (protocol, cipher, not TLS)
 };
 
 std::string_view to_string(ErrorKind kind);
