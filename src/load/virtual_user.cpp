@@ -20,6 +20,8 @@ ErrorKind error_kind_of(http::ClientError error) {
     case http::ClientError::kConnectionRefused: return ErrorKind::kConnectionRefused;
     case http::ClientError::kConnectionReset: return ErrorKind::kConnectionReset;
     case http::ClientError::kTimeout: return ErrorKind::kTimeout;
+    case http::ClientError::kTlsCertificate: return ErrorKind::kTlsCertificate;
+    case http::ClientError::kTlsHandshake: return ErrorKind::kTlsHandshake;
     default: return ErrorKind::kOther;
   }
 }
@@ -41,6 +43,7 @@ VirtualUser::VirtualUser(Worker& worker, const CompiledClass& user_class, uint64
         }
       }) {
   state_.user_id = user_id;
+  if (user_class.target->tls) connection_.use_tls(*worker.tls_context(), user_class.target->tls_server_name);
 }
 
 VirtualUser::~VirtualUser() { worker_.loop().disarm(wait_timer_); }
@@ -130,8 +133,12 @@ void VirtualUser::on_response(http::ClientConnection&, const http::ClientResult&
   StatsShard& shard = worker_.shard();
   if (result.error != http::ClientError::kNone) {
     std::string message(http::to_string(result.error));
-    if (result.error == http::ClientError::kOther || result.error == http::ClientError::kProtocol) {
+    if (result.error == http::ClientError::kOther || result.error == http::ClientError::kProtocol ||
+        result.error == http::ClientError::kTlsHandshake) {
       message += ": " + result.error_detail;
+    } else if (result.error == http::ClientError::kTlsCertificate) {
+      message += ": " + result.error_detail +
+                 "; trust its CA with --ca-file FILE, or skip verification with --insecure";
     }
     shard.record_failure(step.endpoint_id, latency_us, result.body_bytes, error_kind_of(result.error), message);
   } else {

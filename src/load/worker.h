@@ -23,6 +23,7 @@
 #include "load/load_shape.h"
 #include "load/virtual_user.h"
 #include "net/event_loop.h"
+#include "net/tls_context.h"
 #include "stats/stats_shard.h"
 
 namespace ragscale::load {
@@ -52,6 +53,7 @@ struct WorkerSetup {
   uint64_t max_in_flight = 1000;    // this worker's share
   std::optional<std::chrono::microseconds> request_timeout;  // overrides the scenario's
   IterationBudget* budget = nullptr;
+  net::TlsOptions tls;  // for https targets (this worker's own TLS context)
 };
 
 // What a worker reports once a second.
@@ -84,6 +86,8 @@ class Worker {
   net::EventLoop& loop() { return loop_; }
   StatsShard& shard() { return shard_; }
   const std::optional<std::chrono::microseconds>& request_timeout() const { return setup_.request_timeout; }
+  // The worker's TLS context; null when no target is https.
+  net::TlsContext* tls_context() { return tls_context_.get(); }
   bool claim_iteration();
   void on_iteration_done(VirtualUser& user);
   void on_user_halted(VirtualUser& user);
@@ -99,6 +103,9 @@ class Worker {
   WorkerSetup setup_;
   net::EventLoop loop_;
   StatsShard shard_;
+  std::unique_ptr<net::TlsContext> tls_context_;
+  uint64_t tls_handshakes_reported_ = 0;
+  uint64_t tls_resumed_reported_ = 0;
   CompiledScenario compiled_;
   std::thread thread_;
 
