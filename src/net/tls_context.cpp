@@ -28,7 +28,10 @@ TlsContext::TlsContext(const TlsOptions& options) : options_(options) {
   SSL_CTX_set_min_proto_version(context_, TLS1_2_VERSION);
   // Partial writes let a large request go out record by record without copying it;
   // the moving buffer allows the retry after WANT_WRITE to pass the same bytes anew.
-  SSL_CTX_set_mode(context_, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+  // Released buffers: an idle connection holds no 17 KB read and write buffers (about
+  // 21 KB per idle TLS user instead of 36 KB, for two allocations per request).
+  SSL_CTX_set_mode(context_,
+                   SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_RELEASE_BUFFERS);
   // Read as much as the socket holds in one recv, not a record header and then its body.
   SSL_CTX_set_read_ahead(context_, 1);
   // A server that closes without close_notify ends the stream like a plain EOF: HTTP
