@@ -2,7 +2,7 @@
 // self-signed certificate made for the test (for "localhost" and 127.0.0.1).
 #include <gtest/gtest.h>
 
-#include <netinet/in.h>
+#include <fcntl.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
@@ -22,6 +22,7 @@
 #include "http/client_connection.h"
 #include "http/request_format.h"
 #include "http/server.h"
+#include "net/socket.h"
 #include "net/tls_context.h"
 
 namespace ragscale::http {
@@ -74,6 +75,14 @@ const TestCertificate& certificate() {
   return shared;
 }
 
+// A blocking listening socket on a free port of 127.0.0.1.
+int listen_on_loopback(uint16_t& port) {
+  int fd = net::listen_tcp(net::resolve("127.0.0.1", 0), false, 64);
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  port = net::local_port(fd);
+  return fd;
+}
+
 // An HTTPS/1.1 server: one blocking thread per connection. It answers every request with
 // "ok <body bytes>", "/big" with 200,000 bytes, and "/close" with Connection: close.
 class TlsServer {
@@ -83,15 +92,7 @@ class TlsServer {
     context_ = SSL_CTX_new(TLS_server_method());
     SSL_CTX_use_certificate(context_, certificate().certificate);
     SSL_CTX_use_PrivateKey(context_, certificate().key);
-    listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(listen_fd_, reinterpret_cast<sockaddr*>(&address), sizeof address);
-    ::listen(listen_fd_, 64);
-    socklen_t length = sizeof address;
-    ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&address), &length);
-    port_ = ntohs(address.sin_port);
+    listen_fd_ = listen_on_loopback(port_);
     acceptor_ = std::thread([this] { accept_loop(); });
   }
 
@@ -219,104 +220,99 @@ net::TlsOptions trusting_the_test_certificate() {
   return options;
 }
 
+// A TLS context and one connection to 127.0.0.1:port speaking TLS to `server_name`.
+struct TlsClient {
+  net::TlsContext tls;
+  Client client;
+  ClientConnection connection;
+
+  TlsClient(uint16_t port, const net::TlsOptions& options, std::string server_name = "localhost")
+      : tls(options), connection(client.loop, net::resolve("127.0.0.1", port), &client) {
+    connection.use_tls(tls, std::move(server_name));
+  }
+  void run(const std::vector<std::string>& paths, std::string method = "GET", std::string body = "") {
+    client.run(connection, paths, std::move(method), std::move(body));
+  }
+  const std::vector<ClientResult>& results() const { return client.results; }
+};
+
 TEST(ClientConnectionTls, KeepAliveRequestsShareOneHandshake) {
   TlsServer server;
-  net::TlsContext tls(trusting_the_test_certificate());
-  Client client;
-  ClientConnection connection(client.loop, net::resolve("127.0.0.1", server.port()), &client);
-  connection.use_tls(tls, "localhost");
-  client.run(connection, {"/a", "/big", "/b"});
-  ASSERT_EQ(client.results.size(), 3u);
-  for (const auto& result : client.results) {
+  TlsClient c(server.port(), trusting_the_test_certificate());
+  c.run({"/a", "/big", "/b"});
+  ASSERT_EQ(c.results().size(), 3u);
+  for (const auto& result : c.results()) {
     EXPECT_EQ(result.error, ClientError::kNone) << result.error_detail;
     EXPECT_EQ(result.status, 200);
   }
-  EXPECT_EQ(client.bodies[0], "ok 0");
-  EXPECT_EQ(client.results[1].body_bytes, 200000u);  // many records, read ahead
-  EXPECT_EQ(client.bodies[2], "ok 0");
-  EXPECT_EQ(connection.connects(), 1u);
-  EXPECT_EQ(tls.handshakes(), 1u);
+  EXPECT_EQ(c.client.bodies[0], "ok 0");
+  EXPECT_EQ(c.results()[1].body_bytes, 200000u);  // many records, read ahead
+  EXPECT_EQ(c.client.bodies[2], "ok 0");
+  EXPECT_EQ(c.connection.connects(), 1u);
+  EXPECT_EQ(c.tls.handshakes(), 1u);
   EXPECT_EQ(server.handshakes(), 1);
 }
 
 TEST(ClientConnectionTls, LargeRequestBodyGoesOutWhole) {
   TlsServer server;
-  net::TlsContext tls(trusting_the_test_certificate());
-  Client client;
-  ClientConnection connection(client.loop, net::resolve("127.0.0.1", server.port()), &client);
-  connection.use_tls(tls, "localhost");
-  client.run(connection, {"/upload", "/upload"}, "POST", std::string(3'000'000, 'b'));
-  ASSERT_EQ(client.results.size(), 2u);
-  EXPECT_EQ(client.results[0].error, ClientError::kNone) << client.results[0].error_detail;
-  EXPECT_EQ(client.bodies[0], "ok 3000000");
-  EXPECT_EQ(client.bodies[1], "ok 3000000");
+  TlsClient c(server.port(), trusting_the_test_certificate());
+  c.run({"/upload", "/upload"}, "POST", std::string(3'000'000, 'b'));
+  ASSERT_EQ(c.results().size(), 2u);
+  EXPECT_EQ(c.results()[0].error, ClientError::kNone) << c.results()[0].error_detail;
+  EXPECT_EQ(c.client.bodies[0], "ok 3000000");
+  EXPECT_EQ(c.client.bodies[1], "ok 3000000");
 }
 
 TEST(ClientConnectionTls, ReconnectsResumeTheSession) {
   TlsServer server;
-  net::TlsContext tls(trusting_the_test_certificate());
-  Client client;
-  ClientConnection connection(client.loop, net::resolve("127.0.0.1", server.port()), &client);
-  connection.use_tls(tls, "localhost");
-  client.run(connection, {"/close", "/close", "/close"});  // the server closes after each answer
-  ASSERT_EQ(client.results.size(), 3u);
-  for (const auto& result : client.results) EXPECT_EQ(result.error, ClientError::kNone) << result.error_detail;
-  EXPECT_EQ(connection.connects(), 3u);
-  EXPECT_EQ(client.resumed, (std::vector<bool>{false, true, true}));
-  EXPECT_EQ(tls.handshakes(), 3u);
-  EXPECT_EQ(tls.resumed(), 2u);
+  TlsClient c(server.port(), trusting_the_test_certificate());
+  c.run({"/close", "/close", "/close"});  // the server closes after each answer
+  ASSERT_EQ(c.results().size(), 3u);
+  for (const auto& result : c.results()) EXPECT_EQ(result.error, ClientError::kNone) << result.error_detail;
+  EXPECT_EQ(c.connection.connects(), 3u);
+  EXPECT_EQ(c.client.resumed, (std::vector<bool>{false, true, true}));
+  EXPECT_EQ(c.tls.handshakes(), 3u);
+  EXPECT_EQ(c.tls.resumed(), 2u);
   EXPECT_EQ(server.resumed(), 2);
 }
 
 TEST(ClientConnectionTls, IpAddressTargetsAreCheckedAgainstTheCertificate) {
   TlsServer server;
-  net::TlsContext tls(trusting_the_test_certificate());
-  Client client;
-  ClientConnection connection(client.loop, net::resolve("127.0.0.1", server.port()), &client);
-  connection.use_tls(tls, "127.0.0.1");
-  client.run(connection, {"/"});
-  ASSERT_EQ(client.results.size(), 1u);
-  EXPECT_EQ(client.results[0].error, ClientError::kNone) << client.results[0].error_detail;
+  TlsClient c(server.port(), trusting_the_test_certificate(), "127.0.0.1");
+  c.run({"/"});
+  ASSERT_EQ(c.results().size(), 1u);
+  EXPECT_EQ(c.results()[0].error, ClientError::kNone) << c.results()[0].error_detail;
 }
 
 TEST(ClientConnectionTls, UntrustedCertificateIsItsOwnKindOfFailure) {
   TlsServer server;
-  net::TlsContext tls(net::TlsOptions{});  // the system trust store knows nothing of it
-  Client client;
-  ClientConnection connection(client.loop, net::resolve("127.0.0.1", server.port()), &client);
-  connection.use_tls(tls, "localhost");
-  client.run(connection, {"/"});
-  ASSERT_EQ(client.results.size(), 1u);
-  EXPECT_EQ(client.results[0].error, ClientError::kTlsCertificate);
-  EXPECT_EQ(client.results[0].error_detail, "certificate verify failed: self-signed certificate");
-  EXPECT_FALSE(client.results[0].connected);  // no byte of the request was sent
-  EXPECT_EQ(tls.handshakes(), 0u);
+  TlsClient c(server.port(), net::TlsOptions{});  // the system trust store knows nothing of it
+  c.run({"/"});
+  ASSERT_EQ(c.results().size(), 1u);
+  EXPECT_EQ(c.results()[0].error, ClientError::kTlsCertificate);
+  EXPECT_EQ(c.results()[0].error_detail, "certificate verify failed: self-signed certificate");
+  EXPECT_FALSE(c.results()[0].connected);  // no byte of the request was sent
+  EXPECT_EQ(c.tls.handshakes(), 0u);
 }
 
 TEST(ClientConnectionTls, CertificateForAnotherNameIsRejected) {
   TlsServer server;
-  net::TlsContext tls(trusting_the_test_certificate());
-  Client client;
-  ClientConnection connection(client.loop, net::resolve("127.0.0.1", server.port()), &client);
-  connection.use_tls(tls, "api.example.test");
-  client.run(connection, {"/"});
-  ASSERT_EQ(client.results.size(), 1u);
-  EXPECT_EQ(client.results[0].error, ClientError::kTlsCertificate);
-  EXPECT_NE(client.results[0].error_detail.find("hostname mismatch"), std::string::npos)
-      << client.results[0].error_detail;
+  TlsClient c(server.port(), trusting_the_test_certificate(), "api.example.test");
+  c.run({"/"});
+  ASSERT_EQ(c.results().size(), 1u);
+  EXPECT_EQ(c.results()[0].error, ClientError::kTlsCertificate);
+  EXPECT_NE(c.results()[0].error_detail.find("hostname mismatch"), std::string::npos)
+      << c.results()[0].error_detail;
 }
 
 TEST(ClientConnectionTls, InsecureAcceptsAnyCertificate) {
   TlsServer server;
   net::TlsOptions insecure;
   insecure.verify = false;
-  net::TlsContext tls(insecure);
-  Client client;
-  ClientConnection connection(client.loop, net::resolve("127.0.0.1", server.port()), &client);
-  connection.use_tls(tls, "api.example.test");
-  client.run(connection, {"/", "/"});
-  ASSERT_EQ(client.results.size(), 2u);
-  for (const auto& result : client.results) EXPECT_EQ(result.error, ClientError::kNone) << result.error_detail;
+  TlsClient c(server.port(), insecure, "api.example.test");
+  c.run({"/", "/"});
+  ASSERT_EQ(c.results().size(), 2u);
+  for (const auto& result : c.results()) EXPECT_EQ(result.error, ClientError::kNone) << result.error_detail;
 }
 
 TEST(ClientConnectionTls, PlainHttpServerIsAHandshakeFailure) {
@@ -325,38 +321,26 @@ TEST(ClientConnectionTls, PlainHttpServerIsAHandshakeFailure) {
   options.port = 0;
   HttpServer server(options, [](Request&, Responder responder) { responder.send(200, "text/plain", "plain"); });
   server.start();
-  net::TlsContext tls(trusting_the_test_certificate());
-  Client client;
-  ClientConnection connection(client.loop, net::resolve("127.0.0.1", server.port()), &client);
-  connection.use_tls(tls, "localhost");
-  client.run(connection, {"/"});
-  ASSERT_EQ(client.results.size(), 1u);
-  EXPECT_EQ(client.results[0].error, ClientError::kTlsHandshake);
-  EXPECT_NE(client.results[0].error_detail.find("wrong version number"), std::string::npos)
-      << client.results[0].error_detail;
+  TlsClient c(server.port(), trusting_the_test_certificate());
+  c.run({"/"});
+  ASSERT_EQ(c.results().size(), 1u);
+  EXPECT_EQ(c.results()[0].error, ClientError::kTlsHandshake);
+  EXPECT_NE(c.results()[0].error_detail.find("wrong version number"), std::string::npos)
+      << c.results()[0].error_detail;
   server.shutdown(std::chrono::milliseconds(100));
 }
 
 TEST(ClientConnectionTls, ConnectTimeoutCoversTheHandshake) {
   // A listener that never accepts: the kernel completes TCP, nobody answers the ClientHello.
-  int listener = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  ::listen(listener, 8);
-  socklen_t length = sizeof address;
-  ::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length);
-  net::TlsContext tls(trusting_the_test_certificate());
-  Client client;
-  client.options.connect_timeout = std::chrono::milliseconds(150);
-  ClientConnection connection(client.loop, net::resolve("127.0.0.1", ntohs(address.sin_port)), &client);
-  connection.use_tls(tls, "localhost");
-  client.run(connection, {"/"});
-  ASSERT_EQ(client.results.size(), 1u);
-  EXPECT_EQ(client.results[0].error, ClientError::kTimeout);
-  EXPECT_EQ(client.results[0].timeout, ClientTimeout::kConnect);
-  EXPECT_EQ(client.results[0].error_detail, "connect timed out after 150 ms (in the TLS handshake)");
+  uint16_t port = 0;
+  int listener = listen_on_loopback(port);
+  TlsClient c(port, trusting_the_test_certificate());
+  c.client.options.connect_timeout = std::chrono::milliseconds(150);
+  c.run({"/"});
+  ASSERT_EQ(c.results().size(), 1u);
+  EXPECT_EQ(c.results()[0].error, ClientError::kTimeout);
+  EXPECT_EQ(c.results()[0].timeout, ClientTimeout::kConnect);
+  EXPECT_EQ(c.results()[0].error_detail, "connect timed out after 150 ms (in the TLS handshake)");
   ::close(listener);
 }
 

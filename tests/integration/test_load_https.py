@@ -10,81 +10,31 @@ import csv
 import json
 import os
 import shutil
-import socket
-import ssl
 import subprocess
 import tempfile
-import textwrap
-import time
 import unittest
 
+import tls_nginx
 from test_load import BIN, TestServer
-
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-OPENSSL = shutil.which("openssl")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def run_load(*args, timeout=60):
     return subprocess.run([BIN, "load", *args], capture_output=True, text=True, timeout=timeout)
 
 
-@unittest.skipUnless(os.path.exists(NGINX) and OPENSSL, "needs nginx and openssl (make test-deps installs them)")
+@unittest.skipUnless(tls_nginx.available(), "needs nginx and openssl (make test-deps installs them)")
 class HttpsNginxTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.dir = tempfile.mkdtemp(prefix="ragscale-https-test-")
-        cls.cert = os.path.join(cls.dir, "cert.pem")
-        key = os.path.join(cls.dir, "key.pem")
-        subprocess.run([OPENSSL, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cls.cert,
-                        "-days", "2", "-subj", "/CN=localhost",
-                        "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
-                       check=True, capture_output=True)
-        cls.port = free_port()
-        config = os.path.join(cls.dir, "nginx.conf")
-        with open(config, "w") as f:
-            f.write(textwrap.dedent("""\
-                worker_processes 1;
-                daemon off;
-                pid %(dir)s/nginx.pid;
-                error_log %(dir)s/error.log;
-                events { worker_connections 1024; }
-                http {
-                  access_log off;
-                  server {
-                    listen 127.0.0.1:%(port)d ssl;
-                    ssl_certificate %(cert)s;
-                    ssl_certificate_key %(key)s;
-                    ssl_session_cache shared:TLS:1m;
-                    ssl_session_tickets on;
-                    location / { return 200 'ok'; }
-                  }
-                }
-                """) % {"dir": cls.dir, "port": cls.port, "cert": cls.cert, "key": key})
-        cls.nginx = subprocess.Popen([NGINX, "-c", config, "-p", cls.dir], stderr=subprocess.DEVNULL)
-        context = ssl.create_default_context(cafile=cls.cert)
-        for _ in range(100):
-            try:
-                with socket.create_connection(("127.0.0.1", cls.port), timeout=1) as raw:
-                    with context.wrap_socket(raw, server_hostname="localhost"):
-                        break
-            except OSError:
-                time.sleep(0.05)
-        else:
-            cls.tearDownClass()
-            raise AssertionError("nginx did not start serving TLS on port %d" % cls.port)
-        cls.url = "https://127.0.0.1:%d/" % cls.port
+        # Sessions resumable both ways: the server's cache (TLS 1.2 ids) and tickets.
+        cls.nginx = tls_nginx.TlsNginx("return 200 'ok';", "ssl_session_cache shared:TLS:1m; ssl_session_tickets on;")
+        cls.cert = cls.nginx.cert
+        cls.port = cls.nginx.port
+        cls.url = cls.nginx.url() + "/"
 
     @classmethod
     def tearDownClass(cls):
-        cls.nginx.terminate()
-        cls.nginx.wait(timeout=10)
-        shutil.rmtree(cls.dir, ignore_errors=True)
+        cls.nginx.stop()
 
     def setUp(self):
         self.out = tempfile.mkdtemp(prefix="ragscale-https-run-")
@@ -122,7 +72,7 @@ class HttpsNginxTest(unittest.TestCase):
         self.assertEqual(result.returncode, 1, result.stderr)
 
     def test_ca_file_trusts_the_certificate_and_the_name_is_checked(self):
-        url = "https://localhost:%d/" % self.port
+        url = self.nginx.url("localhost") + "/"
         result, summary = self.run_json(url, "-u", "4", "--iterations", "400", "--ca-file", self.cert)
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertEqual(summary["aggregate"]["requests"], 400)
