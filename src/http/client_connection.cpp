@@ -7,6 +7,8 @@
 #include <cstring>
 #include <string>
 
+#include "net/tls_stream.h"
+
 namespace ragscale::http {
 
 std::string_view to_string(ClientError error) {
@@ -17,6 +19,8 @@ std::string_view to_string(ClientError error) {
     case ClientError::kTimeout: return "timeout";
     case ClientError::kProtocol: return "protocol error";
     case ClientError::kOther: return "error";
+    case ClientError::kTlsCertificate: return "TLS certificate rejected";
+    case ClientError::kTlsHandshake: return "TLS handshake failed";
   }
   return "error";
 }
@@ -56,6 +60,13 @@ ClientConnection::~ClientConnection() {
   close_socket();
 }
 
+void ClientConnection::use_tls(net::TlsContext& context, std::string server_name) {
+  close_socket();
+  tls_ = std::make_unique<net::TlsStream>(context, std::move(server_name));
+}
+
+bool ClientConnection::tls_resumed() const { return tls_ && tls_->resumed(); }
+
 void ClientConnection::send(std::string_view request_bytes, const RequestOptions& options) {
   in_flight_ = true;
   request_ = request_bytes;
@@ -78,7 +89,7 @@ void ClientConnection::send(std::string_view request_bytes, const RequestOptions
     return;
   }
   reused_connection_ = true;
-  if (!connecting_) write_pending();
+  if (!connecting_ && !handshaking_) write_pending();
 }
 
 void ClientConnection::enter_phase(Phase phase) {
@@ -105,7 +116,9 @@ void ClientConnection::enter_phase(Phase phase) {
 void ClientConnection::on_timeout() {
   switch (armed_limit_) {
     case ClientTimeout::kConnect:
-      fail(ClientError::kTimeout, "connect timed out after " + milliseconds_text(options_.connect_timeout),
+      fail(ClientError::kTimeout,
+           "connect timed out after " + milliseconds_text(options_.connect_timeout) +
+               (handshaking_ ? " (in the TLS handshake)" : ""),
            ClientTimeout::kConnect);
       return;
     case ClientTimeout::kFirstByte:
@@ -143,22 +156,59 @@ void ClientConnection::update_interest(bool want_write) {
   loop_.modify(fd_, want_write ? (EPOLLIN | EPOLLOUT) : EPOLLIN, this);
 }
 
+void ClientConnection::start_handshake() {
+  if (!tls_->start(fd_)) {
+    fail(ClientError::kTlsHandshake, tls_->failure());
+    return;
+  }
+  handshaking_ = true;
+  continue_handshake();
+}
+
+void ClientConnection::continue_handshake() {
+  int result = tls_->handshake();
+  if (result == 0) {
+    update_interest(tls_->handshake_wants_write());
+    return;
+  }
+  if (result < 0) {
+    fail(tls_->certificate_rejected() ? ClientError::kTlsCertificate : ClientError::kTlsHandshake, tls_->failure());
+    return;
+  }
+  handshaking_ = false;
+  established_ = true;
+  update_interest(false);
+  if (in_flight_) {
+    enter_phase(Phase::kSend);
+    write_pending();
+  }
+}
+
+void ClientConnection::wait_tls() {
+  const bool write_blocked = in_flight_ && written_ < request_.size() && tls_->write_wants_write();
+  update_interest(write_blocked || tls_->read_wants_write());
+}
+
 void ClientConnection::write_pending() {
   while (written_ < request_.size()) {
-    ssize_t n = ::send(fd_, request_.data() + written_, request_.size() - written_, MSG_NOSIGNAL);
+    const char* data = request_.data() + written_;
+    const size_t size = request_.size() - written_;
+    ssize_t n = tls_ ? tls_->write(data, size) : ::send(fd_, data, size, MSG_NOSIGNAL);
     if (n > 0) {
       written_ += static_cast<size_t>(n);
       continue;
     }
     if (n < 0 && errno == EAGAIN) {
-      update_interest(true);
+      if (tls_) wait_tls();
+      else update_interest(true);
       return;
     }
     if (n < 0 && errno == EINTR) continue;
-    fail(ClientError::kConnectionReset, n < 0 ? std::strerror(errno) : "connection closed");
+    fail(ClientError::kConnectionReset, n == 0 ? "connection closed" : tls_ ? tls_->failure() : std::strerror(errno));
     return;
   }
-  update_interest(false);
+  if (tls_) wait_tls();
+  else update_interest(false);
   // The whole request is out: the wait for the answer begins (unless it already began).
   if (!response_started_) enter_phase(Phase::kFirstByte);
 }
@@ -172,6 +222,10 @@ void ClientConnection::on_io(uint32_t events) {
       return;
     }
     connecting_ = false;
+    if (tls_) {
+      start_handshake();
+      return;
+    }
     established_ = true;
     if (in_flight_) {
       enter_phase(Phase::kSend);
@@ -179,15 +233,24 @@ void ClientConnection::on_io(uint32_t events) {
     }
     return;
   }
-  if ((events & EPOLLOUT) != 0 && in_flight_ && written_ < request_.size()) write_pending();
-  if ((events & (EPOLLIN | EPOLLERR | EPOLLHUP)) != 0 && fd_ >= 0) handle_readable();
+  if (handshaking_) {
+    continue_handshake();
+    return;
+  }
+  const bool readable = (events & (EPOLLIN | EPOLLERR | EPOLLHUP)) != 0;
+  const bool writable = (events & EPOLLOUT) != 0;
+  // A TLS write can wait for the socket to become readable (and a read for writable).
+  if (in_flight_ && written_ < request_.size() && ((tls_ && !tls_->write_wants_write()) ? readable : writable)) {
+    write_pending();
+  }
+  if (fd_ >= 0 && (readable || (tls_ && writable && tls_->read_wants_write()))) handle_readable();
 }
 
 void ClientConnection::handle_readable() {
   size_t capacity;
   char* buffer = thread_read_buffer(capacity);
   for (;;) {
-    ssize_t n = ::recv(fd_, buffer, capacity, 0);
+    ssize_t n = tls_ ? tls_->read(buffer, capacity) : ::recv(fd_, buffer, capacity, 0);
     if (n > 0) {
       if (options_.on_body_piece) last_read_at_ = net::Clock::now();
       if (!in_flight_) {
@@ -208,11 +271,17 @@ void ClientConnection::handle_readable() {
         fail(ClientError::kProtocol, parser_.error());
         return;
       }
-      if (static_cast<size_t>(n) < capacity) return;  // drained; wait for the next event
+      // Drained; wait for the next event. A TLS read returns one record at a time, so
+      // only an empty TLS buffer means the same.
+      if (static_cast<size_t>(n) < capacity && !(tls_ && tls_->pending())) return;
       continue;
     }
-    if (n < 0 && errno == EAGAIN) return;
+    if (n < 0 && errno == EAGAIN) {
+      if (tls_) wait_tls();
+      return;
+    }
     if (n < 0 && errno == EINTR) continue;
+    const int read_error = n < 0 ? errno : 0;
     // EOF or error.
     if (in_flight_ && response_started_) {
       parser_.feed_eof();  // completes responses delimited by connection close
@@ -226,7 +295,7 @@ void ClientConnection::handle_readable() {
       close_socket();  // idle keep-alive connection closed by the server
       return;
     }
-    std::string detail = n < 0 ? std::strerror(errno) : "connection closed by the server";
+    std::string detail = n == 0 ? "connection closed by the server" : tls_ ? tls_->failure() : std::strerror(read_error);
     if (!response_started_ && reused_connection_ && !retried_) {
       // The server closed an idle connection just as we reused it: retry once on a
       // fresh connection, as HTTP clients do for idempotent reuse races.
@@ -238,7 +307,7 @@ void ClientConnection::handle_readable() {
       open_socket();
       return;
     }
-    fail(ClientError::kConnectionReset, detail);
+    fail(read_error == EPROTO ? ClientError::kProtocol : ClientError::kConnectionReset, detail);
     return;
   }
 }
@@ -300,9 +369,11 @@ void ClientConnection::fail(ClientError error, std::string detail, ClientTimeout
 void ClientConnection::close_socket() {
   if (fd_ < 0) return;
   loop_.remove(fd_);
+  if (tls_) tls_->end();
   ::close(fd_);
   fd_ = -1;
   connecting_ = false;
+  handshaking_ = false;
   want_write_ = false;
 }
 

@@ -15,12 +15,21 @@
 // within 5000 ms", "no complete response within 30000 ms") and ClientResult::timeout
 // saying which one it was.
 //
+// HTTPS: after use_tls() every connection speaks TLS (net::TlsStream): the handshake is
+// part of the connect phase (connect_timeout covers TCP and TLS together), keep-alive
+// works as over plain TCP, and a reconnect offers the previous connection's session so
+// the server can resume it. A refused certificate fails the request with
+// kTlsCertificate, any other handshake failure with kTlsHandshake; error_detail says why
+// ("certificate verify failed: self-signed certificate"). Plain connections pay one
+// pointer test per read and write for this.
+//
 // The completion callback may call send() again or destroy nothing but the request's
 // own state; destroying the connection from inside the callback is not allowed (use
 // EventLoop::defer).
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,6 +37,11 @@
 #include "http/parser.h"
 #include "net/event_loop.h"
 #include "net/socket.h"
+
+namespace ragscale::net {
+class TlsContext;
+class TlsStream;
+}  // namespace ragscale::net
 
 namespace ragscale::http {
 
@@ -38,6 +52,8 @@ enum class ClientError {
   kTimeout,
   kProtocol,  // the response could not be parsed
   kOther,
+  kTlsCertificate,  // the server's certificate failed verification
+  kTlsHandshake,    // the TLS handshake failed for another reason
 };
 
 std::string_view to_string(ClientError error);
@@ -45,7 +61,7 @@ std::string_view to_string(ClientError error);
 // Which limit ended a request with kTimeout.
 enum class ClientTimeout {
   kNone,
-  kConnect,    // RequestOptions::connect_timeout: the TCP connection was not established in time
+  kConnect,    // RequestOptions::connect_timeout: the connection (TCP, and TLS) was not established in time
   kFirstByte,  // RequestOptions::first_byte_timeout: no response byte after the request was sent
   kTotal,      // RequestOptions::timeout
 };
@@ -78,7 +94,8 @@ class ClientConnection final : public net::IoHandler, private MessageSink {
     bool capture_headers = false;
     bool head_request = false;
     net::Clock::duration timeout = std::chrono::seconds(60);  // the whole request
-    // Establishing the TCP connection (when the request needs a new one); 0 = only `timeout`.
+    // Establishing the connection, TCP and any TLS handshake (when the request needs a new
+    // one); 0 = only `timeout`.
     net::Clock::duration connect_timeout{0};
     // From the request's last byte written to the response's first byte; 0 = only `timeout`.
     net::Clock::duration first_byte_timeout{0};
@@ -95,12 +112,16 @@ class ClientConnection final : public net::IoHandler, private MessageSink {
   ClientConnection(const ClientConnection&) = delete;
   ClientConnection& operator=(const ClientConnection&) = delete;
 
+  // Speaks TLS on every connection from now on; `server_name` is sent as SNI (unless it is
+  // an IP address) and checked against the certificate. `context` must outlive this.
+  void use_tls(net::TlsContext& context, std::string server_name);
+
   // Starts a request. `request_bytes` must stay valid until the completion. Only one
   // request may be in flight.
   void send(std::string_view request_bytes, const RequestOptions& options);
 
   bool busy() const { return in_flight_; }
-  bool connected() const { return fd_ >= 0 && !connecting_; }
+  bool connected() const { return fd_ >= 0 && !connecting_ && !handshaking_; }
   // Closes the socket; an in-flight request completes with kConnectionReset.
   void close();
   // Like close(), but the server sees a reset, not an orderly close: for abandoning a
@@ -111,6 +132,8 @@ class ClientConnection final : public net::IoHandler, private MessageSink {
   // When the bytes being delivered to on_body_piece were read from the socket (set only
   // for requests with on_body_piece): the exact arrival time of a streamed piece.
   net::TimePoint last_read_at() const { return last_read_at_; }
+  // Whether the last TLS handshake resumed an earlier session (false without TLS).
+  bool tls_resumed() const;
 
   void on_io(uint32_t events) override;
 
@@ -125,6 +148,10 @@ class ClientConnection final : public net::IoHandler, private MessageSink {
   void on_timeout();
 
   void open_socket();
+  void start_handshake();
+  void continue_handshake();
+  // After a TLS read or write had to wait: the socket events that let it continue.
+  void wait_tls();
   void write_pending();
   void handle_readable();
   void fail(ClientError error, std::string detail, ClientTimeout timeout = ClientTimeout::kNone);
@@ -146,9 +173,12 @@ class ClientConnection final : public net::IoHandler, private MessageSink {
   ClientError deferred_error_ = ClientError::kNone;
   std::string deferred_detail_;
 
+  std::unique_ptr<net::TlsStream> tls_;  // null: plain TCP
+
   int fd_ = -1;
   bool connecting_ = false;
-  bool established_ = false;  // the current socket's connect completed
+  bool handshaking_ = false;  // the TLS handshake of the current socket is under way
+  bool established_ = false;  // the current socket's connect (and TLS handshake) completed
   bool want_write_ = false;
   bool in_flight_ = false;
   bool reused_connection_ = false;  // the request went out on a connection used before

@@ -19,6 +19,9 @@ namespace ragscale::load {
 struct ResolvedTarget {
   net::SocketAddress address;
   std::string host_header;
+  // https: connections speak TLS, with this name for SNI and the certificate check.
+  bool tls = false;
+  std::string tls_server_name;
   // Shared by every target with the same address (they share the kernel's port space).
   std::shared_ptr<net::SourceAddressPool> sources;
 };

@@ -5,6 +5,7 @@
 #include <sched.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <cerrno>
@@ -34,6 +35,7 @@
 #include "load/web/live_snapshot.h"
 #include "report/html_report.h"
 #include "common/duration.h"
+#include "net/tls_context.h"
 
 namespace ragscale {
 
@@ -167,12 +169,32 @@ std::vector<load::ResolvedTarget> resolve_targets(const scenario::Scenario& scen
     load::ResolvedTarget target;
     target.address = net::resolve(url->host, url->port);
     target.host_header = url->host_header();
+    target.tls = url->tls();
+    target.tls_server_name = url->host;
     auto& pool = pools[target.address.to_string()];
     if (!pool) pool = std::make_shared<net::SourceAddressPool>(target.address, local_addresses);
     target.sources = pool;
     targets.push_back(std::move(target));
   }
   return targets;
+}
+
+net::TlsOptions tls_options(const LoadOptions& options) {
+  net::TlsOptions tls;
+  tls.verify = !options.insecure;
+  tls.ca_file = options.ca_file.value_or("");
+  return tls;
+}
+
+bool any_tls(const std::vector<load::ResolvedTarget>& targets) {
+  return std::any_of(targets.begin(), targets.end(), [](const load::ResolvedTarget& target) { return target.tls; });
+}
+
+// "verified against the system trust store", for the run's settings.
+std::string describe_tls(const net::TlsOptions& tls) {
+  if (!tls.verify) return "certificates not verified (--insecure)";
+  return tls.ca_file.empty() ? "certificates verified against the system trust store"
+                             : "certificates verified against " + tls.ca_file;
 }
 
 output::RunInfo make_run_info(const scenario::Scenario& scenario, const load::LoadPlan& plan, int threads,
@@ -242,6 +264,8 @@ int run_load_command(int argc, char** argv) {
     for (const auto& text : options.slos) slos.push_back(load::llm::parse_slo(text));
     plan = load::make_load_plan(options, scenario.load);
     targets = resolve_targets(scenario, options);
+    // A CA file that cannot be used is bad input now, not a failed handshake per request.
+    if (any_tls(targets) || options.ca_file) net::TlsContext check(tls_options(options));
     if (options.csv_prefix) check_output_path("--csv", *options.csv_prefix);
     if (options.json_file) check_output_path("--json", *options.json_file);
     if (options.html_file) check_output_path("--html", *options.html_file);
@@ -259,6 +283,7 @@ int run_load_command(int argc, char** argv) {
     threads = std::max(1, std::min<int>(threads, static_cast<int>(std::ceil(plan.users.peak()))));
   }
   output::RunInfo info = make_run_info(scenario, plan, threads, options);
+  if (any_tls(targets)) info.settings.emplace_back("tls", describe_tls(tls_options(options)));
 
   std::optional<double> planned;
   if (plan.run_time) planned = std::chrono::duration<double>(*plan.run_time).count();
@@ -309,6 +334,7 @@ int run_load_command(int argc, char** argv) {
   settings.request_timeout = options.request_timeout;
   settings.stop_timeout = options.stop_timeout;
   settings.thresholds = thresholds;
+  settings.tls = tls_options(options);
   const bool live = !options.quiet;
   const bool tty = ::isatty(STDERR_FILENO) != 0;
   if (live) {
@@ -341,6 +367,11 @@ int run_load_command(int argc, char** argv) {
   if (stats.dropped() > 0 || stats.late() > 0) {
     std::printf("\nOpen model: %llu arrivals dropped (no free virtual user and a full backlog), %llu started late\n",
                 static_cast<unsigned long long>(stats.dropped()), static_cast<unsigned long long>(stats.late()));
+  }
+  if (stats.tls_handshakes() > 0) {
+    std::printf("\nTLS: %llu handshakes, %llu of them resumed an earlier session\n",
+                static_cast<unsigned long long>(stats.tls_handshakes()),
+                static_cast<unsigned long long>(stats.tls_resumed()));
   }
   if (plan.model == load::LoadPlan::Model::kClosed) {
     std::printf("\nNote: closed model; latencies are not corrected for coordinated omission (use --rate).\n");

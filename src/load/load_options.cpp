@@ -39,6 +39,11 @@ OpenAI-compatible endpoints (no scenario file; streamed answers measured)
       --api-key-env NAME  send the key in environment variable NAME as a Bearer token
                           (default OPENAI_API_KEY; nothing is sent when it is unset)
 
+HTTPS (https:// URLs and hosts; default port 443)
+      --ca-file FILE      trust the CA certificates in this PEM file instead of the
+                          system store (e.g. a test server's self-signed certificate)
+      --insecure          do not verify the server's certificate or name
+
 Closed model (concurrent users)
   -u, --users N           peak number of concurrent users
   -r, --spawn-rate N      users started per second (default: the user count, so all
@@ -190,6 +195,8 @@ LoadOptions parse_load_options(int argc, char** argv) {
     if (arg == "-f" || arg == "--file") options.scenario_file = std::string(value());
     else if (arg == "-H" || arg == "--host") options.host = std::string(value());
     else if (arg == "-X" || arg == "--method") options.method = std::string(value());
+    else if (arg == "--insecure") options.insecure = true;
+    else if (arg == "--ca-file") options.ca_file = std::string(value());
     else if (arg == "--header") {
       std::string_view header = value();
       size_t colon = header.find(':');

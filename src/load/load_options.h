@@ -20,6 +20,9 @@ struct LoadOptions {
   std::optional<std::string> url;   // positional URL: quick mode, or the host with -f
   std::optional<std::string> host;  // -H/--host: base URL overriding the file's host
   std::optional<std::string> scenario_file;
+  // https targets: accept any certificate, or trust only this PEM file's CAs.
+  bool insecure = false;
+  std::optional<std::string> ca_file;
 
   // Quick mode (no file): one task, one request.
   std::string method = "GET";

@@ -93,6 +93,7 @@ RunOutcome run_load(const scenario::Scenario& scenario, const std::vector<Resolv
     setup.max_in_flight = std::max<uint64_t>(1, (plan.max_in_flight + threads - 1) / threads);
     setup.request_timeout = settings.request_timeout;
     setup.budget = &budget;
+    setup.tls = settings.tls;
     workers.push_back(std::make_unique<Worker>(setup));
   }
   ReportCollector collector(workers);

@@ -16,6 +16,7 @@
 #include "load/load_plan.h"
 #include "load/scenario/scenario.h"
 #include "load/scenario/thresholds.h"
+#include "net/tls_context.h"
 #include "stats/run_stats.h"
 
 namespace ragscale::load {
@@ -27,6 +28,7 @@ struct RunnerSettings {
   std::chrono::microseconds stop_timeout{std::chrono::seconds(10)};
   std::vector<scenario::Threshold> thresholds;
   std::vector<llm::Slo> slos;  // judged per request: goodput and SLO attainment
+  net::TlsOptions tls;  // https targets; each worker makes its own context from these
   // Called once a second with the stats so far, the users running, the elapsed time.
   std::function<void(const RunStats&, uint64_t users, double elapsed_seconds)> on_second;
 };

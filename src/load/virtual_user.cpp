@@ -18,6 +18,8 @@ ErrorKind error_kind_of(http::ClientError error) {
     case http::ClientError::kConnectionRefused: return ErrorKind::kConnectionRefused;
     case http::ClientError::kConnectionReset: return ErrorKind::kConnectionReset;
     case http::ClientError::kTimeout: return ErrorKind::kTimeout;
+    case http::ClientError::kTlsCertificate: return ErrorKind::kTlsCertificate;
+    case http::ClientError::kTlsHandshake: return ErrorKind::kTlsHandshake;
     default: return ErrorKind::kOther;
   }
 }
@@ -31,6 +33,10 @@ scenario::AttemptOutcome attempt_outcome(const http::ClientResult& result) {
     case http::ClientError::kConnectionReset: return {result.connected ? Outcome::kReset : Outcome::kConnect};
     case http::ClientError::kProtocol: return {Outcome::kOther};
     case http::ClientError::kOther: return {result.connected ? Outcome::kOther : Outcome::kConnect};
+    // A refused certificate will be refused again: never worth a retry. A handshake that
+    // failed otherwise is a connection that did not come up.
+    case http::ClientError::kTlsCertificate: return {Outcome::kOther};
+    case http::ClientError::kTlsHandshake: return {Outcome::kConnect};
   }
   return {Outcome::kOther};
 }
@@ -52,6 +58,7 @@ VirtualUser::VirtualUser(Worker& worker, const CompiledClass& user_class, uint64
         }
       }) {
   state_.user_id = user_id;
+  if (user_class.target->tls) connection_.use_tls(*worker.tls_context(), user_class.target->tls_server_name);
 }
 
 VirtualUser::~VirtualUser() { worker_.loop().disarm(wait_timer_); }
@@ -259,7 +266,12 @@ bool VirtualUser::retry_later(const CompiledStep& step, const http::ClientResult
 void VirtualUser::record_transport_failure(const CompiledStep& step, http::ClientError error,
                                            const std::string& detail, uint64_t latency_us, uint64_t bytes) {
   std::string message(http::to_string(error));
-  if (error == http::ClientError::kOther || error == http::ClientError::kProtocol) message += ": " + detail;
+  if (error == http::ClientError::kOther || error == http::ClientError::kProtocol ||
+      error == http::ClientError::kTlsHandshake) {
+    message += ": " + detail;
+  } else if (error == http::ClientError::kTlsCertificate) {
+    message += ": " + detail + "; trust its CA with --ca-file FILE, or skip verification with --insecure";
+  }
   worker_.shard().record_failure(step.endpoint_id, latency_us, bytes, error_kind_of(error), message);
 }
 

@@ -7,10 +7,18 @@ namespace ragscale::load {
 namespace {
 // An arrival that starts this much after its intended time counts as late.
 constexpr auto kLateAfter = std::chrono::milliseconds(5);
+
+std::unique_ptr<net::TlsContext> tls_context_for(const WorkerSetup& setup) {
+  for (const ResolvedTarget& target : *setup.targets) {
+    if (target.tls) return std::make_unique<net::TlsContext>(setup.tls);
+  }
+  return nullptr;
+}
 }  // namespace
 
 Worker::Worker(const WorkerSetup& setup)
     : setup_(setup),
+      tls_context_(tls_context_for(setup)),
       compiled_(compile_scenario(*setup.scenario, *setup.targets, shard_)),
       arrival_timer_([this] { schedule_next_arrival(); }),
       arrival_sequence_(setup.arrivals, setup.arrival_seed) {
@@ -72,6 +80,14 @@ WorkerReport Worker::make_report() {
   WorkerReport report;
   report.worker = setup_.index;
   report.interval = shard_.take_interval();
+  if (tls_context_) {
+    const uint64_t handshakes = tls_context_->handshakes();
+    const uint64_t resumed = tls_context_->resumed();
+    report.interval.tls_handshakes = handshakes - tls_handshakes_reported_;
+    report.interval.tls_resumed = resumed - tls_resumed_reported_;
+    tls_handshakes_reported_ = handshakes;
+    tls_resumed_reported_ = resumed;
+  }
   uint64_t in_flight = 0;
   for (const auto& user : users_) in_flight += user->request_in_flight() ? 1 : 0;
   for (const auto& user : retiring_) in_flight += user->request_in_flight() ? 1 : 0;

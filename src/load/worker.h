@@ -26,6 +26,7 @@
 #include "load/load_shape.h"
 #include "load/virtual_user.h"
 #include "net/event_loop.h"
+#include "net/tls_context.h"
 #include "stats/stats_shard.h"
 
 namespace ragscale::load {
@@ -58,6 +59,7 @@ struct WorkerSetup {
   std::optional<std::chrono::microseconds> request_timeout;  // overrides the scenario's
   IterationBudget* budget = nullptr;
   const std::vector<llm::Slo>* slos = nullptr;  // judged per request; null or empty = none
+  net::TlsOptions tls;  // for https targets (this worker's own TLS context)
 };
 
 // What a worker reports once a second.
@@ -93,6 +95,8 @@ class Worker {
   std::span<const llm::Slo> slos() const {
     return setup_.slos ? std::span<const llm::Slo>(*setup_.slos) : std::span<const llm::Slo>();
   }
+  // The worker's TLS context; null when no target is https.
+  net::TlsContext* tls_context() { return tls_context_.get(); }
   bool claim_iteration();
   void on_iteration_done(VirtualUser& user);
   void on_user_halted(VirtualUser& user);
@@ -108,6 +112,9 @@ class Worker {
   WorkerSetup setup_;
   net::EventLoop loop_;
   StatsShard shard_;
+  std::unique_ptr<net::TlsContext> tls_context_;
+  uint64_t tls_handshakes_reported_ = 0;
+  uint64_t tls_resumed_reported_ = 0;
   CompiledScenario compiled_;
   std::thread thread_;
 

@@ -6,7 +6,7 @@
 namespace ragscale {
 namespace {
 
-constexpr std::array<std::pair<ErrorKind, std::string_view>, 8> kNames = {{
+constexpr std::array<std::pair<ErrorKind, std::string_view>, 10> kNames = {{
     {ErrorKind::kHttpStatus, "http_status"},
     {ErrorKind::kConnectionRefused, "connection_refused"},
     {ErrorKind::kConnectionReset, "connection_reset"},
@@ -15,6 +15,8 @@ constexpr std::array<std::pair<ErrorKind, std::string_view>, 8> kNames = {{
     {ErrorKind::kOther, "other"},
     {ErrorKind::kRateLimited, "rate_limited"},
     {ErrorKind::kStreamCut, "stream_cut"},
+    {ErrorKind::kTlsCertificate, "tls_certificate"},
+    {ErrorKind::kTlsHandshake, "tls_handshake"},
 }};
 
 }  // namespace

@@ -19,6 +19,8 @@ enum class ErrorKind : uint8_t {
   kOther,
   kRateLimited,  // a rate-limited response (e.g. 429) configured to count as a failure
   kStreamCut,    // a streamed answer that stopped part-way (reset, or closed before its end marker)
+  kTlsCertificate,  // the server's TLS certificate failed verification
+  kTlsHandshake,    // the TLS handshake failed for another reason (protocol, cipher, not TLS)
 };
 
 std::string_view to_string(ErrorKind kind);

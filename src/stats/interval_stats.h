@@ -49,6 +49,8 @@ struct IntervalStats {
   uint64_t iterations = 0;  // scenario iterations completed
   uint64_t dropped = 0;     // open model: arrivals dropped because no virtual user was free
   uint64_t late = 0;        // open model: arrivals started after their scheduled time
+  uint64_t tls_handshakes = 0;  // https: TLS handshakes completed (new connections)
+  uint64_t tls_resumed = 0;     // of those, the ones that resumed an earlier session
 };
 
 }  // namespace ragscale

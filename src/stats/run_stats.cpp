@@ -191,6 +191,7 @@ void RunStats::add(IntervalStats&& interval) {
     restore_exception({exception.message, exception.count});
   }
   restore_counters(interval.iterations, interval.dropped, interval.late);
+  restore_tls_counters(interval.tls_handshakes, interval.tls_resumed);
 }
 
 void RunStats::close_second(double unix_time, int user_count) {
@@ -269,6 +270,11 @@ void RunStats::restore_counters(uint64_t iterations, uint64_t dropped, uint64_t 
   late_ += late;
 }
 
+void RunStats::restore_tls_counters(uint64_t handshakes, uint64_t resumed) {
+  tls_handshakes_ += handshakes;
+  tls_resumed_ += resumed;
+}
+
 void RunStats::restore_history_row(const HistoryRow& row) {
   if (row.endpoints.size() > endpoints_.size()) {
     throw std::invalid_argument("history row has " + std::to_string(row.endpoints.size()) +
@@ -307,6 +313,7 @@ void RunStats::merge(const RunStats& other) {
   for (const ErrorRecord& error : other.errors_) restore_error(error);
   for (const ExceptionRecord& exception : other.exceptions_) restore_exception(exception);
   restore_counters(other.iterations_, other.dropped_, other.late_);
+  restore_tls_counters(other.tls_handshakes_, other.tls_resumed_);
   for (const HistoryRow& row : other.history_) {
     HistoryRow mapped = row;
     mapped.endpoints.assign(endpoints_.size(), SeriesPoint{});

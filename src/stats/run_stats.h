@@ -168,6 +168,9 @@ class RunStats {
   uint64_t iterations() const { return iterations_; }
   uint64_t dropped() const { return dropped_; }
   uint64_t late() const { return late_; }
+  // https runs: TLS handshakes completed, and how many resumed an earlier session.
+  uint64_t tls_handshakes() const { return tls_handshakes_; }
+  uint64_t tls_resumed() const { return tls_resumed_; }
   int peak_user_count() const { return peak_user_count_; }
   int last_user_count() const { return history_.empty() ? 0 : history_.back().user_count; }
   const std::vector<HistoryRow>& history() const { return history_; }
@@ -185,6 +188,7 @@ class RunStats {
   void restore_error(const ErrorRecord& error);
   void restore_exception(const ExceptionRecord& exception);
   void restore_counters(uint64_t iterations, uint64_t dropped, uint64_t late);
+  void restore_tls_counters(uint64_t handshakes, uint64_t resumed);
   void restore_peak_user_count(int users) { peak_user_count_ = std::max(peak_user_count_, users); }
   // Rows are kept in time order; a row in the same whole second as an existing one is combined
   // with it (see merge()). Endpoint indexes refer to this RunStats' endpoints().
@@ -205,6 +209,8 @@ class RunStats {
   uint64_t iterations_ = 0;
   uint64_t dropped_ = 0;
   uint64_t late_ = 0;
+  uint64_t tls_handshakes_ = 0;
+  uint64_t tls_resumed_ = 0;
   int peak_user_count_ = 0;
   std::vector<HistoryRow> history_;
   double start_time_ = 0;  // 0: not set

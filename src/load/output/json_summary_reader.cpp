@@ -221,6 +221,11 @@ RunSummary parse_json_summary(const std::string& json, const std::string& source
   const rapidjson::Value& counters = reader.member(document, "$", "counters");
   stats.restore_counters(reader.uint(counters, "$.counters", "iterations"),
                          reader.uint(counters, "$.counters", "dropped"), reader.uint(counters, "$.counters", "late"));
+  // Summaries written before HTTPS support have no TLS counters.
+  if (counters.HasMember("tls_handshakes")) {
+    stats.restore_tls_counters(reader.uint(counters, "$.counters", "tls_handshakes"),
+                               reader.uint(counters, "$.counters", "tls_resumed"));
+  }
 
   const rapidjson::Value& history = reader.array(document, "$", "history");
   for (rapidjson::SizeType i = 0; i < history.Size(); ++i) {

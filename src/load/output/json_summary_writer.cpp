@@ -303,6 +303,10 @@ void write_json_summary(std::ostream& out, const RunInfo& info, const RunStats& 
   json.Uint64(stats.dropped());
   json.Key("late");
   json.Uint64(stats.late());
+  json.Key("tls_handshakes");
+  json.Uint64(stats.tls_handshakes());
+  json.Key("tls_resumed");
+  json.Uint64(stats.tls_resumed());
   json.EndObject();
 
   json.Key("history");

@@ -229,8 +229,8 @@ TEST_F(ScenarioParserTest, ErrorsNameFileLineAndColumn) {
   EXPECT_EQ(error_of("users:\n  - tasks:\n      - path: /\n        check: {status: 200, max_latency: fast}\n"),
             "s.yaml:4:43: max_latency: bad duration 'fast': expected a number; use a number with a unit, e.g. 500ms, "
             "10s, 2m, 1h");
-  EXPECT_EQ(error_of("host: https://x\nusers: [{tasks: [{path: /}]}]\n").substr(0, 48),
-            "s.yaml:1:7: bad URL 'https://x': https is not su");
+  EXPECT_EQ(error_of("host: ftp://x\nusers: [{tasks: [{path: /}]}]\n").substr(0, 55),
+            "s.yaml:1:7: bad URL 'ftp://x': unsupported scheme 'ftp'");
   EXPECT_EQ(error_of("users:\n  - tasks:\n      - path: \"/q/{{ pick(nope) }}\"\n").substr(0, 56),
             "s.yaml:3:15: unknown data source 'nope' in 'pick(nope)';");
   EXPECT_EQ(error_of("users:\n  - tasks:\n      - path: /\n        json: {a: \"{{ env.NOPE }}\"}\n"),
@@ -340,7 +340,8 @@ TEST_F(ScenarioParserTest, QuickScenarioGetsTheUrl) {
   EXPECT_EQ(request.target, "/health?deep=1");
   EXPECT_TRUE(request.headers.empty());
   EXPECT_EQ(scenario.host->port, 8080);
-  EXPECT_THROW(quick_scenario("https://x/"), std::invalid_argument);
+  EXPECT_EQ(quick_scenario("https://x/").host->port, 443);
+  EXPECT_THROW(quick_scenario("ftp://x/"), std::invalid_argument);
 }
 
 }  // namespace

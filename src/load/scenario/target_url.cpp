@@ -19,13 +19,11 @@ TargetUrl parse_target_url(std::string_view url) {
     fail(url, "missing scheme; write it as http://HOST[:PORT][/PATH], e.g. http://127.0.0.1:8000");
   }
   std::string_view scheme = url.substr(0, scheme_end);
-  if (scheme == "https") {
-    fail(url, "https is not supported yet; test over plain http (e.g. against the service directly "
-              "or a TLS-terminating proxy's backend)");
+  if (scheme != "http" && scheme != "https") {
+    fail(url, std::string("unsupported scheme '").append(scheme).append("'; use http:// or https://"));
   }
-  if (scheme != "http") {
-    fail(url, std::string("unsupported scheme '").append(scheme).append("'; use http://"));
-  }
+  target.scheme = std::string(scheme);
+  target.port = target.default_port();
   std::string_view rest = url.substr(scheme_end + 3);
   size_t authority_end = rest.find_first_of("/?#");
   std::string_view authority = rest.substr(0, authority_end);
@@ -76,7 +74,7 @@ TargetUrl parse_target_url(std::string_view url) {
 
 std::string TargetUrl::host_header() const {
   std::string name = host.find(':') != std::string::npos ? "[" + host + "]" : host;
-  if (port != 80) name.append(":").append(std::to_string(port));
+  if (port != default_port()) name.append(":").append(std::to_string(port));
   return name;
 }
 

@@ -33,6 +33,21 @@ TEST(TargetUrl, DefaultsPortAndPath) {
   EXPECT_EQ(parse_target_url("http://h?x=1").base_path, "/?x=1");
 }
 
+TEST(TargetUrl, AcceptsHttpsWithItsDefaultPort) {
+  TargetUrl url = parse_target_url("https://api.example.test/v1");
+  EXPECT_TRUE(url.tls());
+  EXPECT_EQ(url.port, 443);
+  EXPECT_EQ(url.base_path, "/v1");
+  EXPECT_EQ(url.host_header(), "api.example.test");
+  EXPECT_EQ(url.origin(), "https://api.example.test:443");
+  TargetUrl other_port = parse_target_url("https://127.0.0.1:8443");
+  EXPECT_EQ(other_port.port, 8443);
+  EXPECT_EQ(other_port.host_header(), "127.0.0.1:8443");
+  EXPECT_FALSE(parse_target_url("http://h").tls());
+  // The http default port is not https's: it is written out.
+  EXPECT_EQ(parse_target_url("https://h:80/").host_header(), "h:80");
+}
+
 TEST(TargetUrl, AcceptsIpv6Literals) {
   TargetUrl url = parse_target_url("http://[::1]:9000/");
   EXPECT_EQ(url.host, "::1");
@@ -47,7 +62,6 @@ TEST(TargetUrl, JoinsBasePathWithRequestPaths) {
 }
 
 TEST(TargetUrl, RejectsWhatItCannotServeWithReasons) {
-  EXPECT_NE(error_of("https://h/").find("https is not supported yet"), std::string::npos);
   EXPECT_NE(error_of("127.0.0.1:8000").find("missing scheme"), std::string::npos);
   EXPECT_NE(error_of("ftp://h").find("unsupported scheme 'ftp'"), std::string::npos);
   EXPECT_NE(error_of("http://:80/").find("missing host"), std::string::npos);

@@ -14,14 +14,15 @@ namespace ragscale::serve {
 
 BackendUrl parse_backend_url(std::string_view url) {
   std::string text(url);
-  if (url.rfind("http://", 0) != 0) {
-    throw std::invalid_argument("backend URL \"" + text + "\" must start with http:// (TLS is not supported; " +
-                                "put a local proxy in front of https endpoints)");
+  BackendUrl parsed;
+  parsed.tls = url.rfind("https://", 0) == 0;
+  if (!parsed.tls && url.rfind("http://", 0) != 0) {
+    throw std::invalid_argument("backend URL \"" + text + "\" must start with http:// or https://");
   }
-  auto rest = url.substr(7);
+  if (parsed.tls) parsed.port = 443;
+  auto rest = url.substr(parsed.tls ? 8 : 7);
   auto slash = rest.find('/');
   auto authority = rest.substr(0, slash);
-  BackendUrl parsed;
   if (slash != std::string_view::npos) parsed.base_path = std::string(rest.substr(slash));
   while (!parsed.base_path.empty() && parsed.base_path.back() == '/') parsed.base_path.pop_back();
   // "/v1" is part of every route the client calls; accept URLs that already name it.
@@ -266,7 +267,9 @@ BackendResponse response_of(const http::ClientResult& result, std::chrono::milli
 }  // namespace
 
 struct BackendClient::Slot final : http::ClientConnection::Listener {
-  Slot(BackendClient& owner) : owner(owner), connection(owner.loop_, owner.address_, this) {}
+  Slot(BackendClient& owner) : owner(owner), connection(owner.loop_, owner.address_, this) {
+    if (owner.tls_) connection.use_tls(*owner.tls_, owner.url_.host);
+  }
   void on_response(http::ClientConnection&, const http::ClientResult& result) override {
     auto finished = std::move(call);
     call.reset();
@@ -288,6 +291,7 @@ BackendClient::BackendClient(BackendUrl url, std::string api_key, size_t max_con
       max_connections_(max_connections == 0 ? 1 : max_connections),
       max_waiting_(max_waiting),
       address_(net::resolve(url_.host, url_.port)),
+      tls_(url_.tls ? std::make_unique<net::TlsContext>(net::TlsOptions{}) : nullptr),
       mailbox_(std::make_shared<Mailbox>(loop_)) {
   thread_ = std::thread([this] { loop_.run(); });
 }

@@ -1,5 +1,5 @@
 // BackendClient: calls to one HTTP/1.1 backend (an OpenAI-compatible server: vLLM, TEI,
-// llama.cpp, Ollama, OpenAI behind a plain-HTTP proxy, ragscale sim) over the network
+// llama.cpp, Ollama, OpenAI, ragscale sim; http or https) over the network
 // core's ClientConnection, on the client's own event-loop thread, with a pool of
 // keep-alive connections and a deadline per call.
 //
@@ -42,7 +42,11 @@
 //                    before it was sent, may not start) or "no first byte within N ms",
 //                    "no complete response within N ms" (in flight).
 //   BackendResponse::retry_after carries a response's Retry-After (429, 503) as a delay.
-// - Only http:// URLs are supported (the network core speaks plain TCP).
+// - https:// URLs speak TLS (see http::ClientConnection): the backend's certificate and
+//   name are verified against the system trust store (OpenSSL's SSL_CERT_FILE and
+//   SSL_CERT_DIR environment variables point it elsewhere, e.g. at a private CA); the
+//   connections resume their sessions when they reconnect. A TLS failure is kConnect:
+//   nothing was sent.
 #pragma once
 
 #include <atomic>
@@ -61,17 +65,19 @@
 #include "http/client_connection.h"
 #include "net/event_loop.h"
 #include "net/socket.h"
+#include "net/tls_context.h"
 #include "serve/backend/cancel_signal.h"
 
 namespace ragscale::serve {
 
 struct BackendUrl {
   std::string host;
-  uint16_t port = 80;
+  uint16_t port = 80;  // 443 for https
   std::string base_path;  // without a trailing slash, e.g. "" or "/openai"
+  bool tls = false;  // https://
 };
 
-// Throws std::invalid_argument naming the URL for anything but http://host[:port][/path].
+// Throws std::invalid_argument naming the URL for anything but http[s]://host[:port][/path].
 BackendUrl parse_backend_url(std::string_view url);
 
 // A Retry-After value (RFC 9110 10.2.3): delta-seconds, or an HTTP-date (IMF-fixdate,
@@ -171,6 +177,7 @@ class BackendClient {
   size_t max_connections_;
   size_t max_waiting_;
   net::SocketAddress address_;
+  std::unique_ptr<net::TlsContext> tls_;  // https only
   net::EventLoop loop_;
   std::shared_ptr<Mailbox> mailbox_;
   std::atomic<size_t> pending_{0};

@@ -29,7 +29,13 @@ TEST(BackendUrlTest, ParsesHostPortAndBasePath) {
   url = parse_backend_url("http://llm.internal/openai/v1/");
   EXPECT_EQ(url.port, 80);
   EXPECT_EQ(url.base_path, "/openai");
-  EXPECT_THROW(parse_backend_url("https://api.openai.com"), std::invalid_argument);
+  url = parse_backend_url("https://api.openai.com/v1");
+  EXPECT_TRUE(url.tls);
+  EXPECT_EQ(url.host, "api.openai.com");
+  EXPECT_EQ(url.port, 443);
+  EXPECT_EQ(url.base_path, "");
+  EXPECT_FALSE(parse_backend_url("http://h").tls);
+  EXPECT_THROW(parse_backend_url("ftp://h"), std::invalid_argument);
   EXPECT_THROW(parse_backend_url("http://host:99999"), std::invalid_argument);
   EXPECT_THROW(parse_backend_url("http://:80"), std::invalid_argument);
 }

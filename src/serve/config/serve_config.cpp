@@ -192,7 +192,8 @@ const std::vector<Setting>& settings() {
       {"embedder", "NAME", "hashing (built in) or openai (set --embed-url)", false, STRING_SETTING(embedder)},
       {"embed_dimension", "N", "dimension of the hashing embedder's vectors", false,
        SIZE_SETTING(embed_dimension, 8, 65536)},
-      {"embed_url", "URL", "OpenAI-compatible embeddings base URL (e.g. http://127.0.0.1:8001)", false,
+      {"embed_url", "URL", "OpenAI-compatible embeddings base URL, http:// or https:// (e.g. http://127.0.0.1:8001; "
+       "https is verified against the system trust store, or SSL_CERT_FILE)", false,
        STRING_SETTING(embed_url)},
       {"embed_model", "NAME", "model name sent to the embeddings endpoint", false, STRING_SETTING(embed_model)},
       {"embed_key", "KEY", "API key for the embeddings endpoint", true, STRING_SETTING(embed_key)},
