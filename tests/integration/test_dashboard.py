@@ -1,20 +1,19 @@
 """Integration tests for `ragscale load --web ADDR`, the live dashboard: the page opened in
 headless Chromium while a real run goes (charts drawn, numbers move, Stop ends the run), its
 JSON and routes, and the addresses it refuses."""
-import http.server
 import json
 import os
 import re
 import signal
 import socket
 import subprocess
-import threading
 import time
 import unittest
 import urllib.error
 import urllib.request
 
 from chromium import CHROMIUM, Chromium
+from processes import Sim
 from test_load import BIN, LoadTestCase, run_load
 
 VISIBLE_CHARTS = ("chart-users", "chart-rps", "chart-latency")
@@ -107,48 +106,33 @@ class DashboardTest(LoadTestCase):
         self.assertLess(summary["run"]["duration_s"], 30)
         self.assertTrue(os.path.exists(self.path("run_stats.csv")))
 
-    def test_streamed_answer_charts_appear_when_the_series_carry_them(self):
+    def test_streamed_answer_charts_draw_a_real_streamed_run(self):
         if CHROMIUM is None:
             self.skipTest("chromium is not installed (apt-get install chromium)")
-        run = Run(self.server.url + "/", "-u", "1", "-t", "30s", "--wait", "50ms")
-        try:
-            _, _, page = get(run.url)
-        finally:
-            run.kill()
-        # The same page, fed a series with time-to-first-token and inter-token figures.
-        points = [{"t": float(t), "users": 1, "rps": 5, "fps": 0, "p50_ms": 300.0, "p95_ms": 320.0, "p99_ms": 330.0,
-                   "ttft_p50_ms": 300.0 + t, "ttft_p95_ms": 310.0 + t, "ttft_p99_ms": 320.0 + t,
-                   "itl_p50_ms": 20.0, "itl_p95_ms": 22.0 + t, "itl_p99_ms": 25.0} for t in range(1, 6)]
-        row = {"method": "POST", "name": "/v1/chat/completions", "requests": 25, "failures": 0, "median_us": 300000,
-               "p95_us": 320000, "p99_us": 330000, "avg_us": 301000.0, "rps": 5.0, "fps": 0.0, "retries": 0}
-        snapshot = {"state": "running", "host": "http://sim", "shape": "", "elapsed_s": 5.0, "planned_s": None,
-                    "users": 1, "first": 0, "next": len(points), "series": points,
-                    "table": [row, dict(row, method="", name="Aggregated", aggregate=True)]}
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self):
-                body = page if self.path == "/" else json.dumps(
-                    snapshot if self.path.endswith("since=0") else dict(snapshot, series=[])).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "text/html" if self.path == "/" else "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        fake = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=fake.serve_forever, daemon=True).start()
-        try:
-            with Chromium("http://127.0.0.1:%d/" % fake.server_address[1]) as browser:
-                browser.wait_for("Number(document.body.dataset.charted) >= 5")
-                browser.wait_for("['chart-ttft', 'chart-itl'].every(id => "
-                                 "!document.getElementById(id).hidden && Number(document.getElementById(id).dataset.inked) > 0)")
-                self.assertEqual(browser.evaluate("document.querySelectorAll('.chart canvas').length"), 5)
-        finally:
-            fake.shutdown()
-            fake.server_close()
+        with Sim("--ttft", "100ms", "--itl", "10ms", "--output-tokens", "20") as sim:
+            run = Run("--openai", sim.url, "--model", "m", "-u", "4", "-t", "30s")
+            try:
+                deadline = time.time() + 15
+                streamed = []
+                while len(streamed) < 3 and time.time() < deadline:
+                    time.sleep(0.5)
+                    streamed = [p for p in run.stats()["series"] if "ttft_p50_ms" in p]
+                self.assertGreaterEqual(len(streamed), 3, "no second with streamed answers")
+                # The sim's timing, seen from the dashboard: TTFT about 100 ms, gaps about 10 ms.
+                point = streamed[-1]
+                self.assertGreater(point["ttft_p50_ms"], 95)
+                self.assertLess(point["ttft_p50_ms"], 400)
+                self.assertGreater(point["itl_p50_ms"], 8)
+                self.assertLess(point["itl_p50_ms"], 100)
+                self.assertGreater(point["tokens_per_s"], 0)
+                with Chromium(run.url) as browser:
+                    browser.wait_for("Number(document.body.dataset.charted) >= 3")
+                    browser.wait_for("['chart-ttft', 'chart-itl', 'chart-tokens'].every(id => "
+                                     "!document.getElementById(id).hidden && "
+                                     "Number(document.getElementById(id).dataset.inked) > 0)")
+                    self.assertEqual(browser.evaluate("document.querySelectorAll('.chart canvas').length"), 6)
+            finally:
+                run.kill()
 
     def test_stats_json_gives_points_since_a_cursor_and_the_table(self):
         run = Run(self.server.url + "/delay/5", "-u", "2", "-r", "2", "-t", "30s")

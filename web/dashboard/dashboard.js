@@ -1,14 +1,15 @@
 // The live dashboard of a running `ragscale load --web ADDR`: polls stats.json once a second
 // (the points since the last poll, and the current table) and draws them with the report's
 // chart code (web/common/charts.js). The streamed-answer charts (time to first token,
-// inter-token latency) appear only once a point carries their fields (ttft_p50_ms, ...).
+// inter-token latency, output tokens/s) appear only once a point carries their fields
+// (ttft_p50_ms, ...); their percentiles are of the streams that finished in that second.
 "use strict";
 (function () {
   const C = RagscaleCharts;
   const POLL_MS = 1000;
   const columns = {
     t: [], users: [], rps: [], fps: [], p50_ms: [], p95_ms: [], p99_ms: [],
-    ttft_p50_ms: [], ttft_p95_ms: [], ttft_p99_ms: [], itl_p50_ms: [], itl_p95_ms: [], itl_p99_ms: [],
+    ttft_p50_ms: [], ttft_p95_ms: [], itl_p50_ms: [], itl_p99_ms: [], tokens_per_s: [],
   };
   const charts = {};
   const percentileColors = { p50: "#3559b7", p95: "#e37400", p99: "#b3261e" };
@@ -16,8 +17,8 @@
   let polls = 0;
   let state = "connecting";
 
-  function percentileSeries(prefix) {
-    return ["p50", "p95", "p99"].map(function (p) {
+  function percentileSeries(prefix, percentiles) {
+    return (percentiles || ["p50", "p95", "p99"]).map(function (p) {
       return { label: p, color: percentileColors[p], values: columns[prefix + p + "_ms"] };
     });
   }
@@ -29,10 +30,12 @@
               { label: "failures/s", color: "#b3261e", values: columns.fps }]; } },
     "chart-latency": { title: "Latency percentiles (last 10 s window), ms", yLabel: "ms",
                        series: function () { return percentileSeries(""); } },
-    "chart-ttft": { title: "Time to first token (last 10 s window), ms", yLabel: "ms", key: "ttft_p50_ms",
-                    series: function () { return percentileSeries("ttft_"); } },
-    "chart-itl": { title: "Inter-token latency (last 10 s window), ms", yLabel: "ms", key: "itl_p50_ms",
-                   series: function () { return percentileSeries("itl_"); } },
+    "chart-ttft": { title: "Time to first token (streams ended that second), ms", yLabel: "ms", key: "ttft_p50_ms",
+                    series: function () { return percentileSeries("ttft_", ["p50", "p95"]); } },
+    "chart-itl": { title: "Inter-token latency (streams ended that second), ms", yLabel: "ms", key: "itl_p50_ms",
+                   series: function () { return percentileSeries("itl_", ["p50", "p99"]); } },
+    "chart-tokens": { title: "Output tokens per second", yLabel: "tokens/s", key: "tokens_per_s", series: function () {
+      return [{ label: "tokens/s", color: "#137333", values: columns.tokens_per_s }]; } },
   };
 
   function setText(id, text) { document.getElementById(id).textContent = text; }

@@ -37,6 +37,16 @@ std::string point_json(const HistoryRow& row, double start_time) {
   write_ms_or_null(json, "p50_ms", window, point.window_percentile_us(50));
   write_ms_or_null(json, "p95_ms", window, point.window_percentile_us(95));
   write_ms_or_null(json, "p99_ms", window, point.window_percentile_us(99));
+  // Streamed answers that ended in this second; absent in seconds (and runs) without any.
+  const LlmSecond& llm = row.llm;
+  if (llm.streams != 0) {
+    write_ms_or_null(json, "ttft_p50_ms", true, llm.ttft_p50_us);
+    write_ms_or_null(json, "ttft_p95_ms", true, llm.ttft_p95_us);
+    write_ms_or_null(json, "itl_p50_ms", true, llm.itl_p50_us);
+    write_ms_or_null(json, "itl_p99_ms", true, llm.itl_p99_us);
+    json.Key("tokens_per_s");
+    json.Uint64(llm.output_tokens);
+  }
   json.EndObject();
   return buffer.GetString();
 }

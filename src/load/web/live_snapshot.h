@@ -12,8 +12,9 @@
 //   with at most kMaxPointsPerAnswer points (the client asks again from "next"). A point is
 //     {"t": seconds since the start, "users", "rps", "fps": that second's requests and failures,
 //      "p50_ms", "p95_ms", "p99_ms": the last 10 s window's latency (null when it is empty)}.
-//   Points may carry more figures (streamed answers: ttft_p50_ms, itl_p95_ms, ...); the page
-//   draws those charts only when they are present. The table has one row per request name, in
+//   A second in which streamed answers ended also has ttft_p50_ms, ttft_p95_ms, itl_p50_ms,
+//   itl_p99_ms (of those streams) and tokens_per_s; the page draws those charts only when
+//   some point has them. The table has one row per request name, in
 //   report order, then the aggregate ("aggregate": true): method, name, requests, failures,
 //   median_us, p95_us, p99_us, avg_us (over the run), rps, fps (last 10 s), retries.
 // - The series keeps the last kMaxPoints points (a day of seconds); "first" is the oldest kept.

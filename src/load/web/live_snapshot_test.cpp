@@ -82,6 +82,36 @@ TEST(LiveSnapshotTest, AnEmptyWindowHasNullPercentiles) {
   EXPECT_TRUE(document["table"][0]["aggregate"].GetBool());
 }
 
+TEST(LiveSnapshotTest, SecondsWithStreamedAnswersCarryTheirFigures) {
+  StatsShard shard;
+  const uint32_t chat = shard.endpoint_id("POST", "/v1/chat/completions");
+  RunStats run;
+  run.begin(1000.0);
+  // Second 1: two streams of 20 tokens, TTFT 300 and 500 ms, gaps of 20 ms. Second 2: none.
+  for (uint64_t ttft_ms : {300, 500}) {
+    for (int gap = 0; gap < 19; ++gap) shard.record_token_gap(chat, 20'000);
+    shard.record_stream(chat, ttft_ms * 1000, 20'000, ttft_ms * 1000 + 19 * 20'000, 20);
+    shard.record_success(chat, ttft_ms * 1000 + 19 * 20'000, 100);
+  }
+  run.add(shard.take_interval());
+  run.close_second(1001.0, 2);
+  run.add(shard.take_interval());
+  run.close_second(1002.0, 2);
+
+  LiveSnapshot snapshot("h", "", std::nullopt);
+  snapshot.update(run, 2, 2.0);
+  rapidjson::Document document = parse(snapshot.json_since(0));
+  const rapidjson::Value& streamed = document["series"][0];
+  EXPECT_NEAR(streamed["ttft_p50_ms"].GetDouble(), 300.0, 3.0);
+  EXPECT_NEAR(streamed["ttft_p95_ms"].GetDouble(), 500.0, 5.0);
+  EXPECT_NEAR(streamed["itl_p50_ms"].GetDouble(), 20.0, 0.2);
+  EXPECT_NEAR(streamed["itl_p99_ms"].GetDouble(), 20.0, 0.2);
+  EXPECT_EQ(streamed["tokens_per_s"].GetUint64(), 40u);
+  // A second without streams says nothing about them (the page leaves a gap).
+  EXPECT_FALSE(document["series"][1].HasMember("ttft_p50_ms"));
+  EXPECT_FALSE(document["series"][1].HasMember("tokens_per_s"));
+}
+
 TEST(LiveSnapshotTest, TableHasEveryNameThenTheAggregate) {
   LiveSnapshot snapshot("h", "", std::nullopt);
   snapshot.update(run_of(3), 4, 3.0);
