@@ -1,6 +1,7 @@
 #include "load/virtual_user.h"
 
 #include "http/request_format.h"
+#include "load/llm/stream_event.h"
 #include "load/scenario/checks.h"
 #include "load/scenario/extraction.h"
 #include "load/scenario/poll.h"
@@ -210,6 +211,9 @@ void VirtualUser::on_response(http::ClientConnection&, const http::ClientResult&
     if (step.spec->stream && succeeded) {
       shard.record_stream(step.endpoint_id, stream_meter_.ttft_us(), stream_meter_.tpot_us(result.completed_at),
                           latency_us, stream_meter_.tokens());
+    } else if (step.spec->whole_answer && succeeded) {
+      const auto tokens = llm::classify_stream_event({}, result.body).usage_tokens;
+      shard.record_stream(step.endpoint_id, latency_us, std::nullopt, latency_us, tokens.value_or(0));
     }
     judge_slos(step, succeeded, latency_us);
     if (!step.spec->extract.empty()) scenario::apply_extracts(*step.spec, body, state_);

@@ -127,6 +127,20 @@ class LlmLoadTest(ProcessesTestCase):
         history = [row for row in self.summary()["history"] if "llm" in row]
         self.assertTrue(history and any(row["llm"]["output_tokens"] > 0 for row in history))
 
+    def test_whole_answers_count_their_usage_tokens(self):
+        sim = self.start(Sim("--ttft", "30ms", "--itl", "2ms", "--output-tokens", "12"))
+        result = run_load("--openai", sim.url, "--model", "m", "--no-stream", "-u", "2", "-t", "2s",
+                          "--slo", "ttft<2s", "--csv", self.path("run"), "--json", self.path("run.json"))
+        self.assertEqual(result.returncode, 0, result.stderr)
+        with open(self.path("run_llm_stats.csv")) as f:
+            aggregated = {row["Name"]: row for row in csv.DictReader(f)}["Aggregated"]
+        answers = int(aggregated["Stream Count"])
+        self.assertGreater(answers, 5)
+        self.assertEqual(int(aggregated["Output Tokens"]), 12 * answers)  # usage.completion_tokens
+        # A whole answer's first token is its latency: at least the sim's TTFT and 11 gaps.
+        self.assertGreater(float(aggregated["TTFT 50% (ms)"]), 45)
+        self.assertEqual(float(aggregated["SLO Attainment %"]), 100)
+
     def test_bad_llm_flags_are_exit_2_with_the_fix(self):
         cases = [
             (["--openai", "http://127.0.0.1:9/v1"], "--model"),

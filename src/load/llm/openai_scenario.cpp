@@ -142,6 +142,7 @@ scenario::Scenario openai_scenario(const OpenAiSettings& settings) {
   request.location = "--openai " + settings.url;
   request.timeout = settings.timeout;
   request.stream = settings.stream;
+  request.whole_answer = !settings.stream;
   request.headers.push_back({"Content-Type", scenario::Template::literal("application/json")});
   if (settings.stream) request.headers.push_back({"Accept", scenario::Template::literal("text/event-stream")});
   if (settings.api_key) {

@@ -59,6 +59,7 @@ TEST(OpenAiScenario, BuildsAStreamedChatRequest) {
   const scenario::RequestSpec& request = scenario.users[0].tasks[0].steps[0];
   EXPECT_EQ(request.method, "POST");
   EXPECT_TRUE(request.stream);
+  EXPECT_FALSE(request.whole_answer);
   EXPECT_EQ(request.target.static_text(), "/v1/chat/completions");
   EXPECT_EQ(request.stats_name, "chat/completions");
   scenario::UserState user;
@@ -73,8 +74,12 @@ TEST(OpenAiScenario, BuildsAStreamedChatRequest) {
   settings.stream = false;
   settings.max_tokens.reset();
   body.clear();
-  openai_scenario(settings).users[0].tasks[0].steps[0].body.render(body, user, rng);
+  const scenario::Scenario whole = openai_scenario(settings);
+  const scenario::RequestSpec& whole_request = whole.users[0].tasks[0].steps[0];
+  whole_request.body.render(body, user, rng);
   EXPECT_EQ(body, R"({"model":"m\"1","messages":[{"role":"user","content":"hi"}],"stream":false})");
+  EXPECT_FALSE(whole_request.stream);
+  EXPECT_TRUE(whole_request.whole_answer);  // its usage tokens are counted
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 // PREFIX_llm_stats.csv: the streamed-answer and SLO figures of a run, Locust-style: one row
 // per request name with LLM figures, then "Aggregated" (empty Type), as locust_csv_writer.
 //
-// Columns: Type, Name, Request Count, Failure Count, Stream Count, then for TTFT, ITL,
+// Columns: Type, Name, Request Count, Failure Count, Stream Count (model answers measured:
+// streams and whole_answer replies), then for TTFT, ITL,
 // TPOT and E2E the 50%, 90%, 95%, 99% and Max in milliseconds with 3 decimals (exact, not
 // rounded like Locust's percentiles), Output Tokens, Output Tokens/s, Output Tokens/s per
 // User, Goodput/s, SLO Attainment % and its 95% Wilson interval (CI Low %, CI High %;

@@ -29,7 +29,7 @@ std::string describe_statuses(const std::vector<StatusRange>& ranges) {
 bool needs_body(const RequestSpec& spec) {
   const CheckSpec& check = spec.check;
   return !check.contains.empty() || !check.json_has.empty() || !check.json_equals.empty() || !spec.extract.empty() ||
-         spec.poll.has_value();
+         spec.poll.has_value() || spec.whole_answer;
 }
 
 CheckOutcome evaluate_status(const RequestSpec& spec, int status) {

@@ -8,8 +8,8 @@
 //   4. max_latency.
 // The first failing rule decides; its message is short and stable (no timings or body
 // excerpts beyond JSON values) so failures group well in reports.
-// needs_body tells the executor whether the body must be kept for checks, extraction
-// or polling; when false it may discard the body unread.
+// needs_body tells the executor whether the body must be kept for checks, extraction,
+// polling or a whole model answer's usage; when false it may discard the body unread.
 #pragma once
 
 #include <cstdint>

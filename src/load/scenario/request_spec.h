@@ -79,6 +79,9 @@ struct RequestSpec {
   // The response is a Server-Sent Events stream (a model's answer): measure its time to
   // first token, inter-token gaps, tokens and end (load/llm/stream_meter.h).
   bool stream = false;
+  // The response is a model's whole answer (not streamed): its output tokens are the body's
+  // usage.completion_tokens (0 when it has none) and its time to first token its latency.
+  bool whole_answer = false;
 
   std::vector<std::string> required_vars;  // every vars.NAME the templates read
   std::string location;                    // "file.yaml:12" for messages

@@ -19,7 +19,8 @@ using Node = YAML::Node;
 
 const std::vector<std::string_view> kStepKeys = {
     "method", "path", "name", "headers", "json", "form", "multipart", "body", "content_type", "query",
-    "check", "rate_limited", "rate_limited_is_failure", "extract", "poll", "retry", "timeout", "stream"};
+    "check", "rate_limited", "rate_limited_is_failure", "extract", "poll", "retry", "timeout", "stream",
+    "whole_answer"};
 
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -359,6 +360,12 @@ class Parser {
       for (const auto& header : spec.headers) has_accept = has_accept || iequals(header.name, "Accept");
       // Ask for the event stream (ragscale serve streams /query when Accept says so).
       if (spec.stream && !has_accept) spec.headers.push_back(HeaderSpec{"Accept", Template::literal("text/event-stream")});
+    }
+    if (node["whole_answer"]) {
+      spec.whole_answer = reader_.boolean(node["whole_answer"], "whole_answer");
+      if (spec.whole_answer && spec.stream) {
+        reader_.fail(node["whole_answer"], "a step is either streamed or a whole answer; drop stream: or whole_answer:");
+      }
     }
     if (node["retry"]) parse_retry(node["retry"], spec);
 

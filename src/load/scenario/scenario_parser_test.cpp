@@ -5,6 +5,7 @@
 #include <fstream>
 #include <map>
 
+#include "load/scenario/checks.h"
 #include "load/scenario/render.h"
 #include "load/scenario/scenario.h"
 
@@ -325,6 +326,23 @@ TEST_F(ScenarioParserTest, RetryErrorsNameTheProblem) {
   EXPECT_NE(error_for("{on: []}").find("empty"), std::string::npos);
   EXPECT_NE(error_for("{jitter: half}").find("full or none"), std::string::npos);
   EXPECT_NE(error_for("{atempts: 3}").find("attempts"), std::string::npos);
+}
+
+TEST_F(ScenarioParserTest, ModelAnswerSteps) {
+  auto step_of = [&](const std::string& keys) {
+    return load("users:\n  - tasks: [{path: /q, " + keys + "}]\n").users[0].tasks[0].steps[0];
+  };
+  const RequestSpec streamed = step_of("stream: true");
+  EXPECT_TRUE(streamed.stream);
+  ASSERT_FALSE(streamed.headers.empty());
+  EXPECT_EQ(streamed.headers.back().value.static_text(), "text/event-stream");  // Accept added
+  const RequestSpec whole = step_of("whole_answer: true");
+  EXPECT_TRUE(whole.whole_answer);
+  EXPECT_TRUE(needs_body(whole));  // its usage is read
+  EXPECT_NE(error_of("users:\n  - tasks: [{path: /, stream: true, whole_answer: true}]\n").find("either streamed"),
+            std::string::npos);
+  EXPECT_NE(error_of("users:\n  - tasks: [{path: /, stream: true, poll: {until: /status, in: [ready]}}]\n").find("cannot also poll"),
+            std::string::npos);
 }
 
 TEST_F(ScenarioParserTest, QuickScenarioGetsTheUrl) {
