@@ -15,6 +15,8 @@ import subprocess
 import tempfile
 import unittest
 
+from processes import Sim
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 BIN = os.environ.get("RAGSCALE_BIN", os.path.join(HERE, "..", "..", "build", "ragscale"))
 TESTSERVER = os.environ.get("RAGSCALE_TESTSERVER", os.path.join(HERE, "..", "..", "build", "ragscale-testserver"))
@@ -141,8 +143,10 @@ class ReportTest(unittest.TestCase):
     def assert_report_matches_summary(self, page):
         self.assertEqual(page.body.get("data-rendered"), "true", "the page script did not finish")
         self.assertEqual(page.body.get("data-charted"), "true", "the charts were not drawn")
-        self.assertEqual(set(page.charts), {"chart-users", "chart-rps", "chart-latency"})
-        for chart, inked in page.charts.items():
+        # The streamed-answer charts are on the page too, left empty (and hidden) by a run without streams.
+        drawn = {chart: inked for chart, inked in page.charts.items() if inked > 0}
+        self.assertEqual(set(drawn), {"chart-users", "chart-rps", "chart-latency"})
+        for chart, inked in drawn.items():
             self.assertGreater(inked, 1000, "%s is blank" % chart)
         self.assertEqual(len(page.canvases), 3)
         for width, height in page.canvases:
@@ -173,6 +177,20 @@ class ReportTest(unittest.TestCase):
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertIn("report.html", result.stdout)
         self.assert_report_matches_summary(self.render(self.path("report.html")))
+
+    def test_a_streamed_run_charts_ttft_itl_and_tokens(self):
+        sim = Sim("--ttft", "50ms", "--itl", "5ms", "--output-tokens", "20")
+        try:
+            result = subprocess.run([BIN, "load", "--openai", sim.url, "--model", "m", "-u", "4", "-t", "3s", "-q",
+                                     "--html", self.path("llm.html")], capture_output=True, text=True, timeout=60)
+        finally:
+            sim.stop()
+        self.assertEqual(result.returncode, 0, result.stderr)
+        page = self.render(self.path("llm.html"))
+        self.assertEqual(page.body.get("data-charted"), "true", "the charts were not drawn")
+        for chart in ("chart-ttft", "chart-itl", "chart-tokens", "chart-users", "chart-rps", "chart-latency"):
+            self.assertGreater(page.charts.get(chart, 0), 1000, "%s is blank" % chart)
+        self.assertEqual(len(page.canvases), 6)
 
     def test_bad_input_gets_one_clear_line(self):
         cases = [
