@@ -81,15 +81,16 @@ DOCUMENT = ("Circuit breakers stop calls to a failing backend and let a few prob
             "groups concurrent embedding requests into one backend call.")
 
 
-def request(port, method, path, body=None, headers=None, timeout=30):
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+def request(port, method, path, body=None, headers=None, timeout=30, source="127.0.0.1"):
+    """One request on its own connection from `source`; (status, headers with lower-case names, body)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout, source_address=(source, 0))
     try:
         data = json.dumps(body).encode() if isinstance(body, (dict, list)) else body
         all_headers = {"Content-Type": "application/json"} if data is not None else {}
         all_headers.update(headers or {})
         connection.request(method, path, body=data, headers=all_headers)
         response = connection.getresponse()
-        return response.status, dict(response.getheaders()), response.read()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
     finally:
         connection.close()
 
@@ -106,16 +107,17 @@ def metric(port, name, labels=""):
 
 
 class Serve:
-    """`ragscale serve` on a fresh data dir and a free port, ready, holding DOCUMENT."""
+    """`ragscale serve` on a fresh data dir and a free port, ready, holding DOCUMENT unless
+    `document` is false; `env` adds to the environment."""
 
-    def __init__(self, *args):
+    def __init__(self, *args, env=None, document=True):
         self.data_dir = tempfile.mkdtemp(prefix="ragscale-resilience-")
         self.log = tempfile.TemporaryFile()
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
         self.process = subprocess.Popen([BIN, "serve", "--port", str(self.port), "--data", self.data_dir, *args],
-                                        stdout=self.log, stderr=subprocess.STDOUT)
+                                        stdout=self.log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
         deadline = time.time() + 30
         while time.time() < deadline:
             if self.process.poll() is not None:
@@ -128,7 +130,8 @@ class Serve:
             time.sleep(0.05)
         else:
             raise AssertionError("serve not ready:\n" + self.output())
-        self.upload("Guards", DOCUMENT)
+        if document:
+            self.upload("Guards", DOCUMENT)
 
     def upload(self, title, text):
         """Uploads a document and waits until it is searchable (the index generation moves)."""

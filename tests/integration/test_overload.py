@@ -71,7 +71,7 @@ class OverloadTest(ProcessesTestCase):
         refused = [r for r in results if r[0] == 503]
         self.assertTrue(refused, "past the model's capacity, with fallback off, questions are refused")
         for status, headers, body, seconds in refused:
-            self.assertIn("Retry-After", headers)
+            self.assertIn("retry-after", headers)
             self.assertIn("error", body)
             self.assertLess(seconds, 1.0)
         self.assertTrue(all(status == 200 for status, _ in probes), "probes are never shed")

@@ -6,96 +6,37 @@ upload and per-route limits from the config file, and bad settings refused at st
 The binary comes from $RAGSCALE_BIN.
 """
 
-import http.client
 import json
 import os
-import shutil
 import socket
 import subprocess
 import tempfile
 import time
 import unittest
 
-from processes import BIN, stop_process
+from processes import BIN, ProcessesTestCase, Serve, metric, request
 
 SEARCH = {"query": "how are requests rate limited?"}
-
-
-def request(port, method, path, body=None, headers=None, source="127.0.0.1", timeout=10):
-    """One request on its own connection from `source`; (status, headers with lower-case names, body)."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout, source_address=(source, 0))
-    try:
-        data = json.dumps(body).encode() if isinstance(body, (dict, list)) else body
-        all_headers = {"Content-Type": "application/json"} if data is not None else {}
-        all_headers.update(headers or {})
-        connection.request(method, path, body=data, headers=all_headers)
-        response = connection.getresponse()
-        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
-    finally:
-        connection.close()
 
 
 def key(name):
     return {"X-API-Key": name}
 
 
-def metric(port, name, labels=""):
-    """The sum of the samples of `name` whose labels contain `labels`."""
-    _, _, raw = request(port, "GET", "/metrics")
-    total = 0.0
-    for line in raw.decode().splitlines():
-        if (line.startswith(name + "{") or line.startswith(name + " ")) and labels in line:
-            total += float(line.rsplit(" ", 1)[1])
-    return total
+class RateLimitedServe(Serve):
+    """`ragscale serve` with no document: uploads would count against the limits under test."""
 
-
-class Serve:
     def __init__(self, *args, env=None):
-        self.data_dir = tempfile.mkdtemp(prefix="ragscale-rate-")
-        self.log = tempfile.TemporaryFile()
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
-        self.process = subprocess.Popen([BIN, "serve", "--port", str(self.port), "--data", self.data_dir, *args],
-                                        stdout=self.log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            if self.process.poll() is not None:
-                raise AssertionError("serve exited early:\n" + self.output())
-            try:
-                if request(self.port, "GET", "/ready", timeout=2)[0] == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.05)
-        raise AssertionError("serve not ready:\n" + self.output())
-
-    def output(self):
-        self.log.seek(0)
-        return self.log.read().decode("utf-8", "replace")
+        super().__init__(*args, env=env, document=False)
 
     def search(self, headers=None, source="127.0.0.1"):
-        return request(self.port, "POST", "/api/v1/search", SEARCH, headers, source)
-
-    def stop(self):
-        stop_process(self.process, timeout=15)
-        self.log.close()
-        shutil.rmtree(self.data_dir, ignore_errors=True)
+        return request(self.port, "POST", "/api/v1/search", SEARCH, headers, timeout=10, source=source)
 
 
 @unittest.skipUnless(BIN and os.path.exists(BIN), "set RAGSCALE_BIN to the ragscale binary")
-class RateLimitTest(unittest.TestCase):
-    def setUp(self):
-        self.started = []
-
-    def tearDown(self):
-        for serve in reversed(self.started):
-            serve.stop()
-
-    def start(self, *args, env=None):
-        serve = Serve(*args, env=env)
-        self.started.append(serve)
-        return serve
+class RateLimitTest(ProcessesTestCase):
+    def start_serve(self, *args, env=None):
+        return self.start(RateLimitedServe(*args, env=env))
 
     def assert_limit_headers(self, headers, limit, window_seconds):
         self.assertEqual(headers.get("x-ratelimit-limit"), str(limit), headers)
@@ -106,7 +47,7 @@ class RateLimitTest(unittest.TestCase):
         return remaining, reset
 
     def test_past_the_burst_a_key_gets_429_with_sane_headers_and_another_key_does_not(self):
-        serve = self.start("--api-keys", "k1,k2", "--rate-limit", "5/min")
+        serve = self.start_serve("--api-keys", "k1,k2", "--rate-limit", "5/min")
         for expected_remaining in range(4, -1, -1):
             status, headers, body = serve.search(key("k1"))
             self.assertEqual(status, 200, body)
@@ -133,7 +74,7 @@ class RateLimitTest(unittest.TestCase):
         self.assertEqual(metric(serve.port, "ragscale_degraded_total"), 0, "a refusal is not a degraded answer")
 
     def test_retrying_after_retry_after_succeeds(self):
-        serve = self.start("--api-keys", "k1", "--rate-limit", "2/s")
+        serve = self.start_serve("--api-keys", "k1", "--rate-limit", "2/s")
         self.assertEqual(serve.search(key("k1"))[0], 200)
         self.assertEqual(serve.search(key("k1"))[0], 200)
         status, headers, _ = serve.search(key("k1"))
@@ -143,7 +84,7 @@ class RateLimitTest(unittest.TestCase):
         self.assertEqual(serve.search(key("k1"))[0], 200)
 
     def test_a_request_without_valid_credentials_gets_401_not_429(self):
-        serve = self.start("--api-keys", "k1", "--rate-limit", "1/min")
+        serve = self.start_serve("--api-keys", "k1", "--rate-limit", "1/min")
         self.assertEqual(serve.search(key("k1"))[0], 200)
         self.assertEqual(serve.search(key("k1"))[0], 429)
         for headers in ({}, key("wrong"), {"Authorization": "Bearer wrong"}):
@@ -155,14 +96,14 @@ class RateLimitTest(unittest.TestCase):
         self.assertEqual(metric(serve.port, "ragscale_rate_limited_total"), 2)
 
     def test_with_auth_off_each_client_address_has_its_own_bucket(self):
-        serve = self.start("--rate-limit", "2/min")
+        serve = self.start_serve("--rate-limit", "2/min")
         self.assertEqual([serve.search()[0] for _ in range(3)], [200, 200, 429])
         # Another loopback address is another client.
         self.assertEqual([serve.search(source="127.0.0.2")[0] for _ in range(3)], [200, 200, 429])
         self.assertEqual(metric(serve.port, "ragscale_rate_limited_total", 'route="/api/v1/search"'), 2)
 
     def test_probes_and_login_are_never_limited(self):
-        serve = self.start("--api-keys", "k1", "--users", "alice:wonderland", "--rate-limit", "1/min")
+        serve = self.start_serve("--api-keys", "k1", "--users", "alice:wonderland", "--rate-limit", "1/min")
         self.assertEqual(serve.search(key("k1"))[0], 200)
         self.assertEqual(serve.search(key("k1"))[0], 429)
         for path in ("/health", "/ready", "/startup", "/metrics"):
@@ -178,7 +119,7 @@ class RateLimitTest(unittest.TestCase):
         self.assertEqual(serve.search({"Authorization": "Bearer " + token})[0], 200)
 
     def test_a_refusal_is_sent_before_the_body_is_read(self):
-        serve = self.start("--api-keys", "k1", "--rate-limit", "1/min", "--max-upload", "200MB")
+        serve = self.start_serve("--api-keys", "k1", "--rate-limit", "1/min", "--max-upload", "200MB")
         self.assertEqual(serve.search(key("k1"))[0], 200)
         with socket.create_connection(("127.0.0.1", serve.port), timeout=5) as client:
             # 100 MB announced, not a byte of it sent: the answer must not wait for it.
@@ -194,7 +135,7 @@ class RateLimitTest(unittest.TestCase):
         with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as config:
             config.write("upload_rate_limit: 1/min\nroute_rate_limits:\n  /query: 1/min\n  /retrieval: 3/min\n")
         try:
-            serve = self.start("--config", config.name)
+            serve = self.start_serve("--config", config.name)
         finally:
             os.unlink(config.name)
         status, _, body = request(serve.port, "POST", "/api/v1/documents/upload", {"title": "t", "text": "rate limits"})
