@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "common/argument_cursor.h"
 #include "common/duration.h"
 
 namespace ragscale::capacity {
@@ -128,23 +129,10 @@ void refuse_load_shaping(const load::LoadOptions& options) {
 CapacityOptions parse_capacity_options(int argc, char** argv) {
   CapacityOptions options;
   std::vector<char*> load_args{argv[0]};
-  for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i];
-    std::string_view inline_value;
-    bool has_inline = false;
-    if (arg.size() > 2 && arg.substr(0, 2) == "--") {
-      const size_t eq = arg.find('=');
-      if (eq != std::string_view::npos) {
-        inline_value = arg.substr(eq + 1);
-        arg = arg.substr(0, eq);
-        has_inline = true;
-      }
-    }
-    auto value = [&]() -> std::string_view {
-      if (has_inline) return inline_value;
-      if (i + 1 >= argc) bad(arg, "needs a value (see ragscale capacity --help)");
-      return argv[++i];
-    };
+  ArgumentCursor cursor(argc, argv, "capacity");
+  while (cursor.next()) {
+    const std::string_view arg = cursor.flag();
+    auto value = [&] { return cursor.value(); };
     if (arg == "--slo") options.slos.emplace_back(value());
     else if (arg == "--by") {
       const std::string_view by = value();
@@ -159,7 +147,7 @@ CapacityOptions parse_capacity_options(int argc, char** argv) {
     else if (arg == "--tolerance") options.tolerance = parse_tolerance(arg, value());
     else if (arg == "--json") options.json_file = std::string(value());
     else if (arg == "--html") options.html_file = std::string(value());
-    else load_args.push_back(argv[i]);
+    else load_args.push_back(cursor.current());
   }
   try {
     options.load = load::parse_load_options(static_cast<int>(load_args.size()), load_args.data());

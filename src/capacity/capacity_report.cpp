@@ -35,6 +35,16 @@ std::string percent_text(double rate) {
   return buffer;
 }
 
+void number_field(JsonWriter& json, const char* key, double value) {
+  json.Key(key);
+  json.Double(value);
+}
+
+void count_field(JsonWriter& json, const char* key, uint64_t value) {
+  json.Key(key);
+  json.Uint64(value);
+}
+
 void number_or_null(JsonWriter& json, double value) {
   if (std::isfinite(value)) json.Double(value);
   else json.Null();
@@ -48,32 +58,20 @@ void optional_number(JsonWriter& json, const std::optional<double>& value) {
 void write_step(JsonWriter& json, const CapacityReport& report, size_t index, bool with_run_summary) {
   const StepRecord& step = report.steps[index];
   json.StartObject();
-  json.Key("index");
-  json.Uint64(index + 1);
+  count_field(json, "index", index + 1);
   json.Key("phase");
   json.String(step.phase == SearchPhase::kGrowth ? "growth" : "bisection");
-  json.Key("offered");
-  json.Double(step.load);
-  json.Key("seconds");
-  json.Double(step.seconds);
-  json.Key("achieved_rps");
-  json.Double(step.achieved_rps());
-  json.Key("good_rps");
-  json.Double(step.good_rps());
-  json.Key("requests");
-  json.Uint64(step.stats.aggregate().requests());
-  json.Key("p50_ms");
-  json.Double(ms_at(step.stats, 50));
-  json.Key("p95_ms");
-  json.Double(ms_at(step.stats, 95));
-  json.Key("p99_ms");
-  json.Double(ms_at(step.stats, 99));
-  json.Key("error_rate");
-  json.Double(step.error_rate());
-  json.Key("dropped");
-  json.Uint64(step.stats.dropped());
-  json.Key("late");
-  json.Uint64(step.stats.late());
+  number_field(json, "offered", step.load);
+  number_field(json, "seconds", step.seconds);
+  number_field(json, "achieved_rps", step.achieved_rps());
+  number_field(json, "good_rps", step.good_rps());
+  count_field(json, "requests", step.stats.aggregate().requests());
+  number_field(json, "p50_ms", ms_at(step.stats, 50));
+  number_field(json, "p95_ms", ms_at(step.stats, 95));
+  number_field(json, "p99_ms", ms_at(step.stats, 99));
+  number_field(json, "error_rate", step.error_rate());
+  count_field(json, "dropped", step.stats.dropped());
+  count_field(json, "late", step.stats.late());
   json.Key("verdict");
   json.String(step.interrupted ? "interrupted" : std::string(verdict_name(step.verdict.verdict)).c_str());
   json.Key("why");
@@ -93,8 +91,7 @@ void write_step(JsonWriter& json, const CapacityReport& report, size_t index, bo
     number_or_null(json, slo.low);
     json.Key("high");
     number_or_null(json, slo.high);
-    json.Key("samples");
-    json.Uint64(slo.samples);
+    count_field(json, "samples", slo.samples);
     json.Key("detail");
     json.String(slo.detail.c_str());
     json.EndObject();
@@ -245,10 +242,8 @@ void write_capacity_json(std::ostream& out, const CapacityReport& report, bool w
   json.Key("knee");
   if (const auto knee = report.knee()) {
     json.StartObject();
-    json.Key("offered");
-    json.Double(knee->offered);
-    json.Key("achieved");
-    json.Double(knee->achieved);
+    number_field(json, "offered", knee->offered);
+    number_field(json, "achieved", knee->achieved);
     json.EndObject();
   } else {
     json.Null();
@@ -259,23 +254,15 @@ void write_capacity_json(std::ostream& out, const CapacityReport& report, bool w
   json.EndArray();
   json.Key("settings");
   json.StartObject();
-  json.Key("start");
-  json.Double(report.search_settings.start);
-  json.Key("max");
-  json.Double(report.search_settings.max);
-  json.Key("growth");
-  json.Double(report.search_settings.growth);
-  json.Key("tolerance");
-  json.Double(report.search_settings.tolerance);
-  json.Key("step_seconds");
-  json.Double(report.timing.min_seconds);
-  json.Key("max_step_seconds");
-  json.Double(report.timing.max_seconds);
-  json.Key("cooldown_seconds");
-  json.Double(report.cooldown_seconds);
+  number_field(json, "start", report.search_settings.start);
+  number_field(json, "max", report.search_settings.max);
+  number_field(json, "growth", report.search_settings.growth);
+  number_field(json, "tolerance", report.search_settings.tolerance);
+  number_field(json, "step_seconds", report.timing.min_seconds);
+  number_field(json, "max_step_seconds", report.timing.max_seconds);
+  number_field(json, "cooldown_seconds", report.cooldown_seconds);
   json.EndObject();
-  json.Key("search_seconds");
-  json.Double(report.search_seconds);
+  number_field(json, "search_seconds", report.search_seconds);
   json.Key("steps");
   json.StartArray();
   for (size_t i = 0; i < report.steps.size(); ++i) write_step(json, report, i, with_run_summaries);

@@ -7,27 +7,11 @@
 #include <cmath>
 #include <random>
 
+#include "capacity/counted_evidence.h"
 #include "capacity/step_monitor.h"
 
 namespace ragscale::capacity {
 namespace {
-
-// Evidence gathered by a simulated step: request and failure counts and a latency histogram.
-class SimulatedEvidence final : public SloEvidence {
- public:
-  uint64_t requests = 0;
-  uint64_t failures = 0;
-  LatencyHistogram latency;
-
-  std::optional<load::RunMetrics::Proportion> proportion(std::string_view metric, std::string_view) const override {
-    if (requests == 0 || metric != "http_req_failed") return std::nullopt;
-    return load::RunMetrics::Proportion{failures, requests};
-  }
-  std::optional<LatencyHistogram> distribution(std::string_view metric, std::string_view) const override {
-    if (requests == 0 || metric != "http_req_duration") return std::nullopt;
-    return latency;
-  }
-};
 
 // A target with a known capacity C (requests/s). kRateLimited answers the excess above C at
 // once with an error (nginx limit_req); kQueue serves C per second and queues the rest, so
@@ -51,7 +35,7 @@ struct SimulatedSystem {
   StepResult run(const std::vector<CapacitySlo>& slos, StepTiming timing, double load) {
     ++steps_run;
     StepMonitor monitor(slos, timing, load);
-    SimulatedEvidence evidence;
+    CountedEvidence evidence;
     SecondObservation observation;
     double backlog = 0;
     double refused_carry = 0;
@@ -67,7 +51,7 @@ struct SimulatedSystem {
         refused_carry += static_cast<double>(arrived) * refused_share;
         const auto failed = static_cast<uint64_t>(refused_carry);
         refused_carry -= static_cast<double>(failed);
-        evidence.failures += failed;
+        evidence.hits += failed;
         for (uint64_t i = 0; i < arrived; ++i) evidence.latency.record(i < failed ? 200 : 1000);
         observation.in_flight = 1;
       } else {

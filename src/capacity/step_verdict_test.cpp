@@ -6,26 +6,11 @@
 #include <stdexcept>
 
 #include "capacity/capacity_slo.h"
+#include "capacity/counted_evidence.h"
 #include "capacity/step_monitor.h"
 
 namespace ragscale::capacity {
 namespace {
-
-class FixedEvidence final : public SloEvidence {
- public:
-  uint64_t requests = 0;
-  uint64_t failures = 0;
-  LatencyHistogram latency;
-
-  std::optional<load::RunMetrics::Proportion> proportion(std::string_view, std::string_view) const override {
-    if (requests == 0) return std::nullopt;
-    return load::RunMetrics::Proportion{failures, requests};
-  }
-  std::optional<LatencyHistogram> distribution(std::string_view, std::string_view) const override {
-    if (latency.empty()) return std::nullopt;
-    return latency;
-  }
-};
 
 TEST(CapacitySlo, AcceptsRatesAndPercentilesAndRefusesTheUndecidable) {
   const CapacitySlo rate = parse_capacity_slo("http_req_failed:rate<0.01");
@@ -57,16 +42,16 @@ TEST(CapacitySlo, SamplesForACleanPass) {
 
 TEST(CapacityStepVerdict, AnErrorRateIsDecidedOnlyWhenItsIntervalClearsTheLimit) {
   const std::vector<CapacitySlo> slos{parse_capacity_slo("http_req_failed:rate<0.01")};
-  FixedEvidence evidence;
+  CountedEvidence evidence;
   evidence.requests = 10000;
-  evidence.failures = 50;  // 0.5%: [0.38%, 0.66%]
+  evidence.hits = 50;  // 0.5%: [0.38%, 0.66%]
   EXPECT_EQ(judge_step(slos, evidence).verdict, Verdict::kPass);
-  evidence.failures = 150;  // 1.5%: [1.28%, 1.76%]
+  evidence.hits = 150;  // 1.5%: [1.28%, 1.76%]
   StepVerdict failed = judge_step(slos, evidence);
   EXPECT_EQ(failed.verdict, Verdict::kFail);
   EXPECT_EQ(failed.bound_by, "http_req_failed: rate<0.01");
   EXPECT_NE(failed.why.find("1.5%"), std::string::npos) << failed.why;
-  evidence.failures = 95;  // 0.95%: the interval holds 1%
+  evidence.hits = 95;  // 0.95%: the interval holds 1%
   StepVerdict open = judge_step(slos, evidence);
   EXPECT_EQ(open.verdict, Verdict::kUndecided);
   EXPECT_TRUE(open.estimate_meets);
@@ -74,13 +59,13 @@ TEST(CapacityStepVerdict, AnErrorRateIsDecidedOnlyWhenItsIntervalClearsTheLimit)
   EXPECT_EQ(judge_step(slos, evidence, 100).verdict, Verdict::kPass);
   // Too few requests, none failed: 0 of 100 could still be 3.7%.
   evidence.requests = 100;
-  evidence.failures = 0;
+  evidence.hits = 0;
   EXPECT_EQ(judge_step(slos, evidence).verdict, Verdict::kUndecided);
 }
 
 TEST(CapacityStepVerdict, APercentileNeedsItsConfidenceRankOnTheRightSide) {
   const std::vector<CapacitySlo> slos{parse_capacity_slo("http_req_duration:p(95)<2000")};
-  FixedEvidence evidence;
+  CountedEvidence evidence;
   for (int i = 0; i < 50; ++i) evidence.latency.record(500'000);
   StepVerdict few = judge_step(slos, evidence);
   EXPECT_EQ(few.verdict, Verdict::kUndecided);  // 50 < 72 samples
@@ -99,17 +84,17 @@ TEST(CapacityStepVerdict, APercentileNeedsItsConfidenceRankOnTheRightSide) {
 
 TEST(CapacityStepVerdict, FloorsAreJudgedFromTheOtherSide) {
   const std::vector<CapacitySlo> slos{parse_capacity_slo("checks:rate>0.99")};
-  FixedEvidence evidence;
+  CountedEvidence evidence;
   evidence.requests = 10000;
-  evidence.failures = 9990;  // the evidence's hits are passes here
+  evidence.hits = 9990;  // the evidence's hits are passes here
   EXPECT_EQ(judge_step(slos, evidence).verdict, Verdict::kPass);
-  evidence.failures = 9700;
+  evidence.hits = 9700;
   EXPECT_EQ(judge_step(slos, evidence).verdict, Verdict::kFail);
 }
 
 TEST(CapacityStepVerdict, NoDataIsUndecidedAndDoesNotLookGood) {
   const std::vector<CapacitySlo> slos{parse_capacity_slo("ttft:p(95)<500")};
-  const StepVerdict verdict = judge_step(slos, FixedEvidence{});
+  const StepVerdict verdict = judge_step(slos, CountedEvidence{});
   EXPECT_EQ(verdict.verdict, Verdict::kUndecided);
   EXPECT_FALSE(verdict.estimate_meets);
 }
@@ -117,7 +102,7 @@ TEST(CapacityStepVerdict, NoDataIsUndecidedAndDoesNotLookGood) {
 TEST(CapacityStepMonitor, EndsAtTheStepTimeWhenDecidedAndGivesUpWhenExtendingIsFutile) {
   const std::vector<CapacitySlo> slos{parse_capacity_slo("http_req_failed:rate<0.01")};
   const StepTiming timing{10, 30, 5};
-  FixedEvidence evidence;
+  CountedEvidence evidence;
   SecondObservation second;
   {
     StepMonitor monitor(slos, timing, std::nullopt);
@@ -132,11 +117,11 @@ TEST(CapacityStepMonitor, EndsAtTheStepTimeWhenDecidedAndGivesUpWhenExtendingIsF
   {
     StepMonitor monitor(slos, timing, std::nullopt);
     evidence.requests = 10000;
-    evidence.failures = 85;  // 0.85%: [0.69%, 1.05%]; three times the samples would decide
+    evidence.hits = 85;  // 0.85%: [0.69%, 1.05%]; three times the samples would decide
     second.elapsed_seconds = 10;
     EXPECT_FALSE(monitor.observe(second, evidence));
     evidence.requests = 30000;
-    evidence.failures = 255;
+    evidence.hits = 255;
     second.elapsed_seconds = 30;
     EXPECT_TRUE(monitor.observe(second, evidence));
     EXPECT_EQ(monitor.finish(evidence).verdict, Verdict::kPass);
@@ -144,7 +129,7 @@ TEST(CapacityStepMonitor, EndsAtTheStepTimeWhenDecidedAndGivesUpWhenExtendingIsF
   {
     StepMonitor monitor(slos, timing, std::nullopt);
     evidence.requests = 10000;
-    evidence.failures = 99;  // 0.99%: not even 30 s at this estimate would decide
+    evidence.hits = 99;  // 0.99%: not even 30 s at this estimate would decide
     second.elapsed_seconds = 10;
     EXPECT_TRUE(monitor.observe(second, evidence));
     EXPECT_EQ(monitor.finish(evidence).verdict, Verdict::kUndecided);
