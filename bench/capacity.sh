@@ -38,6 +38,7 @@ figure() { json_field "$BENCH_WORK/$1.json" "$2"; }
 
 case " $FIGURES " in *" nginx "*)
   port=$(free_port)
+  chmod 755 "$BENCH_WORK"  # nginx's worker (an unprivileged user) reads ok.json from it
   echo '{"status":"ok"}' > "$BENCH_WORK/ok.json"
   cat > "$BENCH_WORK/nginx.conf" << CONF
 worker_processes 1; daemon on; pid $BENCH_WORK/nginx.pid; error_log $BENCH_WORK/nginx-error.log;

@@ -193,10 +193,17 @@ std::string format_capacity_summary(const CapacityReport& report) {
     out += "\n";
   } else {
     out += "Capacity: none found: ";
-    out += search.steps.empty() ? "no step ran"
-           : search.first_fail  ? "the first step at " + format_load(*search.first_fail) + " " + unit +
-                                     " did not pass (" + report.bound_by() + "); lower --start"
-                                : "no step was decided as passing; raise --max-step-time or --start";
+    if (search.steps.empty()) {
+      out += "no step ran";
+    } else if (search.first_fail && search.steps.size() == 1) {
+      out += "the first step at " + format_load(*search.first_fail) + " " + unit + " did not pass (" +
+             report.bound_by() + "); lower --start";
+    } else if (search.first_fail) {
+      out += "no step below " + format_load(*search.first_fail) + " " + unit + " was decided as passing (" +
+             report.bound_by() + " there); raise --step-time or --start";
+    } else {
+      out += "no step was decided as passing; raise --step-time or --start";
+    }
     out += "\n";
   }
   if (const auto knee = report.knee()) {

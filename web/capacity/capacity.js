@@ -58,7 +58,7 @@
     { label: "achieved req/s", color: "#1f77b4", values: pick("achieved_rps") },
     { label: "good req/s", color: "#2ca02c", values: pick("good_rps") },
   ];
-  if (search.by !== "users") series.push({ label: "offered it/s", color: "#999999", values: xs.slice() });
+  if (search.by !== "users") series.push({ label: "offered (ideal)", color: "#999999", values: xs.slice() });
   RagscaleCharts.lineChart(document.getElementById("chart-throughput"), "Throughput", xs, series, "req/s", offeredLabel);
   RagscaleCharts.lineChart(document.getElementById("chart-latency"), "Latency", xs, [
     { label: "p50", color: "#2ca02c", values: pick("p50_ms") },
