@@ -12,6 +12,10 @@ constexpr size_t kRecentSeconds = 3;
 constexpr double kFirstTrendSecond = 2.0;  // the first second holds connection set-up
 constexpr size_t kTrendMinPoints = 5;
 constexpr double kTrendZ = 2.326;  // one-sided p < 0.01
+// "Maybe rising" only extends a passing step, so it may err on the side of looking again:
+// p < 0.05 and from the first second on, so that even a short step can be extended.
+constexpr double kRisingZ = 1.645;
+constexpr size_t kRisingMinPoints = 4;
 
 std::string format(const char* pattern, double a, double b, double c = 0) {
   char buffer[160];
@@ -48,17 +52,17 @@ std::optional<std::string> SaturationDetector::observe(const SecondObservation& 
   return reason_;
 }
 
-std::vector<double> SaturationDetector::trend_points() const {
+std::vector<double> SaturationDetector::trend_points(double from_second) const {
   std::vector<double> in_flight;
   for (const SecondObservation& second : seconds_) {
-    if (second.elapsed_seconds >= kFirstTrendSecond) in_flight.push_back(static_cast<double>(second.in_flight));
+    if (second.elapsed_seconds >= from_second) in_flight.push_back(static_cast<double>(second.in_flight));
   }
   return in_flight;
 }
 
 bool SaturationDetector::rising() const {
-  const std::vector<double> in_flight = trend_points();
-  return in_flight.size() >= kTrendMinPoints && mann_kendall_z(in_flight) > kTrendZ;
+  const std::vector<double> in_flight = trend_points(1.0);
+  return in_flight.size() >= kRisingMinPoints && mann_kendall_z(in_flight) > kRisingZ;
 }
 
 std::optional<std::string> SaturationDetector::judge() const {
@@ -85,7 +89,7 @@ std::optional<std::string> SaturationDetector::judge() const {
       }
     }
   }
-  const std::vector<double> in_flight = trend_points();
+  const std::vector<double> in_flight = trend_points(kFirstTrendSecond);
   if (in_flight.size() >= kTrendMinPoints) {
     const auto early_end = in_flight.begin() + static_cast<long>(kRecentSeconds);
     const double early = mean_of(in_flight.begin(), early_end);

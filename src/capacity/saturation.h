@@ -36,13 +36,14 @@ class SaturationDetector {
   // The reason, once saturated (and from then on); nullopt while not.
   std::optional<std::string> observe(const SecondObservation& observation);
 
-  // In flight trends upward (the Mann-Kendall test alone, however small the growth so far):
-  // a step that passes while this holds is extended, to see whether it saturates.
+  // In flight may be trending upward (Mann-Kendall, one-sided p < 0.05, however small the
+  // growth so far): a step that passes while this holds is extended, to see whether it
+  // saturates.
   bool rising() const;
 
  private:
   std::optional<std::string> judge() const;
-  std::vector<double> trend_points() const;  // in flight, from the second second on
+  std::vector<double> trend_points(double from_second) const;  // in flight, from that second on
 
   double offered_rate_;
   std::vector<SecondObservation> seconds_;
