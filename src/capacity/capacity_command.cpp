@@ -6,6 +6,7 @@
 // code (see capacity_help_text()).
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -93,6 +94,7 @@ Campaign prepare(int argc, char** argv) {
   const bool by_users = options.by == CapacityOptions::By::kUsers;
   if (!options.start) {
     options.start = by_users ? 1.0 : default_start_rate(campaign.slos, seconds_of(options.step_time));
+    if (options.max) options.start = std::min(*options.start, *options.max);
   }
   if (!options.max) options.max = std::max(*options.start, by_users ? kDefaultMaxUsers : kDefaultMaxRate);
   campaign.plan_for(*options.start);  // a plan that cannot be made is bad input now
