@@ -1,5 +1,6 @@
-"""Integration tests for `ragscale capacity`: the real binary against a private nginx whose
-limit_req refuses (503) what exceeds 200 requests/s, so the capacity is known in advance.
+"""Integration tests for `ragscale capacity`: the real binary against targets whose capacity
+is known in advance: a private nginx whose limit_req refuses (503) what exceeds 200
+requests/s, and `ragscale sim` with 2 generation slots of 0.2 s answers (10 answers/s).
 Short steps keep the module under about 90 seconds."""
 import json
 import os
@@ -12,6 +13,8 @@ import tempfile
 import textwrap
 import time
 import unittest
+
+from processes import Sim
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BIN = os.environ.get("RAGSCALE_BIN", os.path.join(HERE, "..", "..", "build", "ragscale"))
@@ -161,6 +164,30 @@ class CapacityAgainstRateLimitedNginx(unittest.TestCase):
             self.assertIn(fragment, lines[0])
             self.assertTrue(lines[0].startswith("ragscale capacity: "), lines[0])
             self.assertEqual(result.stdout, "")
+
+
+class CapacityAgainstTheSim(unittest.TestCase):
+    def test_a_latency_bound_target_is_found_by_its_saturation(self):
+        # 2 slots x 1 / 0.2 s = 10 answers/s; above that the queue, and the latency, grow
+        # without bound, which a short step's percentile alone would not show. A p90 needs
+        # 35 samples for its bound, which 8/s gathers within a 3 s step and its extension.
+        with Sim("--max-concurrency", "2", "--max-queue", "0", "--ttft", "200ms", "--itl", "0ms",
+                 "--output-tokens", "1") as sim:
+            with tempfile.TemporaryDirectory() as folder:
+                out = os.path.join(folder, "sim.json")
+                result = subprocess.run(
+                    [BIN, "capacity", "--openai", sim.url, "--model", "m", "--no-stream",
+                     "--slo", "http_req_duration:p(90)<1000", "--start", "8", "--step-time", "3s",
+                     "--cooldown", "500ms", "--tolerance", "10%", "--json", out],
+                    capture_output=True, text=True, timeout=120)
+                self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+                with open(out) as f:
+                    found = json.load(f)
+        self.assertGreaterEqual(found["capacity"], 10 * 0.85, result.stdout)
+        self.assertLessEqual(found["capacity"], 10 * 1.05, result.stdout)
+        saturated = [s for s in found["steps"] if s["why"].startswith("saturated")]
+        self.assertTrue(saturated, result.stdout)
+        self.assertTrue(all(s["offered"] > 10 for s in saturated), result.stdout)
 
 
 if __name__ == "__main__":
