@@ -187,6 +187,8 @@ std::string format_capacity_summary(const CapacityReport& report) {
     if (search.first_fail) {
       out += " (last pass " + format_load(*search.last_pass) + ", first failure " + format_load(*search.first_fail) +
              "; bound by " + report.bound_by() + ")";
+    } else if (search.end == SearchEnd::kInterrupted) {
+      out += " (interrupted before any step failed: at least this)";
     } else {
       out += " (reached --max " + format_load(report.search_settings.max) + " without a failure: at least this)";
     }
