@@ -5,73 +5,43 @@ Short steps keep the module under about 90 seconds."""
 import json
 import os
 import re
-import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import textwrap
 import time
 import unittest
 
+import tls_nginx
 from processes import Sim
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BIN = os.environ.get("RAGSCALE_BIN", os.path.join(HERE, "..", "..", "build", "ragscale"))
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 LIMIT = 200  # requests/s on /limited; /free has no limit
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@unittest.skipUnless(os.path.exists(NGINX), "nginx is not installed (make test-deps installs nginx-light)")
+@unittest.skipUnless(os.path.exists(tls_nginx.NGINX), "nginx is not installed (make test-deps installs nginx-light)")
 class CapacityAgainstRateLimitedNginx(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.dir = tempfile.mkdtemp(prefix="ragscale-capacity-test-")
-        os.chmod(cls.dir, 0o755)  # nginx's worker (an unprivileged user) reads ok.json from it
-        cls.port = free_port()
+        cls.nginx = tls_nginx.Nginx(lambda port, folder: textwrap.dedent("""\
+            keepalive_requests 10000000;
+            limit_req_zone $binary_remote_addr zone=limited:1m rate=%(limit)dr/s;
+            server {
+              listen 127.0.0.1:%(port)d;
+              root %(dir)s;
+              location /limited { limit_req zone=limited burst=10 nodelay; limit_req_status 503;
+                                  try_files /ok.json =404; }
+              location /free { try_files /ok.json =404; }
+            }""") % {"dir": folder, "port": port, "limit": LIMIT})
+        cls.dir = cls.nginx.dir
         with open(os.path.join(cls.dir, "ok.json"), "w") as f:
             f.write('{"status":"ok"}\n')
-        config = os.path.join(cls.dir, "nginx.conf")
-        with open(config, "w") as f:
-            f.write(textwrap.dedent("""\
-                worker_processes 1;
-                daemon off;
-                pid %(dir)s/nginx.pid;
-                error_log %(dir)s/error.log;
-                events { worker_connections 4096; }
-                http {
-                  access_log off;
-                  keepalive_requests 10000000;
-                  limit_req_zone $binary_remote_addr zone=limited:1m rate=%(limit)dr/s;
-                  server {
-                    listen 127.0.0.1:%(port)d;
-                    root %(dir)s;
-                    location /limited { limit_req zone=limited burst=10 nodelay; limit_req_status 503;
-                                        try_files /ok.json =404; }
-                    location /free { try_files /ok.json =404; }
-                  }
-                }
-                """) % {"dir": cls.dir, "port": cls.port, "limit": LIMIT})
-        cls.nginx = subprocess.Popen([NGINX, "-c", config, "-p", cls.dir], stderr=subprocess.DEVNULL)
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", cls.port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.05)
-        cls.url = "http://127.0.0.1:%d" % cls.port
+        cls.url = "http://127.0.0.1:%d" % cls.nginx.port
 
     @classmethod
     def tearDownClass(cls):
-        cls.nginx.terminate()
-        cls.nginx.wait(timeout=10)
-        shutil.rmtree(cls.dir, ignore_errors=True)
+        cls.nginx.stop()
 
     def path(self, name):
         return os.path.join(self.dir, name)
