@@ -26,13 +26,15 @@ constexpr Subcommand kSubcommands[] = {
      ragscale::run_ingest_command},
     {"demo", "run a RAG service under load end to end and report on it (what make demo runs)",
      ragscale::run_demo_command},
+    {"capacity", "find the highest load a target sustains within its SLOs (geometric growth, then bisection)",
+     ragscale::run_capacity_command},
 };
 
 void print_usage(FILE* out) {
   std::fprintf(out,
                "ragscale - load-test, serve and scale retrieval-augmented generation services\n\n"
                "Usage: ragscale <command> [options]\n\nCommands:\n");
-  for (const auto& sub : kSubcommands) std::fprintf(out, "  %-7s %s\n", sub.name, sub.summary);
+  for (const auto& sub : kSubcommands) std::fprintf(out, "  %-8s %s\n", sub.name, sub.summary);
   std::fprintf(out,
                "\nRun 'ragscale <command> --help' for the options of a command.\n"
                "Example: ragscale load http://127.0.0.1:8080/ -u 64 -r 64 -t 10s --wait 0\n");

@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "common/argument_cursor.h"
 #include "common/duration.h"
 
 namespace ragscale::load {
@@ -174,23 +175,10 @@ Stage parse_stage(std::string_view flag, std::string_view text) {
 
 LoadOptions parse_load_options(int argc, char** argv) {
   LoadOptions options;
-  for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i];
-    std::string_view inline_value;
-    bool has_inline = false;
-    if (arg.size() > 2 && arg.substr(0, 2) == "--") {
-      size_t eq = arg.find('=');
-      if (eq != std::string_view::npos) {
-        inline_value = arg.substr(eq + 1);
-        arg = arg.substr(0, eq);
-        has_inline = true;
-      }
-    }
-    auto value = [&]() -> std::string_view {
-      if (has_inline) return inline_value;
-      if (i + 1 >= argc) bad(arg, "needs a value (see ragscale load --help)");
-      return argv[++i];
-    };
+  ArgumentCursor cursor(argc, argv, "load");
+  while (cursor.next()) {
+    const std::string_view arg = cursor.flag();
+    auto value = [&] { return cursor.value(); };
 
     if (arg == "-f" || arg == "--file") options.scenario_file = std::string(value());
     else if (arg == "-H" || arg == "--host") options.host = std::string(value());

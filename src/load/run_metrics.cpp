@@ -33,6 +33,24 @@ Totals totals_for(const RunStats& stats, std::string_view name_filter) {
   return totals;
 }
 
+// The histogram a duration metric reads, or nullptr.
+const LatencyHistogram* histogram_of(const Totals& totals, std::string_view metric) {
+  if (metric == "http_req_duration") return &totals.latency;
+  if (metric == "ttft") return &totals.llm.ttft;
+  if (metric == "itl") return &totals.llm.itl;
+  if (metric == "tpot") return &totals.llm.tpot;
+  if (metric == "e2e") return &totals.llm.e2e;
+  return nullptr;
+}
+
+std::optional<RunMetrics::Proportion> proportion_of(const Totals& totals, std::string_view metric) {
+  if (totals.requests == 0) return std::nullopt;
+  if (metric == "http_req_failed") return RunMetrics::Proportion{totals.failures, totals.requests};
+  if (metric == "checks") return RunMetrics::Proportion{totals.requests - totals.failures, totals.requests};
+  if (metric == "http_req_rate_limited") return RunMetrics::Proportion{totals.rate_limited, totals.requests};
+  return std::nullopt;
+}
+
 std::optional<double> ratio(uint64_t part, uint64_t whole) {
   if (whole == 0) return std::nullopt;
   return static_cast<double>(part) / static_cast<double>(whole);
@@ -63,10 +81,6 @@ std::optional<double> milliseconds(const LatencyHistogram& h, std::string_view a
 
 std::optional<double> llm_value(const RunStats& stats, const LlmFigures& llm, std::string_view metric,
                                 std::string_view aggregation) {
-  if (metric == "ttft") return milliseconds(llm.ttft, aggregation);
-  if (metric == "itl") return milliseconds(llm.itl, aggregation);
-  if (metric == "tpot") return milliseconds(llm.tpot, aggregation);
-  if (metric == "e2e") return milliseconds(llm.e2e, aggregation);
   if (metric == "output_tokens") {
     if (llm.streams == 0) return std::nullopt;
     if (aggregation == "count") return static_cast<double>(llm.output_tokens);
@@ -93,10 +107,12 @@ std::optional<double> RunMetrics::value(std::string_view metric, std::string_vie
   }
   Totals totals = totals_for(stats_, name_filter);
   if (totals.requests == 0) return std::nullopt;
-  if (metric == "http_req_duration") return milliseconds(totals.latency, aggregation);
+  if (const LatencyHistogram* histogram = histogram_of(totals, metric)) return milliseconds(*histogram, aggregation);
   if (auto llm = llm_value(stats_, totals.llm, metric, aggregation)) return llm;
-  if (metric == "http_req_failed" && aggregation == "rate") return ratio(totals.failures, totals.requests);
-  if (metric == "checks" && aggregation == "rate") return ratio(totals.requests - totals.failures, totals.requests);
+  if ((metric == "http_req_failed" || metric == "checks") && aggregation == "rate") {
+    const auto counts = proportion_of(totals, metric);
+    return ratio(counts->hits, counts->trials);
+  }
   if (metric == "http_reqs") {
     if (aggregation == "count") return static_cast<double>(totals.requests);
     if (aggregation == "rate") return per_second(stats_, totals.requests);
@@ -106,6 +122,18 @@ std::optional<double> RunMetrics::value(std::string_view metric, std::string_vie
     if (aggregation == "rate") return ratio(totals.rate_limited, totals.requests);
   }
   return std::nullopt;
+}
+
+std::optional<RunMetrics::Proportion> RunMetrics::proportion(std::string_view metric,
+                                                            std::string_view name_filter) const {
+  return proportion_of(totals_for(stats_, name_filter), metric);
+}
+
+std::optional<LatencyHistogram> RunMetrics::distribution(std::string_view metric, std::string_view name_filter) const {
+  Totals totals = totals_for(stats_, name_filter);
+  const LatencyHistogram* histogram = histogram_of(totals, metric);
+  if (histogram == nullptr || totals.requests == 0) return std::nullopt;
+  return *histogram;
 }
 
 }  // namespace ragscale::load

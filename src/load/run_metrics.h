@@ -12,9 +12,22 @@ namespace ragscale::load {
 
 class RunMetrics final : public scenario::MetricSource {
  public:
+  // The counts behind a proportion's rate: failures of requests (http_req_failed), passes
+  // (checks), rate-limited answers (http_req_rate_limited).
+  struct Proportion {
+    uint64_t hits = 0;
+    uint64_t trials = 0;
+  };
+
   explicit RunMetrics(const RunStats& stats) : stats_(stats) {}
   std::optional<double> value(std::string_view metric, std::string_view name_filter,
                               std::string_view aggregation) const override;
+
+  // nullopt when the metric is not a proportion or no request matched the filter.
+  std::optional<Proportion> proportion(std::string_view metric, std::string_view name_filter) const;
+  // The samples behind a duration metric (http_req_duration, ttft, itl, tpot, e2e), in
+  // microseconds; nullopt when the metric is not a duration or no request matched.
+  std::optional<LatencyHistogram> distribution(std::string_view metric, std::string_view name_filter) const;
 
  private:
   const RunStats& stats_;

@@ -59,6 +59,8 @@ class ReportCollector {
 
 void request_stop() { g_stop_signals.fetch_add(1, std::memory_order_relaxed); }
 
+int stop_request_count() { return g_stop_signals.load(); }
+
 void install_stop_signal_handlers() {
   struct sigaction action {};
   action.sa_handler = on_stop_signal;
@@ -161,6 +163,7 @@ RunOutcome run_load(const scenario::Scenario& scenario, const std::vector<Resolv
       absorb(collector.collect(), users, in_flight, finished);
       close_second(users);
       if (settings.on_second) settings.on_second(outcome.stats, users, elapsed());
+      if (settings.end_early && settings.end_early(outcome.stats, users, elapsed())) break;
       if (!settings.thresholds.empty()) {
         auto evaluation = evaluator.evaluate(RunMetrics(outcome.stats), std::chrono::steady_clock::now());
         if (evaluation.abort) {

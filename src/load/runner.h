@@ -31,6 +31,9 @@ struct RunnerSettings {
   net::TlsOptions tls;  // https targets; each worker makes its own context from these
   // Called once a second with the stats so far, the users running, the elapsed time.
   std::function<void(const RunStats&, uint64_t users, double elapsed_seconds)> on_second;
+  // Called once a second after on_second; true ends the run there, as its planned end does
+  // (not counted as interrupted), e.g. when a capacity step has its verdict.
+  std::function<bool(const RunStats&, uint64_t users, double elapsed_seconds)> end_early;
 };
 
 struct RunOutcome {
@@ -50,6 +53,10 @@ void install_stop_signal_handlers();
 // Stops a running Runner as SIGINT does (the run counts as interrupted; a second call ends
 // the grace period at once). Safe from any thread, e.g. the web dashboard's Stop button.
 void request_stop();
+
+// How many stop requests (SIGINT/SIGTERM, request_stop()) this process has had: a caller that
+// runs several runs in a row sees a Ctrl-C between them as a change of this count.
+int stop_request_count();
 
 RunOutcome run_load(const scenario::Scenario& scenario, const std::vector<ResolvedTarget>& targets,
                     const LoadPlan& plan, const RunnerSettings& settings);

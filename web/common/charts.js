@@ -23,14 +23,15 @@ var RagscaleCharts = (function () {
 
   function chartWidth() { return Math.min(1150, document.body.clientWidth - 48); }
 
-  // A line chart in `element` of `series` ([{label, color, values, fill}]) over `xs`, the
-  // seconds since the start of the run (they read better on an axis than wall-clock times).
-  function lineChart(element, title, xs, series, yLabel) {
+  // A line chart in `element` of `series` ([{label, color, values, fill}]) over `xs`, by
+  // default the seconds since the start of the run (they read better on an axis than
+  // wall-clock times); `xLabel` names another x axis (the capacity report's offered load).
+  function lineChart(element, title, xs, series, yLabel, xLabel) {
     const options = {
       title: title, width: chartWidth(), height: 260,
       scales: { x: { time: false } },
-      axes: [{ label: "seconds since start" }, { label: yLabel }],
-      series: [{ label: "second" }].concat(series.map(function (s) {
+      axes: [{ label: xLabel || "seconds since start" }, { label: yLabel }],
+      series: [{ label: xLabel || "second" }].concat(series.map(function (s) {
         return { label: s.label, stroke: s.color, width: 2, fill: s.fill || undefined };
       })),
     };
