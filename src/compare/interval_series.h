@@ -18,6 +18,10 @@
 //   (weighted by their requests) against the per-request variance: 1 for independent
 //   requests, larger when the seconds differ more than their samples explain. Never below 1;
 //   with fewer than 2 usable intervals it is the request count (nothing is known).
+// - shared_scale_sd(series, histogram): the relative standard deviation of the run's mean
+//   latency that comes from noise its requests share, beyond what independent requests give:
+//   sqrt((design effect - 1) * variance / count) / mean, widened by t(k-1) / z for the k
+//   intervals it was estimated from (Student's t at 97.5%). 0 for independent requests.
 // - design_effect_of_rate(series): the same for the failure ratio (the cluster variance of a
 //   ratio estimator against the binomial one); 1 when there are no failures or only failures.
 // - histogram_variance(h): the variance of the recorded latencies (bucket values), in us^2.
@@ -47,6 +51,7 @@ std::vector<double> requests_per_second(const std::vector<IntervalPoint>& series
 std::vector<double> output_tokens_per_second(const std::vector<IntervalPoint>& series);
 
 double design_effect_of_means(const std::vector<IntervalPoint>& series, double per_request_variance);
+double shared_scale_sd(const std::vector<IntervalPoint>& series, const LatencyHistogram& latency);
 double design_effect_of_rate(const std::vector<IntervalPoint>& series);
 double histogram_variance(const LatencyHistogram& histogram);
 

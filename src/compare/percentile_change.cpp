@@ -56,21 +56,24 @@ double percentile_of(std::vector<double>& values, double quantile) {
 
 }  // namespace
 
-std::optional<Interval> percentile_change(const LatencyHistogram& base, double base_effective_n,
-                                          const LatencyHistogram& now, double now_effective_n, double percent,
+std::optional<Interval> percentile_change(const LatencyHistogram& base, const RunNoise& base_noise,
+                                          const LatencyHistogram& now, const RunNoise& now_noise, double percent,
                                           double confidence, uint64_t seed, int replicates) {
   if (base.empty() || now.empty() || replicates < 2) return std::nullopt;
   const HistogramQuantiles base_quantiles(base);
   const HistogramQuantiles now_quantiles(now);
   const double quantile = percent / 100.0;
-  RankDraw base_rank(quantile, std::max(1.0, base_effective_n));
-  RankDraw now_rank(quantile, std::max(1.0, now_effective_n));
+  RankDraw base_rank(quantile, std::max(1.0, base_noise.independent_n));
+  RankDraw now_rank(quantile, std::max(1.0, now_noise.independent_n));
   std::mt19937_64 random(seed);
+  std::normal_distribution<double> level(0.0, 1.0);
   std::vector<double> changes;
   changes.reserve(size_t(replicates));
   for (int i = 0; i < replicates; ++i) {
-    const double base_value = double(base_quantiles.at(100.0 * base_rank(random)));
-    const double now_value = double(now_quantiles.at(100.0 * now_rank(random)));
+    const double base_value =
+        double(base_quantiles.at(100.0 * base_rank(random))) * std::exp(base_noise.scale_sd * level(random));
+    const double now_value =
+        double(now_quantiles.at(100.0 * now_rank(random))) * std::exp(now_noise.scale_sd * level(random));
     if (base_value <= 0) return std::nullopt;
     changes.push_back((now_value / base_value - 1) * 100.0);
   }

@@ -2,23 +2,30 @@
 // drawn from the runs' exact histograms.
 //
 // Why this method: a summary keeps each run's latencies as an exact bucketed histogram, but no
-// per-second histograms, so percentiles cannot be compared second by second. The bootstrap of
-// a sample percentile needs no resampling of requests: the k-th smallest of n values drawn
-// from a distribution F is F^-1(U) with U ~ Beta(k, n + 1 - k), so one Beta draw and one
-// lookup in the histogram give one bootstrap replicate, for any n. Requests are not
-// independent (a 10-second hiccup slows thousands of them), so n is not the request count but
-// the effective sample size: the count divided by the run's design effect (design_effect.h),
-// measured from how much its per-second figures vary. Percentile intervals are then as wide as
-// the run's own second-to-second noise says.
+// per-second histograms, so percentiles cannot be compared second by second. A bootstrap
+// replicate of a run's percentile needs no resampling of requests: the k-th smallest of n
+// values drawn from the run's distribution F is F^-1(U) with U ~ Beta(k, n + 1 - k), so one Beta
+// draw and one lookup in the histogram give the exact bootstrap of a sample percentile, for any
+// n. Requests are not independent, though (a hiccup slows every request of its seconds), and
+// the caller says how (RunNoise), from the run's own per-second figures:
+// - independent_n: how many independent values the percentile rests on: the request count,
+//   or fewer when requests come in correlated groups (a design effect, interval_series.h);
+// - scale_sd: noise every request shares, the run as a whole coming out a few percent slow or
+//   fast; each replicate scales its percentile by exp(scale_sd * Z).
+// Treating requests as independent (n = count, scale_sd = 0) calls two runs of the same build
+// different whenever the machine was busier during one of them.
 //
 // Contract:
 // - HistogramQuantiles(h): a lookup of h's percentiles by cumulative counts, equal to
 //   LatencyHistogram::percentile() for any p (the bucket's highest equivalent value, within
 //   [min, max]).
-// - percentile_change(base, base_n, now, now_n, percent, confidence, seed): the 95% (say)
-//   interval of now_p / base_p - 1, in percent, from `replicates` bootstrap pairs, base_n and
-//   now_n the effective sample sizes (>= 1). Deterministic for a seed. Empty when either
-//   histogram is empty or a replicate's base percentile is 0.
+// - percentile_change(base, base_noise, now, now_noise, percent, confidence, seed): the
+//   interval at `confidence` of now_p / base_p - 1, in percent, from `replicates` bootstrap
+//   pairs. RunNoise.independent_n (>= 1) is how many independent values the histogram holds
+//   (its count, or fewer when values come in correlated groups such as the token gaps of one
+//   stream); scale_sd the relative standard deviation of the whole run's level.
+//   Deterministic for a seed. Empty when either histogram is empty or a replicate's base
+//   percentile is 0.
 #pragma once
 
 #include <cstdint>
@@ -47,8 +54,13 @@ class HistogramQuantiles {
 
 inline constexpr int kBootstrapReplicates = 2000;
 
-std::optional<Interval> percentile_change(const LatencyHistogram& base, double base_effective_n,
-                                          const LatencyHistogram& now, double now_effective_n, double percent,
+struct RunNoise {
+  double independent_n = 1;
+  double scale_sd = 0;
+};
+
+std::optional<Interval> percentile_change(const LatencyHistogram& base, const RunNoise& base_noise,
+                                          const LatencyHistogram& now, const RunNoise& now_noise, double percent,
                                           double confidence = 0.95, uint64_t seed = 1,
                                           int replicates = kBootstrapReplicates);
 

@@ -18,14 +18,24 @@ struct Side {
   const RunStats* stats = nullptr;
   const EndpointStats* endpoint = nullptr;  // the aggregate when comparing it
   std::vector<IntervalPoint> series;
-  double latency_design_effect = 1;
+  double design_effect = 1;  // of the mean latency, from the per-second means
+  double scale_sd = 0;       // of the run's latency level, likewise
 
   Side(const RunStats& run, const EndpointStats& stats_of, bool aggregate)
-      : stats(&run), endpoint(&stats_of), series(interval_series(run, aggregate ? nullptr : &stats_of)) {
-    latency_design_effect = design_effect_of_means(series, histogram_variance(stats_of.latency()));
-  }
-  double effective_n(const LatencyHistogram& histogram, uint64_t units) const {
-    return double(std::min(histogram.count(), units)) / latency_design_effect;
+      : stats(&run), endpoint(&stats_of), series(interval_series(run, aggregate ? nullptr : &stats_of)),
+        design_effect(design_effect_of_means(series, histogram_variance(stats_of.latency()))),
+        scale_sd(shared_scale_sd(series, stats_of.latency())) {}
+
+  // The noise of a percentile of `histogram`, which holds at most `units` independent values
+  // (token gaps of one stream are not independent of each other). The median is a location: a
+  // busier second moves it as it moves the mean, so the run's level noise describes it. A tail
+  // percentile is made of the slowest few percent of requests, which one hiccup of a second or
+  // two can supply all by itself: there the independent units are fewer by the design effect.
+  // Streamed figures share the request latency's noise (a hiccup slows both).
+  RunNoise noise(const LatencyHistogram& histogram, uint64_t units, double percent) const {
+    const double independent = double(std::min(histogram.count(), units));
+    if (percent <= 50) return {independent, scale_sd};
+    return {std::max(1.0, independent / design_effect), 0};
   }
 };
 
@@ -58,14 +68,16 @@ Figure relative_figure(std::string label, Unit unit, double base, double now, st
   return figure;
 }
 
-void add_percentiles(std::vector<Figure>& figures, const std::string& prefix, const LatencyHistogram& base,
-                     double base_n, const LatencyHistogram& now, double now_n, const CompareSettings& settings) {
+void add_percentiles(std::vector<Figure>& figures, const std::string& prefix, const Side& base_side,
+                     const LatencyHistogram& base, uint64_t base_units, const Side& now_side,
+                     const LatencyHistogram& now, uint64_t now_units, const CompareSettings& settings) {
   for (double percent : kComparedPercentiles) {
     const std::string label = prefix + "p" + std::to_string(int(percent));
-    figures.push_back(relative_figure(label, Unit::kMicroseconds, double(base.percentile(percent)),
-                                      double(now.percentile(percent)),
-                                      percentile_change(base, base_n, now, now_n, percent, settings.confidence),
-                                      Direction::kLowerIsBetter, settings));
+    figures.push_back(relative_figure(
+        label, Unit::kMicroseconds, double(base.percentile(percent)), double(now.percentile(percent)),
+        percentile_change(base, base_side.noise(base, base_units, percent), now, now_side.noise(now, now_units, percent),
+                          percent, settings.confidence),
+        Direction::kLowerIsBetter, settings));
   }
 }
 
@@ -120,8 +132,8 @@ NameComparison compare_name(const Side& base, const Side& now, bool aggregate, c
 
   const LatencyHistogram& base_latency = base.endpoint->latency();
   const LatencyHistogram& now_latency = now.endpoint->latency();
-  add_percentiles(figures, "", base_latency, base.effective_n(base_latency, base_latency.count()), now_latency,
-                  now.effective_n(now_latency, now_latency.count()), settings);
+  add_percentiles(figures, "", base, base_latency, base_latency.count(), now, now_latency, now_latency.count(),
+                  settings);
   figures.push_back(rate_figure("throughput", requests_per_second(base.series), requests_per_second(now.series),
                                 settings));
   figures.push_back(error_rate_figure(base, now, settings));
@@ -134,8 +146,7 @@ NameComparison compare_name(const Side& base, const Side& now, bool aggregate, c
     const LatencyHistogram& base_values = base_llm.*histogram;
     const LatencyHistogram& now_values = now_llm.*histogram;
     if (base_values.empty() || now_values.empty()) continue;
-    add_percentiles(figures, prefix, base_values, base.effective_n(base_values, base_llm.streams), now_values,
-                    now.effective_n(now_values, now_llm.streams), settings);
+    add_percentiles(figures, prefix, base, base_values, base_llm.streams, now, now_values, now_llm.streams, settings);
   }
   if (aggregate && base_llm.output_tokens > 0 && now_llm.output_tokens > 0) {
     figures.push_back(rate_figure("output tokens/s", output_tokens_per_second(base.series),

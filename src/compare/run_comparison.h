@@ -5,8 +5,9 @@
 // Contract:
 // - compare_runs(base, now, settings) compares the names present in both runs (in the base
 //   run's order, the aggregate last) and lists the names found in only one. Figures:
-//   latency p50/p95/p99 (interval: percentile_change.h on the exact histograms, with effective
-//   sample sizes from the per-second mean latencies), throughput in requests/s (interval:
+//   latency p50/p95/p99 (interval: percentile_change.h on the exact histograms; the median with
+//   the run-level noise measured from the per-second mean latencies, the tail percentiles with
+//   the request count cut by the design effect of those means), throughput in requests/s (interval:
 //   Hodges-Lehmann on the per-second request counts, shift_interval.h, relative to the base
 //   run's median second), error rate (interval: proportion_difference.h, in percentage points);
 //   and when both runs streamed answers for that name, TTFT, ITL and TPOT p50/p95/p99 (as the
