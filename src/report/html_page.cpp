@@ -1,5 +1,10 @@
 #include "report/html_page.h"
 
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <stdexcept>
+
 #include "report/web_assets.h"
 
 namespace ragscale::report {
@@ -45,6 +50,14 @@ std::string render_html_page(const HtmlPage& page) {
   html += page.script;
   html += "</script>\n</body>\n</html>\n";
   return html;
+}
+
+void write_html_file(const std::string& path, const std::string& html) {
+  std::ofstream file(path, std::ios::binary | std::ios::trunc);
+  if (!file) throw std::runtime_error("cannot write the HTML report '" + path + "': " + std::strerror(errno));
+  file.write(html.data(), static_cast<std::streamsize>(html.size()));
+  file.close();
+  if (!file) throw std::runtime_error("cannot write the HTML report '" + path + "': " + std::strerror(errno));
 }
 
 }  // namespace ragscale::report

@@ -23,6 +23,9 @@ struct HtmlPage {
 
 std::string render_html_page(const HtmlPage& page);
 
+// Writes a rendered page to `path`; throws std::runtime_error naming the path when it cannot.
+void write_html_file(const std::string& path, const std::string& html);
+
 // JSON made safe to sit inside a <script> element: every '<' becomes \u003c (JSON has
 // '<' only inside strings, where the escape means the same character).
 std::string json_for_script_element(std::string_view json);

@@ -1,10 +1,6 @@
 #include "report/html_report.h"
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <sstream>
-#include <stdexcept>
 
 #include "report/html_page.h"
 #include "report/web_assets.h"
@@ -24,12 +20,7 @@ std::string render_html_report(const output::RunSummary& summary) {
 }
 
 void write_html_report_file(const std::string& path, const output::RunSummary& summary) {
-  const std::string html = render_html_report(summary);
-  std::ofstream file(path, std::ios::binary | std::ios::trunc);
-  if (!file) throw std::runtime_error("cannot write the HTML report '" + path + "': " + std::strerror(errno));
-  file.write(html.data(), static_cast<std::streamsize>(html.size()));
-  file.close();
-  if (!file) throw std::runtime_error("cannot write the HTML report '" + path + "': " + std::strerror(errno));
+  write_html_file(path, render_html_report(summary));
 }
 
 }  // namespace ragscale::report

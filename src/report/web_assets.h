@@ -1,6 +1,6 @@
 // Front-end assets bundled into the HTML report and the live dashboard, embedded at build
 // time by cmake/EmbedWebAssets.cmake: each page's own body, style and script (web/report/,
-// web/dashboard/), the chart code both share (web/common/charts.js) and uPlot (MIT license,
+// web/dashboard/, web/compare/), the chart code both share (web/common/charts.js) and uPlot (MIT license,
 // from the npm registry, pinned in web/package-lock.json).
 #pragma once
 
@@ -18,5 +18,8 @@ std::string_view charts_script();
 std::string_view dashboard_page_body();
 std::string_view dashboard_page_css();
 std::string_view dashboard_page_script();
+std::string_view compare_page_body();
+std::string_view compare_page_css();
+std::string_view compare_page_script();
 
 }  // namespace ragscale::report
