@@ -16,7 +16,7 @@ import tempfile
 import unittest
 
 from processes import Sim
-from test_report import RenderedPage, chromium
+from test_report import render_in_chromium
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BIN = os.environ.get("RAGSCALE_BIN", os.path.join(HERE, "..", "..", "build", "ragscale"))
@@ -187,23 +187,13 @@ class CompareTest(unittest.TestCase):
                              capture_output=True, text=True, timeout=60)
         self.assertEqual(bad.returncode, 2)
         self.assertIn("--compare takes two summaries", bad.stderr)
-        browser = chromium()
-        if browser is None:
-            self.skipTest("Chromium is not installed (make test-deps installs it)")
-        profile = tempfile.mkdtemp(prefix="chromium-profile-", dir=self.dir)
-        rendered = subprocess.run(
-            [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--user-data-dir=" + profile,
-             "--window-size=1280,2000", "--virtual-time-budget=10000", "--dump-dom", "file://" + report],
-            capture_output=True, text=True, timeout=90)
-        self.assertEqual(rendered.returncode, 0, rendered.stderr[-2000:])
-        page = RenderedPage()
-        page.feed(rendered.stdout)
+        page, dom = render_in_chromium(self, report, self.dir)
         self.assertEqual(page.body.get("data-rendered"), "true", "the page script did not finish")
         self.assertEqual(page.body.get("data-charted"), "true", "the charts were not drawn")
         for chart in ("chart-rps", "chart-latency"):
             self.assertGreater(page.charts.get(chart, 0), 1000, "%s is blank" % chart)
-        self.assertIn("REGRESSION", rendered.stdout)
-        self.assertRegex(rendered.stdout, r'data-figure="p50" data-verdict="worse"')
+        self.assertIn("REGRESSION", dom)
+        self.assertRegex(dom, r'data-figure="p50" data-verdict="worse"')
 
 
 if __name__ == "__main__":
