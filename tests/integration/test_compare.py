@@ -190,7 +190,7 @@ class CompareTest(unittest.TestCase):
         page, dom = render_in_chromium(self, report, self.dir)
         self.assertEqual(page.body.get("data-rendered"), "true", "the page script did not finish")
         self.assertEqual(page.body.get("data-charted"), "true", "the charts were not drawn")
-        for chart in ("chart-rps", "chart-latency"):
+        for chart in ("chart-rps", "chart-mean", "chart-latency"):
             self.assertGreater(page.charts.get(chart, 0), 1000, "%s is blank" % chart)
         self.assertIn("REGRESSION", dom)
         self.assertRegex(dom, r'data-figure="p50" data-verdict="worse"')

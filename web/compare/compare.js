@@ -35,12 +35,15 @@
     if (figure.unit === "ratio") return (value * 100).toFixed(2) + "%";
     return value.toFixed(1) + "/s";
   }
-  function signed(value, suffix) { return (value >= 0 ? "+" : "") + value.toFixed(1) + suffix; }
+  function signed(value, suffix) {
+    if (Math.abs(value) < 0.05) value = 0;  // no "-0.0"
+    return (value >= 0 ? "+" : "") + value.toFixed(1) + suffix;
+  }
   const body = document.querySelector("#figures tbody");
   comparison.names.forEach(function (name) {
     name.figures.forEach(function (figure, index) {
       const row = body.insertRow();
-      if (name.aggregate) row.className = "aggregate";
+      if (name.aggregate) row.className = index === 0 ? "aggregate" : "aggregate-rest";
       row.dataset.name = name.name;
       row.dataset.figure = figure.figure;
       row.dataset.verdict = figure.verdict;
@@ -98,8 +101,28 @@
       return h.aggregate.window_requests > 0 && w && w[key] !== undefined ? w[key] / 1000 : null;
     };
   };
+  // The mean latency of the requests completed in each second, from the cumulative means (the
+  // per-second figure the comparison itself rests on).
+  function secondMeans(summary) {
+    const means = new Map();
+    let previousCount = 0;
+    let previousSum = 0;
+    summary.history.forEach(function (h) {
+      const sum = h.aggregate.total_mean_us * h.aggregate.total_requests;
+      const count = h.aggregate.total_requests - previousCount;
+      means.set(h, count > 0 ? (sum - previousSum) / count / 1000 : null);
+      previousCount = h.aggregate.total_requests;
+      previousSum = sum;
+    });
+    return means;
+  }
+  const means = new Map([...secondMeans(base), ...secondMeans(next)]);
   if (base.history.length > 0 && next.history.length > 0) {
-    overlaidChart("chart-rps", "Requests per second (last 10 s window)", function (h) { return h.aggregate.rps; }, "requests/s");
+    overlaidChart("chart-rps", "Requests completed each second", function (h) { return h.aggregate.requests; },
+      "requests/s");
+    overlaidChart("chart-mean", "Mean latency of the requests completed each second, ms", function (h) {
+      return means.get(h);
+    }, "ms");
     overlaidChart("chart-latency", "Latency p95 (last 10 s window), ms", windowPercentile("p95"), "ms");
     if (base.aggregate.llm && next.aggregate.llm) {
       overlaidChart("chart-ttft", "Time to first token p50 of the answers ending each second, ms", function (h) {
