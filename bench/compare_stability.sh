@@ -50,12 +50,25 @@ run_against() {
   stop_target
 }
 
-# compare_exit BASE NEW: the exit status of ragscale compare (2 ends the benchmark).
+# compare_exit BASE NEW: the exit status of ragscale compare (2 ends the benchmark); prints
+# to stderr the aggregate's key figure (p50, or TTFT p50 for sim) with its interval, and the
+# figures called worse.
+KEY_FIGURE=p50
+[ "$TARGET" = sim ] && KEY_FIGURE="TTFT p50"
 compare_exit() {
   status=0
-  "$RAGSCALE_BIN" compare "$1" "$2" --max-regression "$LIMIT" > "$BENCH_WORK/compare.txt" 2>&1 || status=$?
-  [ "$status" -le 1 ] || bench_abort "ragscale compare failed: $(tail -n 1 "$BENCH_WORK/compare.txt")"
-  tail -n 1 "$BENCH_WORK/compare.txt" >&2
+  "$RAGSCALE_BIN" compare "$1" "$2" --max-regression "$LIMIT" --format json > "$BENCH_WORK/compare.json" \
+    2> "$BENCH_WORK/compare.err" || status=$?
+  [ "$status" -le 1 ] || bench_abort "ragscale compare failed: $(tail -n 1 "$BENCH_WORK/compare.err")"
+  python3 - "$BENCH_WORK/compare.json" "$KEY_FIGURE" >&2 << 'PY'
+import json, sys
+report = json.load(open(sys.argv[1]))
+aggregate = report["names"][-1]
+key = next(f for f in aggregate["figures"] if f["figure"] == sys.argv[2])
+worse = [f["figure"] for f in aggregate["figures"] if f["verdict"] == "worse"]
+print("  %s %+.1f%% [%+.1f%%, %+.1f%%]; worse: %s" % (key["figure"], key["delta_pct"], key["ci"][0], key["ci"][1],
+                                                     ", ".join(worse) or "none"))
+PY
   echo "$status"
 }
 
