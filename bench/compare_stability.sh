@@ -29,21 +29,33 @@ stop_target() {
 }
 bench_at_exit stop_target
 
+# start_target URL COMMAND...: starts the target on PORT pinned to SERVER_CORE and waits until
+# URL answers. The previous run's server sockets may still hold the port (TIME_WAIT) for a
+# moment, so a start that finds it in use is retried.
+start_target() {
+  url=$1; shift
+  for _ in $(seq 1 40); do
+    taskset -c "$SERVER_CORE" "$@" > "$BENCH_WORK/server.log" 2>&1 &
+    SERVER_PID=$!
+    wait_for_url "$url" 100 "$BENCH_WORK/server.log" 2> /dev/null && return 0
+    grep -q "in use" "$BENCH_WORK/server.log" || break
+    stop_target
+    sleep 0.5
+  done
+  bench_abort "the target did not start: $(tail -n 1 "$BENCH_WORK/server.log")"
+}
+
 # run_against SLOWER OUT: one run against the target (SLOWER 1: the 20% slower one).
 run_against() {
   case "$TARGET" in
     delay)
       delay=20; [ "$1" = 1 ] && delay=24
-      taskset -c "$SERVER_CORE" "$RAGSCALE_TESTSERVER" --port "$PORT" --delay-ms "$delay" > "$BENCH_WORK/server.log" 2>&1 &
-      SERVER_PID=$!
-      wait_for_url "http://127.0.0.1:$PORT/" 100 "$BENCH_WORK/server.log" || bench_abort "the test server did not start"
+      start_target "http://127.0.0.1:$PORT/" "$RAGSCALE_TESTSERVER" --port "$PORT" --delay-ms "$delay"
       load_run "$2" "$BENCH_WORK/load.log" "http://127.0.0.1:$PORT/x" -u 20 -r 20 -t "${DURATION}s" --wait 0 ;;
     sim)
       ttft=200ms; [ "$1" = 1 ] && ttft=240ms
-      taskset -c "$SERVER_CORE" "$RAGSCALE_BIN" sim --port "$PORT" --ttft "$ttft" --itl 10ms --output-tokens 20 \
-        > "$BENCH_WORK/server.log" 2>&1 &
-      SERVER_PID=$!
-      wait_for_url "http://127.0.0.1:$PORT/health" 100 "$BENCH_WORK/server.log" || bench_abort "ragscale sim did not start"
+      start_target "http://127.0.0.1:$PORT/health" "$RAGSCALE_BIN" sim --port "$PORT" --ttft "$ttft" --itl 10ms \
+        --output-tokens 20
       load_run "$2" "$BENCH_WORK/load.log" --openai "http://127.0.0.1:$PORT/v1" --model ragscale-sim -u 20 -t "${DURATION}s" ;;
     *) bench_abort "TARGET is delay or sim, not '$TARGET'" ;;
   esac

@@ -13,6 +13,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import time
 import unittest
 
 from processes import Sim
@@ -29,16 +30,44 @@ def free_port():
         return s.getsockname()[1]
 
 
+def start_on_port(port, command):
+    """Starts the test server on `port`, retrying while the previous server's sockets still hold
+    it (TIME_WAIT): the runs compared must share their target, port included."""
+    for _ in range(40):
+        server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        if re.search(r"listening on (\d+)", server.stdout.readline()):
+            server.stderr.close()
+            return server
+        server.wait(timeout=10)
+        error = server.stderr.read()
+        server.stdout.close()
+        server.stderr.close()
+        if "in use" not in error:
+            raise AssertionError("the test server did not start: " + error)
+        time.sleep(0.5)
+    raise AssertionError("port %d stayed in use" % port)
+
+
+def start_sim_on_port(port, *args):
+    """`ragscale sim` on `port`, retrying while the previous sim's sockets still hold it."""
+    for _ in range(40):
+        try:
+            return Sim("--port", str(port), *args)
+        except AssertionError as error:
+            if "in use" not in str(error):
+                raise
+            time.sleep(0.5)
+    raise AssertionError("port %d stayed in use" % port)
+
+
 class CompareTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.dir = tempfile.mkdtemp(prefix="ragscale-compare-test-")
         port = free_port()
         for name, delay in (("base", 20), ("same", 20), ("slower", 30)):
-            server = subprocess.Popen([TESTSERVER, "--port", str(port), "--delay-ms", str(delay)],
-                                      stdout=subprocess.PIPE, text=True)
+            server = start_on_port(port, [TESTSERVER, "--port", str(port), "--delay-ms", str(delay)])
             try:
-                assert re.search(r"listening on (\d+)", server.stdout.readline())
                 result = subprocess.run(
                     [BIN, "load", "http://127.0.0.1:%d/x" % port, "-u", "10", "-r", "10", "-t", "6s", "--wait", "0",
                      "-q", "--json", cls.path(name + ".json")], capture_output=True, text=True, timeout=60)
@@ -161,7 +190,7 @@ class CompareTest(unittest.TestCase):
     def test_streamed_runs_compare_their_first_tokens(self):
         port = free_port()
         for name, ttft in (("llm_base", "100ms"), ("llm_slower", "150ms")):
-            sim = Sim("--port", str(port), "--ttft", ttft, "--itl", "5ms", "--output-tokens", "10")
+            sim = start_sim_on_port(port, "--ttft", ttft, "--itl", "5ms", "--output-tokens", "10")
             try:
                 result = subprocess.run([BIN, "load", "--openai", sim.url, "--model", "m", "-u", "4", "-t", "5s", "-q",
                                          "--json", self.path(name + ".json")], capture_output=True, text=True,
