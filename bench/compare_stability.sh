@@ -4,8 +4,9 @@
 # be called a regression) and one of a target 20% slower (compared with the second: must be).
 # TARGET=delay (default): ragscale-testserver answering after 20 ms, the slower one after
 #   24 ms; 20 closed-loop users without think time.
-# TARGET=sim: ragscale sim streaming 20-token answers with TTFT 200 ms and ITL 10 ms, the
-#   slower one with TTFT 240 ms; 20 users of `load --openai`.
+# TARGET=sim: ragscale sim streaming 20-token answers with a lognormal TTFT of mean 200 ms
+#   (standard deviation 50 ms) and ITL 10 ms, the slower one with TTFT 20% higher (240 ms,
+#   60 ms); a new seed for every run; 20 users of `load --openai`.
 # Targets: 0 regressions in PAIRS same-target comparisons, PAIRS of PAIRS regressions found.
 # Env: PAIRS (10), DURATION seconds per run (8), LIMIT (10%), SERVER_CORE (1), CLIENT_CORE (0).
 set -eu
@@ -21,6 +22,7 @@ bench_require_tools taskset python3 curl
 bench_require_executable "$RAGSCALE_BIN" "$RAGSCALE_TESTSERVER"
 PORT=$(free_port)
 SERVER_PID=
+SEED=0
 stop_target() {
   [ -n "$SERVER_PID" ] || return 0
   kill "$SERVER_PID" 2> /dev/null || true
@@ -53,9 +55,10 @@ run_against() {
       start_target "http://127.0.0.1:$PORT/" "$RAGSCALE_TESTSERVER" --port "$PORT" --delay-ms "$delay"
       load_run "$2" "$BENCH_WORK/load.log" "http://127.0.0.1:$PORT/x" -u 20 -r 20 -t "${DURATION}s" --wait 0 ;;
     sim)
-      ttft=200ms; [ "$1" = 1 ] && ttft=240ms
+      ttft="lognormal(200ms, 50ms)"; [ "$1" = 1 ] && ttft="lognormal(240ms, 60ms)"
+      SEED=$((SEED + 1))
       start_target "http://127.0.0.1:$PORT/health" "$RAGSCALE_BIN" sim --port "$PORT" --ttft "$ttft" --itl 10ms \
-        --output-tokens 20
+        --output-tokens 20 --seed "$SEED"
       load_run "$2" "$BENCH_WORK/load.log" --openai "http://127.0.0.1:$PORT/v1" --model ragscale-sim -u 20 -t "${DURATION}s" ;;
     *) bench_abort "TARGET is delay or sim, not '$TARGET'" ;;
   esac
