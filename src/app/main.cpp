@@ -22,6 +22,8 @@ constexpr Subcommand kSubcommands[] = {
      ragscale::run_sim_command},
     {"report", "render the HTML report of a load run from its JSON summary (merging several)",
      ragscale::run_report_command},
+    {"compare", "compare two runs' JSON summaries: per figure change, confidence interval and verdict",
+     ragscale::run_compare_command},
     {"ingest", "upload a folder of documents to a running service and wait until they are searchable",
      ragscale::run_ingest_command},
     {"demo", "run a RAG service under load end to end and report on it (what make demo runs)",
@@ -59,7 +61,7 @@ int main(int argc, char** argv) {
   for (const auto& sub : kSubcommands) {
     if (command == sub.name) return sub.run(argc - 1, argv + 1);
   }
-  std::fprintf(stderr, "ragscale: unknown command '%s'; the commands are load, serve, sim, report, ingest and demo (see ragscale --help)\n",
+  std::fprintf(stderr, "ragscale: unknown command '%s'; the commands are load, serve, sim, report, compare, ingest and demo (see ragscale --help)\n",
                argv[1]);
   return 2;
 }

@@ -23,7 +23,7 @@ struct HtmlPage {
 
 std::string render_html_page(const HtmlPage& page);
 
-// Writes a rendered page; throws std::runtime_error naming the path when it cannot.
+// Writes a rendered page to `path`; throws std::runtime_error naming the path when it cannot.
 void write_html_file(const std::string& path, const std::string& html);
 
 // JSON made safe to sit inside a <script> element: every '<' becomes \u003c (JSON has

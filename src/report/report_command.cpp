@@ -1,6 +1,8 @@
 // `ragscale report RUN.json [MORE.json ...] -o REPORT.html`: renders the HTML report
 // from saved JSON summaries. Several summaries (e.g. one per generator host of a
 // distributed run) are merged into one report first.
+// `ragscale report --compare BASE.json NEW.json -o COMPARE.html`: renders the comparison of
+// two runs (report/compare_report.h), judged as `ragscale compare` judges them.
 #include <cstdio>
 #include <stdexcept>
 #include <string>
@@ -8,7 +10,11 @@
 #include <vector>
 
 #include "app/commands.h"
+#include "compare/compare_options.h"
+#include "compare/run_comparison.h"
+#include "compare/summary_pair.h"
 #include "load/output/json_summary.h"
+#include "report/compare_report.h"
 #include "report/html_report.h"
 
 namespace ragscale {
@@ -16,14 +22,22 @@ namespace ragscale {
 namespace {
 
 constexpr const char* kReportHelp = R"(Usage: ragscale report RUN.json [MORE.json ...] -o REPORT.html
+       ragscale report --compare BASE.json NEW.json [--max-regression 10%] [--force] -o COMPARE.html
 
 Renders the HTML report of a load run from the JSON summary that `ragscale load --json`
 wrote. Several summaries (one per generator of a distributed run) are merged into one
 report. The report is a single file that opens offline in any browser: verdicts,
 requests per name, charts over time and errors.
 
-  -o, --output FILE   where to write the report (required)
-  -h, --help          this text
+With --compare, the page compares two runs as `ragscale compare` does (see its --help):
+the verdict, every figure with its change, interval and verdict, and both runs' requests/s,
+latency, TTFT and tokens/s over time overlaid on one chart each.
+
+  -o, --output FILE         where to write the report (required)
+  --compare                 the two summaries given are a base and a new run to compare
+  --max-regression PCT      with --compare: the limit of a worse figure (default 10%)
+  --force                   with --compare: compare runs of different targets or scenarios
+  -h, --help                this text
 
 Exit codes: 0 written, 2 bad input (missing or malformed summary, unwritable output).
 )";
@@ -33,6 +47,9 @@ Exit codes: 0 written, 2 bad input (missing or malformed summary, unwritable out
 int run_report_command(int argc, char** argv) {
   std::vector<std::string> inputs;
   std::string output;
+  bool comparing = false;
+  bool force = false;
+  compare::CompareSettings settings;
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
     if (arg == "-h" || arg == "--help") {
@@ -45,6 +62,21 @@ int run_report_command(int argc, char** argv) {
         return 2;
       }
       output = argv[++i];
+    } else if (arg == "--compare") {
+      comparing = true;
+    } else if (arg == "--force") {
+      force = true;
+    } else if (arg == "--max-regression") {
+      if (i + 1 >= argc) {
+        std::fprintf(stderr, "ragscale report: --max-regression needs a percentage, e.g. --max-regression 10%%\n");
+        return 2;
+      }
+      try {
+        settings.max_regression_pct = compare::parse_regression_limit(argv[++i]);
+      } catch (const std::invalid_argument& error) {
+        std::fprintf(stderr, "%s\n", error.what());
+        return 2;
+      }
     } else if (arg.size() > 1 && arg[0] == '-') {
       std::fprintf(stderr, "ragscale report: unknown flag '%s' (see ragscale report --help)\n", argv[i]);
       return 2;
@@ -56,6 +88,23 @@ int run_report_command(int argc, char** argv) {
     std::fprintf(stderr, "ragscale report: give the run's JSON summary and an output file: "
                          "ragscale report run.json -o report.html\n");
     return 2;
+  }
+  if (comparing) {
+    if (inputs.size() != 2) {
+      std::fprintf(stderr, "ragscale report: --compare takes two summaries, the base and the new run: "
+                           "ragscale report --compare base.json new.json -o compare.html\n");
+      return 2;
+    }
+    try {
+      const compare::SummaryPair pair = compare::read_summary_pair(inputs[0], inputs[1], force);
+      const compare::Comparison comparison = compare::compare_runs(pair.base, inputs[0], pair.now, inputs[1], settings);
+      report::write_compare_report_file(output, pair.base, pair.now, comparison);
+    } catch (const std::exception& error) {
+      std::fprintf(stderr, "ragscale report: %s\n", error.what());
+      return 2;
+    }
+    std::printf("comparison written to %s\n", output.c_str());
+    return 0;
   }
   try {
     output::RunSummary summary = output::read_json_summary(inputs[0]);

@@ -1,6 +1,6 @@
 // Front-end assets bundled into the HTML report and the live dashboard, embedded at build
 // time by cmake/EmbedWebAssets.cmake: each page's own body, style and script (web/report/,
-// web/dashboard/, web/capacity/), the chart code both share (web/common/charts.js) and uPlot (MIT license,
+// web/dashboard/, web/capacity/, web/compare/), the chart code they share (web/common/charts.js) and uPlot (MIT license,
 // from the npm registry, pinned in web/package-lock.json).
 #pragma once
 
@@ -21,5 +21,8 @@ std::string_view dashboard_page_script();
 std::string_view capacity_page_body();
 std::string_view capacity_page_css();
 std::string_view capacity_page_script();
+std::string_view compare_page_body();
+std::string_view compare_page_css();
+std::string_view compare_page_script();
 
 }  // namespace ragscale::report

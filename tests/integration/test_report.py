@@ -92,6 +92,23 @@ class RenderedPage(html.parser.HTMLParser):
             self._table = None
 
 
+def render_in_chromium(test, report, workdir):
+    """Opens `report` in headless Chromium, which runs its scripts; returns the RenderedPage of
+    the resulting DOM and the DOM's text. Skips `test` when Chromium is not installed."""
+    browser = chromium()
+    if browser is None:
+        test.skipTest("Chromium is not installed (make test-deps installs it)")
+    profile = tempfile.mkdtemp(prefix="chromium-profile-", dir=workdir)
+    result = subprocess.run(
+        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--user-data-dir=" + profile,
+         "--window-size=1280,2000", "--virtual-time-budget=10000", "--dump-dom", "file://" + report],
+        capture_output=True, text=True, timeout=90)
+    test.assertEqual(result.returncode, 0, result.stderr[-2000:])
+    page = RenderedPage()
+    page.feed(result.stdout)
+    return page, result.stdout
+
+
 class ReportTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -127,18 +144,7 @@ class ReportTest(unittest.TestCase):
         return os.path.join(cls.dir, name)
 
     def render(self, report):
-        browser = chromium()
-        if browser is None:
-            self.skipTest("Chromium is not installed (make test-deps installs it)")
-        profile = tempfile.mkdtemp(prefix="chromium-profile-", dir=self.dir)
-        result = subprocess.run(
-            [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--user-data-dir=" + profile,
-             "--window-size=1280,2000", "--virtual-time-budget=10000", "--dump-dom", "file://" + report],
-            capture_output=True, text=True, timeout=90)
-        self.assertEqual(result.returncode, 0, result.stderr[-2000:])
-        page = RenderedPage()
-        page.feed(result.stdout)
-        return page
+        return render_in_chromium(self, report, self.dir)[0]
 
     def assert_report_matches_summary(self, page):
         self.assertEqual(page.body.get("data-rendered"), "true", "the page script did not finish")
