@@ -11,5 +11,6 @@ int run_sim_command(int argc, char** argv);    // src/sim/sim_command.cpp
 int run_report_command(int argc, char** argv); // src/report/report_command.cpp
 int run_ingest_command(int argc, char** argv); // src/ingest_client/ingest_command.cpp
 int run_demo_command(int argc, char** argv);   // src/demo/demo_command.cpp
+int run_plan_command(int argc, char** argv);   // src/plan/plan_command.cpp
 
 }  // namespace ragscale

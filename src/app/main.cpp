@@ -24,6 +24,8 @@ constexpr Subcommand kSubcommands[] = {
      ragscale::run_report_command},
     {"ingest", "upload a folder of documents to a running service and wait until they are searchable",
      ragscale::run_ingest_command},
+    {"plan", "replicas for a demand, growth, the scalability law, and an autoscaler replayed on a trace",
+     ragscale::run_plan_command},
     {"demo", "run a RAG service under load end to end and report on it (what make demo runs)",
      ragscale::run_demo_command},
 };
@@ -57,7 +59,7 @@ int main(int argc, char** argv) {
   for (const auto& sub : kSubcommands) {
     if (command == sub.name) return sub.run(argc - 1, argv + 1);
   }
-  std::fprintf(stderr, "ragscale: unknown command '%s'; the commands are load, serve, sim, report, ingest and demo (see ragscale --help)\n",
+  std::fprintf(stderr, "ragscale: unknown command '%s'; the commands are load, serve, sim, report, ingest, plan and demo (see ragscale --help)\n",
                argv[1]);
   return 2;
 }
