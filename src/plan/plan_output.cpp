@@ -36,6 +36,29 @@ std::string date_in(double months) {
   return text;
 }
 
+using Writer = rapidjson::PrettyWriter<rapidjson::OStreamWrapper>;
+
+void put(Writer& json, const char* key, double value) {
+  json.Key(key);
+  json.Double(value);
+}
+void put(Writer& json, const char* key, int value) {
+  json.Key(key);
+  json.Int(value);
+}
+void put(Writer& json, const char* key, size_t value) {
+  json.Key(key);
+  json.Uint64(value);
+}
+void put(Writer& json, const char* key, bool value) {
+  json.Key(key);
+  json.Bool(value);
+}
+void put(Writer& json, const char* key, const std::string& value) {
+  json.Key(key);
+  json.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
+}
+
 void write_autoscale_line(std::ostream& out, const char* label, double target, int min, int max,
                           const AutoscaleResult& result) {
   out << "  " << label << " target " << format_decimal(target, 1) << "%, min " << min << ", max " << max << ": "
@@ -103,46 +126,32 @@ void write_plan_text(std::ostream& out, const PlanResult& plan) {
 
 void write_plan_json(std::ostream& out, const PlanResult& plan) {
   rapidjson::OStreamWrapper stream(out);
-  rapidjson::PrettyWriter<rapidjson::OStreamWrapper> json(stream);
+  Writer json(stream);
   json.SetIndent(' ', 2);
   json.StartObject();
-  json.Key("per_replica_rps");
-  json.Double(plan.per_replica_rps);
-  json.Key("capacity_source");
-  json.String(plan.capacity_source.c_str());
-  json.Key("headroom");
-  json.Double(plan.headroom);
+  put(json, "per_replica_rps", plan.per_replica_rps);
+  put(json, "capacity_source", plan.capacity_source);
+  put(json, "headroom", plan.headroom);
   if (plan.replicas) {
     const ReplicaPlan& r = *plan.replicas;
-    json.Key("demand_rps");
-    json.Double(r.demand_rps);
-    json.Key("required_rps");
-    json.Double(r.required_rps);
-    json.Key("replicas");
-    json.Int(r.replicas);
-    json.Key("utilization");
-    json.Double(r.utilization);
+    put(json, "demand_rps", r.demand_rps);
+    put(json, "required_rps", r.required_rps);
+    put(json, "replicas", r.replicas);
+    put(json, "utilization", r.utilization);
     if (plan.monthly_growth) {
       json.Key("growth");
       json.StartObject();
-      json.Key("monthly");
-      json.Double(*plan.monthly_growth);
-      json.Key("horizon_months");
-      json.Double(plan.horizon_months);
-      json.Key("replicas_at_horizon");
-      json.Int(r.replicas_at_horizon);
+      put(json, "monthly", *plan.monthly_growth);
+      put(json, "horizon_months", plan.horizon_months);
+      put(json, "replicas_at_horizon", r.replicas_at_horizon);
       json.Key("steps");
       json.StartArray();
       for (const auto& step : r.growth) {
         json.StartObject();
-        json.Key("replicas");
-        json.Int(step.replicas);
-        json.Key("from_month");
-        json.Double(step.from_month);
-        json.Key("date");
-        json.String(date_in(step.from_month).c_str());
-        json.Key("demand_rps");
-        json.Double(step.demand_rps);
+        put(json, "replicas", step.replicas);
+        put(json, "from_month", step.from_month);
+        put(json, "date", date_in(step.from_month));
+        put(json, "demand_rps", step.demand_rps);
         json.EndObject();
       }
       json.EndArray();
@@ -161,14 +170,10 @@ void write_plan_json(std::ostream& out, const PlanResult& plan) {
       json.EndArray();
     }
     json.EndArray();
-    json.Key("lambda");
-    json.Double(plan.usl->lambda);
-    json.Key("sigma");
-    json.Double(plan.usl->sigma);
-    json.Key("kappa");
-    json.Double(plan.usl->kappa);
-    json.Key("r_squared");
-    json.Double(plan.usl->r_squared);
+    put(json, "lambda", plan.usl->lambda);
+    put(json, "sigma", plan.usl->sigma);
+    put(json, "kappa", plan.usl->kappa);
+    put(json, "r_squared", plan.usl->r_squared);
     json.Key("peak_replicas");
     if (auto peak = plan.usl->peak()) json.Double(*peak);
     else json.Null();
@@ -181,34 +186,22 @@ void write_plan_json(std::ostream& out, const PlanResult& plan) {
     const AutoscalePlan& a = *plan.autoscale;
     auto write_result = [&](const AutoscaleResult& result) {
       json.StartObject();
-      json.Key("violated_seconds");
-      json.Int(result.violated_seconds);
-      json.Key("replica_hours");
-      json.Double(result.replica_hours);
-      json.Key("peak_replicas");
-      json.Int(result.peak_replicas);
-      json.Key("scale_events");
-      json.Int(result.scale_events);
+      put(json, "violated_seconds", result.violated_seconds);
+      put(json, "replica_hours", result.replica_hours);
+      put(json, "peak_replicas", result.peak_replicas);
+      put(json, "scale_events", result.scale_events);
       json.EndObject();
     };
     json.Key("autoscale");
     json.StartObject();
-    json.Key("trace");
-    json.String(a.trace.c_str());
-    json.Key("seconds");
-    json.Uint64(a.chosen.seconds.size());
-    json.Key("peak_demand_rps");
-    json.Double(a.peak_demand);
-    json.Key("searched");
-    json.Bool(a.searched);
-    json.Key("target_percent");
-    json.Double(a.spec.target);
-    json.Key("min_replicas");
-    json.Int(a.spec.min_replicas);
-    json.Key("max_replicas");
-    json.Int(a.spec.max_replicas);
-    json.Key("startup_s");
-    json.Double(a.startup_s);
+    put(json, "trace", a.trace);
+    put(json, "seconds", a.chosen.seconds.size());
+    put(json, "peak_demand_rps", a.peak_demand);
+    put(json, "searched", a.searched);
+    put(json, "target_percent", a.spec.target);
+    put(json, "min_replicas", a.spec.min_replicas);
+    put(json, "max_replicas", a.spec.max_replicas);
+    put(json, "startup_s", a.startup_s);
     json.Key("result");
     write_result(a.chosen);
     if (a.at_defaults) {
@@ -222,21 +215,15 @@ void write_plan_json(std::ostream& out, const PlanResult& plan) {
     for (size_t s = 0; s < a.chosen.seconds.size(); s += step) {
       const AutoscaleSecond& second = a.chosen.seconds[s];
       json.StartObject();
-      json.Key("t");
-      json.Uint64(s);
-      json.Key("demand_rps");
-      json.Double(second.demand);
-      json.Key("replicas");
-      json.Int(second.replicas);
-      json.Key("ready");
-      json.Int(second.ready);
-      json.Key("violated");
-      json.Bool(second.violated);
+      put(json, "t", s);
+      put(json, "demand_rps", second.demand);
+      put(json, "replicas", second.replicas);
+      put(json, "ready", second.ready);
+      put(json, "violated", second.violated);
       json.EndObject();
     }
     json.EndArray();
-    json.Key("manifest");
-    json.String(a.manifest.c_str());
+    put(json, "manifest", a.manifest);
     json.EndObject();
   }
   json.EndObject();
