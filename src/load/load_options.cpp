@@ -96,6 +96,11 @@ Verdicts and output
                           summary always has the exact values)
       --json FILE         summary with every figure, time series and histograms
       --html FILE         self-contained HTML report (ragscale report renders one later)
+      --scrape URL        sample a Prometheus /metrics endpoint (e.g. ragscale serve's or
+                          sim's) during the run, repeatable: gauges, counters as rates,
+                          histograms as p50/p95/p99 per interval, with the generator's own
+                          CPU use, into the JSON summary's "scrape" section
+      --scrape-interval D how often to scrape (default 1s, at least 100ms)
       --dry-run           check the flags and the scenario, print the plan, send nothing
   -q, --quiet             no live status line
       --web HOST:PORT     serve a live dashboard while the run goes (e.g. 127.0.0.1:8089;
@@ -241,6 +246,11 @@ LoadOptions parse_load_options(int argc, char** argv) {
     else if (arg == "--html") options.html_file = std::string(value());
     else if (arg == "-q" || arg == "--quiet") options.quiet = true;
     else if (arg == "--web") options.web = parse_web_address(arg, value());
+    else if (arg == "--scrape") options.scrape_urls.emplace_back(value());
+    else if (arg == "--scrape-interval") {
+      options.scrape_interval = std::chrono::duration_cast<std::chrono::milliseconds>(parse_duration_flag(arg, value()));
+      if (options.scrape_interval < std::chrono::milliseconds(100)) bad(arg, "must be 100ms or more");
+    }
     else if (!arg.empty() && arg.front() == '-') {
       bad(arg, "unknown option (see ragscale load --help)");
     } else {

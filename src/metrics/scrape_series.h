@@ -28,6 +28,7 @@ namespace ragscale::metrics {
 struct SeriesPoint {
   double t = 0;
   double value = 0;
+  bool operator==(const SeriesPoint&) const = default;
 };
 
 // "name" or "name{a=\"x\",b=\"y\"}" (labels sorted), Prometheus's own notation.
