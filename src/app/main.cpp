@@ -1,6 +1,7 @@
 // ragscale: one binary, one subcommand per job.
 #include <cstdio>
 #include <cstring>
+#include <string>
 #include <string_view>
 
 #include "app/commands.h"
@@ -26,6 +27,8 @@ constexpr Subcommand kSubcommands[] = {
      ragscale::run_compare_command},
     {"ingest", "upload a folder of documents to a running service and wait until they are searchable",
      ragscale::run_ingest_command},
+    {"plan", "replicas for a demand, growth, the scalability law, and an autoscaler replayed on a trace",
+     ragscale::run_plan_command},
     {"demo", "run a RAG service under load end to end and report on it (what make demo runs)",
      ragscale::run_demo_command},
     {"capacity", "find the highest load a target sustains within its SLOs (geometric growth, then bisection)",
@@ -61,7 +64,9 @@ int main(int argc, char** argv) {
   for (const auto& sub : kSubcommands) {
     if (command == sub.name) return sub.run(argc - 1, argv + 1);
   }
-  std::fprintf(stderr, "ragscale: unknown command '%s'; the commands are load, serve, sim, report, compare, ingest and demo (see ragscale --help)\n",
-               argv[1]);
+  std::string names;
+  for (const auto& sub : kSubcommands) names += std::string(names.empty() ? "" : ", ") + sub.name;
+  std::fprintf(stderr, "ragscale: unknown command '%s'; the commands are %s (see ragscale --help)\n", argv[1],
+               names.c_str());
   return 2;
 }

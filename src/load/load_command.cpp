@@ -30,6 +30,7 @@
 #include "load/output/number_format.h"
 #include "load/web/dashboard_server.h"
 #include "load/web/live_snapshot.h"
+#include "metrics/metrics_scraper.h"
 #include "report/html_report.h"
 #include "common/duration.h"
 #include "net/tls_context.h"
@@ -139,6 +140,17 @@ int run_load_command(int argc, char** argv) {
                  "corrected latencies.\n");
   }
 
+  // Scrape targets are resolved now, so a bad --scrape is bad input, not a run without metrics.
+  std::unique_ptr<metrics::MetricsScraper> scraper;
+  if (!options.scrape_urls.empty()) {
+    try {
+      scraper = std::make_unique<metrics::MetricsScraper>(options.scrape_urls, options.scrape_interval);
+    } catch (const std::invalid_argument& error) {
+      std::fprintf(stderr, "ragscale load: %s\n", error.what());
+      return kExitBadInput;
+    }
+  }
+
   if (options.dry_run) {
     for (const auto& [key, value] : info.settings) std::printf("%-13s %s\n", (key + ":").c_str(), value.c_str());
     for (const auto& threshold : thresholds) std::printf("threshold:    %s\n", threshold.expression.c_str());
@@ -179,7 +191,20 @@ int run_load_command(int argc, char** argv) {
   }
 
   load::install_stop_signal_handlers();
+  if (scraper) {
+    scraper->start(std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count());
+  }
   load::RunOutcome outcome = load::run_load(scenario, targets, plan, settings);
+  if (scraper) {
+    scraper->stop();
+    info.scraped = scraper->results();
+    for (const auto& target : info.scraped) {
+      if (target.url != "generator" && target.scrapes == 0) {
+        std::fprintf(stderr, "ragscale load: --scrape %s: no scrape answered (%s)\n", target.url.c_str(),
+                     target.last_failure.empty() ? "no answer" : target.last_failure.c_str());
+      }
+    }
+  }
   if (live && tty) std::fprintf(stderr, "\n");
 
   std::fputs(output::format_end_of_run_report(outcome.stats).c_str(), stdout);

@@ -7,6 +7,7 @@
 
 #include "common/argument_cursor.h"
 #include "common/duration.h"
+#include "common/flag_values.h"
 
 namespace ragscale::load {
 
@@ -96,6 +97,11 @@ Verdicts and output
                           summary always has the exact values)
       --json FILE         summary with every figure, time series and histograms
       --html FILE         self-contained HTML report (ragscale report renders one later)
+      --scrape URL        sample a Prometheus /metrics endpoint (e.g. ragscale serve's or
+                          sim's) during the run, repeatable: gauges, counters as rates,
+                          histograms as p50/p95/p99 per interval, with the generator's own
+                          CPU use, into the JSON summary's "scrape" section
+      --scrape-interval D how often to scrape (default 1s, at least 100ms)
       --dry-run           check the flags and the scenario, print the plan, send nothing
   -q, --quiet             no live status line
       --web HOST:PORT     serve a live dashboard while the run goes (e.g. 127.0.0.1:8089;
@@ -120,14 +126,10 @@ namespace {
   throw std::invalid_argument("ragscale load: " + std::string(flag) + ": " + message);
 }
 
+constexpr std::string_view kCommand = "ragscale load";
+
 double parse_number(std::string_view flag, std::string_view text, double min_value) {
-  double value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size()) {
-    bad(flag, "'" + std::string(text) + "' is not a number");
-  }
-  if (value < min_value) bad(flag, "must be at least " + std::to_string(static_cast<long long>(min_value)));
-  return value;
+  return parse_flag_number(kCommand, flag, text, min_value);
 }
 
 LoadOptions::WebAddress parse_web_address(std::string_view flag, std::string_view text) {
@@ -146,27 +148,17 @@ LoadOptions::WebAddress parse_web_address(std::string_view flag, std::string_vie
   return {std::string(host), static_cast<uint16_t>(value)};
 }
 
-uint64_t parse_count(std::string_view flag, std::string_view text) {
-  uint64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size()) {
-    bad(flag, "'" + std::string(text) + "' is not a whole number");
-  }
-  return value;
-}
+uint64_t parse_count(std::string_view flag, std::string_view text) { return parse_flag_count(kCommand, flag, text); }
 
-std::chrono::microseconds parse_flag_duration(std::string_view flag, std::string_view text) {
-  std::string error;
-  auto value = try_parse_duration(text, &error);
-  if (!value) bad(flag, error);
-  return *value;
+std::chrono::microseconds parse_duration_flag(std::string_view flag, std::string_view text) {
+  return parse_flag_duration(kCommand, flag, text);
 }
 
 Stage parse_stage(std::string_view flag, std::string_view text) {
   size_t colon = text.rfind(':');
   if (colon == std::string_view::npos) bad(flag, "'" + std::string(text) + "' should be DURATION:TARGET, e.g. 30s:100");
   Stage stage;
-  stage.duration = parse_flag_duration(flag, text.substr(0, colon));
+  stage.duration = parse_duration_flag(flag, text.substr(0, colon));
   stage.target = parse_number(flag, text.substr(colon + 1), 0);
   return stage;
 }
@@ -196,7 +188,7 @@ LoadOptions parse_load_options(int argc, char** argv) {
     else if (arg == "--wait") options.wait = std::string(value());
     else if (arg == "-u" || arg == "--users") options.users = parse_number(arg, value(), 0);
     else if (arg == "-r" || arg == "--spawn-rate") options.spawn_rate = parse_number(arg, value(), 0);
-    else if (arg == "-t" || arg == "--run-time") options.run_time = parse_flag_duration(arg, value());
+    else if (arg == "-t" || arg == "--run-time") options.run_time = parse_duration_flag(arg, value());
     else if (arg == "--stage") options.stages.push_back(parse_stage(arg, value()));
     else if (arg == "--rate") options.rate = parse_number(arg, value(), 0);
     else if (arg == "--rate-stage") options.rate_stages.push_back(parse_stage(arg, value()));
@@ -226,10 +218,10 @@ LoadOptions parse_load_options(int argc, char** argv) {
       size_t slash = burst.find('/');
       if (slash == std::string_view::npos) bad(arg, "'" + std::string(burst) + "' should be COUNT/DURATION, e.g. 1000/30s");
       options.burst_requests = parse_count(arg, burst.substr(0, slash));
-      options.burst_window = parse_flag_duration(arg, burst.substr(slash + 1));
+      options.burst_window = parse_duration_flag(arg, burst.substr(slash + 1));
     } else if (arg == "--profile") options.profile = std::string(value());
-    else if (arg == "--stop-timeout") options.stop_timeout = parse_flag_duration(arg, value());
-    else if (arg == "--timeout") options.request_timeout = parse_flag_duration(arg, value());
+    else if (arg == "--stop-timeout") options.stop_timeout = parse_duration_flag(arg, value());
+    else if (arg == "--timeout") options.request_timeout = parse_duration_flag(arg, value());
     else if (arg == "--threads") options.threads = static_cast<int>(parse_number(arg, value(), 1));
     else if (arg == "--seed") options.seed = parse_count(arg, value());
     else if (arg == "--dry-run") options.dry_run = true;
@@ -242,6 +234,11 @@ LoadOptions parse_load_options(int argc, char** argv) {
     else if (arg == "--html") options.html_file = std::string(value());
     else if (arg == "-q" || arg == "--quiet") options.quiet = true;
     else if (arg == "--web") options.web = parse_web_address(arg, value());
+    else if (arg == "--scrape") options.scrape_urls.emplace_back(value());
+    else if (arg == "--scrape-interval") {
+      options.scrape_interval = std::chrono::duration_cast<std::chrono::milliseconds>(parse_duration_flag(arg, value()));
+      if (options.scrape_interval < std::chrono::milliseconds(100)) bad(arg, "must be 100ms or more");
+    }
     else if (!arg.empty() && arg.front() == '-') {
       bad(arg, "unknown option (see ragscale load --help)");
     } else {

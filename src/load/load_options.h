@@ -80,6 +80,8 @@ struct LoadOptions {
     uint16_t port = 0;
   };
   std::optional<WebAddress> web;
+  std::vector<std::string> scrape_urls;  // Prometheus /metrics endpoints sampled during the run
+  std::chrono::milliseconds scrape_interval{1000};
 };
 
 // Parses `ragscale load` arguments (argv[0] is "load"). Throws std::invalid_argument with

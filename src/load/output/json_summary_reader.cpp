@@ -132,6 +132,35 @@ SeriesPoint read_point(const Reader& reader, const rapidjson::Value& object, con
   return point;
 }
 
+std::vector<metrics::ScrapedTarget> read_scraped(const Reader& reader, const rapidjson::Value& targets) {
+  std::vector<metrics::ScrapedTarget> out;
+  for (rapidjson::SizeType i = 0; i < targets.Size(); ++i) {
+    const std::string path = at("$.scrape", i);
+    metrics::ScrapedTarget target;
+    target.url = reader.string(targets[i], path, "url");
+    target.scrapes = reader.uint(targets[i], path, "scrapes");
+    target.failures = reader.uint(targets[i], path, "failures");
+    target.problems = reader.uint(targets[i], path, "problems");
+    target.last_failure = reader.string(targets[i], path, "last_failure");
+    const rapidjson::Value& series = reader.member(targets[i], path, "series");
+    if (!series.IsObject()) reader.fail(path + ".series", "must be an object of series");
+    for (auto member = series.MemberBegin(); member != series.MemberEnd(); ++member) {
+      const std::string key(member->name.GetString(), member->name.GetStringLength());
+      const std::string series_path = path + ".series[\"" + key + "\"]";
+      if (!member->value.IsArray()) reader.fail(series_path, "must be an array of [t, value] pairs");
+      auto& points = target.series[key];
+      for (const auto& pair : member->value.GetArray()) {
+        if (!pair.IsArray() || pair.Size() != 2 || !pair[0].IsNumber() || !pair[1].IsNumber()) {
+          reader.fail(series_path, "must hold [t, value] pairs of numbers");
+        }
+        points.push_back({pair[0].GetDouble(), pair[1].GetDouble()});
+      }
+    }
+    out.push_back(std::move(target));
+  }
+  return out;
+}
+
 }  // namespace
 
 RunSummary parse_json_summary(const std::string& json, const std::string& source_name) {
@@ -247,6 +276,8 @@ RunSummary parse_json_summary(const std::string& json, const std::string& source
     }
     stats.restore_history_row(row);
   }
+  // Summaries of runs without --scrape (and older ones) have no "scrape".
+  if (document.HasMember("scrape")) summary.info.scraped = read_scraped(reader, reader.array(document, "$", "scrape"));
   return summary;
 }
 
@@ -282,6 +313,12 @@ void merge_summaries(RunSummary& target, const RunSummary& source) {
     }
   }
   if (target.info.abort_reason.empty()) target.info.abort_reason = source.info.abort_reason;
+  // Scraped targets: each URL once (several generators scraping one target saw the same).
+  for (const auto& scraped : source.info.scraped) {
+    const bool known = std::any_of(target.info.scraped.begin(), target.info.scraped.end(),
+                                   [&](const auto& held) { return held.url == scraped.url; });
+    if (!known) target.info.scraped.push_back(scraped);
+  }
   target.stats.merge(source.stats);
 }
 

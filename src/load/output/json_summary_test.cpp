@@ -128,6 +128,29 @@ TEST(JsonSummaryTest, ReadingBackRestoresTheRunExactly) {
   }
 }
 
+TEST(JsonSummaryTest, ScrapedSeriesRoundTripAndMergeOncePerTarget) {
+  RunInfo info = info_of("h");
+  metrics::ScrapedTarget sim;
+  sim.url = "http://127.0.0.1:9/metrics";
+  sim.scrapes = 3;
+  sim.failures = 1;
+  sim.problems = 2;
+  sim.last_failure = "HTTP 503";
+  sim.series["ragscale_sim_active_generations"] = {{1.0, 4}, {2.0, 6.5}};
+  sim.series["req_total{route=\"/q\"}"] = {{2.0, 50}};
+  info.scraped = {sim};
+  const RunStats run = run_of({1});
+  const RunSummary restored = parse_json_summary(to_json(info, run), "scraped.json");
+  EXPECT_EQ(restored.info.scraped, info.scraped);
+  EXPECT_EQ(restored.info, info);
+  // Merging two generators' summaries that scraped the same target keeps it once.
+  RunSummary merged = restored;
+  merge_summaries(merged, restored);
+  EXPECT_EQ(merged.info.scraped.size(), 1u);
+  // A summary without "scrape" reads as one without scraped targets.
+  EXPECT_TRUE(parse_json_summary(to_json(info_of("h"), run), "plain.json").info.scraped.empty());
+}
+
 TEST(JsonSummaryTest, MergingTwoFilesEqualsOneRunWithBothData) {
   const std::filesystem::path directory = std::filesystem::temp_directory_path() / "ragscale_json_summary_test";
   std::filesystem::create_directories(directory);

@@ -199,6 +199,41 @@ void write_history(JsonWriter& json, const RunStats& stats) {
   json.EndArray();
 }
 
+// "scrape": [{url, scrapes, failures, problems, last_failure, series: {key: [[t, value], ...]}}].
+template <typename Writer>
+void write_scraped(Writer& json, const std::vector<metrics::ScrapedTarget>& targets) {
+  json.StartArray();
+  for (const auto& target : targets) {
+    json.StartObject();
+    json.Key("url");
+    json.String(target.url.c_str());
+    json.Key("scrapes");
+    json.Uint64(target.scrapes);
+    json.Key("failures");
+    json.Uint64(target.failures);
+    json.Key("problems");
+    json.Uint64(target.problems);
+    json.Key("last_failure");
+    json.String(target.last_failure.c_str());
+    json.Key("series");
+    json.StartObject();
+    for (const auto& [key, points] : target.series) {
+      json.Key(key.c_str(), static_cast<rapidjson::SizeType>(key.size()));
+      json.StartArray();
+      for (const auto& point : points) {
+        json.StartArray();
+        json.Double(point.t);
+        json.Double(std::isfinite(point.value) ? point.value : 0.0);
+        json.EndArray();
+      }
+      json.EndArray();
+    }
+    json.EndObject();
+    json.EndObject();
+  }
+  json.EndArray();
+}
+
 }  // namespace
 
 void write_json_summary(std::ostream& out, const RunInfo& info, const RunStats& stats) {
@@ -311,6 +346,10 @@ void write_json_summary(std::ostream& out, const RunInfo& info, const RunStats& 
 
   json.Key("history");
   write_history(json, stats);
+  if (!info.scraped.empty()) {
+    json.Key("scrape");
+    write_scraped(json, info.scraped);
+  }
   json.EndObject();
   out << '\n';
 }

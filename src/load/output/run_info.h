@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "metrics/metrics_scraper.h"
+
 namespace ragscale::output {
 
 // The verdict of one threshold at the end of a run.
@@ -29,6 +31,8 @@ struct RunInfo {
   bool coordinated_omission_corrected = false;
   std::vector<ThresholdVerdict> thresholds;
   std::string abort_reason;  // non-empty when a threshold stopped the run
+  // The targets' metrics scraped during the run (--scrape), the generator's own first.
+  std::vector<metrics::ScrapedTarget> scraped;
 
   bool operator==(const RunInfo&) const = default;
 };
