@@ -1,5 +1,4 @@
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "diagnose/rules.h"
@@ -68,7 +67,7 @@ std::optional<Finding> check_throughput_plateau(const RunEvidence& run) {
                        number(*late, 1));
     }
   }
-  for (auto& queue : queues) finding.evidence.push_back(std::move(queue));
+  finding.evidence.insert(finding.evidence.end(), queues.begin(), queues.end());
   finding.advice = queues.empty()
                        ? "scrape the target's metrics (--scrape URL) to see which queue fills; then raise that limit "
                          "or add replicas"

@@ -93,7 +93,7 @@ TEST(DiagnoseRulesTest, APlateauNamesTheQueueThatFilled) {
   bool slots = false;
   for (const auto& line : top.evidence) slots = slots || line.find("generation slots were full") != std::string::npos;
   EXPECT_TRUE(slots);
-  EXPECT_NE(top.advice.find("generation slots"), std::string::npos);
+  EXPECT_NE(top.advice.find("generation slots"), std::string::npos) << top.advice;
 }
 
 TEST(DiagnoseRulesTest, GrowingThroughputIsNoPlateau) {
