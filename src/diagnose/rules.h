@@ -14,8 +14,8 @@ namespace ragscale::diagnose {
 // most open-model arrivals started late: the results understate the target.
 std::optional<Finding> check_generator_saturated(const RunEvidence& run);
 
-// Requests/s stopped growing (≤ +10% from the middle to the last quarter) while users or
-// latency grew (users ≥ +30%, or p95 ≥ ×1.5): the target hit a limit. Little's law gives
+// Requests/s stopped growing (≤ +10% from the second quarter to the last) while users grew
+// (≥ +30% and ≥ 2 more, with p95 ≥ ×1.2) or latency did (p95 ≥ ×1.5): the target hit a limit. Little's law gives
 // the requests in flight; the scraped queues that grew name which one.
 std::optional<Finding> check_throughput_plateau(const RunEvidence& run);
 
