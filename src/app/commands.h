@@ -14,5 +14,6 @@ int run_demo_command(int argc, char** argv);   // src/demo/demo_command.cpp
 int run_capacity_command(int argc, char** argv);  // src/capacity/capacity_command.cpp
 int run_compare_command(int argc, char** argv);  // src/compare/compare_command.cpp
 int run_plan_command(int argc, char** argv);   // src/plan/plan_command.cpp
+int run_diagnose_command(int argc, char** argv);  // src/diagnose/diagnose_command.cpp
 
 }  // namespace ragscale

@@ -27,6 +27,8 @@ constexpr Subcommand kSubcommands[] = {
      ragscale::run_compare_command},
     {"ingest", "upload a folder of documents to a running service and wait until they are searchable",
      ragscale::run_ingest_command},
+    {"diagnose", "say what limited a load run, with evidence from its summary and the target's scraped metrics",
+     ragscale::run_diagnose_command},
     {"plan", "replicas for a demand, growth, the scalability law, and an autoscaler replayed on a trace",
      ragscale::run_plan_command},
     {"demo", "run a RAG service under load end to end and report on it (what make demo runs)",

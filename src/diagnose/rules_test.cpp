@@ -1,0 +1,153 @@
+#include "diagnose/rules.h"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+
+#include "diagnose/diagnosis.h"
+#include "stats/stats_shard.h"
+
+namespace ragscale::diagnose {
+namespace {
+
+// A run of `seconds` seconds; `per_second(s)` gives that second's {requests, failures,
+// latency µs, users}.
+struct Second {
+  int requests = 100;
+  int failures = 0;
+  uint64_t latency_us = 10'000;
+  int users = 10;
+};
+
+output::RunSummary run_of(int seconds, const std::function<Second(int)>& per_second) {
+  StatsShard shard;
+  const uint32_t id = shard.endpoint_id("GET", "/");
+  output::RunSummary summary;
+  summary.stats.begin(1000.0);
+  for (int s = 0; s < seconds; ++s) {
+    const Second second = per_second(s);
+    for (int i = 0; i < second.requests - second.failures; ++i) shard.record_success(id, second.latency_us, 10);
+    for (int i = 0; i < second.failures; ++i) shard.record_failure(id, second.latency_us, 0, ErrorKind::kTimeout, "timeout");
+    summary.stats.add(shard.take_interval());
+    summary.stats.close_second(1000.0 + s + 1, second.users);
+  }
+  summary.stats.finish(1000.0 + seconds);
+  summary.info.settings = {{"model", "closed"}, {"threads", "1"}};
+  return summary;
+}
+
+// A scraped series of `metric` with value f(t) each second.
+void scrape(output::RunSummary& summary, const std::string& url, const std::string& key, int seconds,
+            const std::function<double(int)>& f) {
+  metrics::ScrapedTarget* target = nullptr;
+  for (auto& held : summary.info.scraped) {
+    if (held.url == url) target = &held;
+  }
+  if (!target) {
+    summary.info.scraped.push_back({});
+    target = &summary.info.scraped.back();
+    target->url = url;
+  }
+  for (int s = 1; s <= seconds; ++s) target->series[key].push_back({double(s), f(s)});
+}
+
+const Second kSteady{};
+
+TEST(DiagnoseRulesTest, AHealthyRunHasNoFinding) {
+  output::RunSummary summary = run_of(30, [](int) { return kSteady; });
+  scrape(summary, "generator", "ragscale_load_cpu_cores", 30, [](int) { return 0.3; });
+  scrape(summary, "serve", "ragscale_cache_hits_total", 30, [](int) { return 80; });
+  scrape(summary, "serve", "ragscale_cache_misses_total", 30, [](int) { return 20; });
+  scrape(summary, "serve", "process_resident_memory_bytes", 30, [](int) { return 50e6; });
+  const Diagnosis diagnosis = diagnose_run(RunEvidence(summary));
+  EXPECT_TRUE(diagnosis.findings.empty()) << diagnosis.findings.front().title;
+  EXPECT_DOUBLE_EQ(diagnosis.availability, 1.0);
+  EXPECT_TRUE(diagnosis.scraped);
+}
+
+TEST(DiagnoseRulesTest, TheGeneratorAtItsThreadsLimit) {
+  output::RunSummary summary = run_of(30, [](int) { return kSteady; });
+  scrape(summary, "generator", "ragscale_load_cpu_cores", 30, [](int) { return 0.97; });
+  const auto finding = check_generator_saturated(RunEvidence(summary));
+  ASSERT_TRUE(finding);
+  EXPECT_EQ(finding->rule, "generator_saturated");
+  EXPECT_NE(finding->evidence[0].find("0.97 cores with 1 generator thread"), std::string::npos);
+  EXPECT_NE(finding->evidence[0].find("threshold: 85%"), std::string::npos);
+}
+
+TEST(DiagnoseRulesTest, APlateauNamesTheQueueThatFilled) {
+  // Users grow from 10 to 40; requests/s stay at 100 and latency grows with the users.
+  output::RunSummary summary = run_of(40, [](int s) {
+    Second second;
+    second.users = 10 + s * 30 / 40;
+    second.latency_us = uint64_t(second.users) * 10'000;
+    return second;
+  });
+  scrape(summary, "sim", "ragscale_sim_active_generations", 40, [](int) { return 8; });
+  scrape(summary, "sim", "ragscale_sim_generation_slots", 40, [](int) { return 8; });
+  scrape(summary, "serve", "ragscale_worker_queue", 40, [](int) { return 0; });
+  const Diagnosis diagnosis = diagnose_run(RunEvidence(summary));
+  ASSERT_FALSE(diagnosis.findings.empty());
+  const Finding& top = diagnosis.findings.front();
+  EXPECT_EQ(top.rule, "throughput_plateau");
+  bool slots = false;
+  for (const auto& line : top.evidence) slots = slots || line.find("generation slots were full") != std::string::npos;
+  EXPECT_TRUE(slots);
+  EXPECT_NE(top.advice.find("generation slots"), std::string::npos) << top.advice;
+}
+
+TEST(DiagnoseRulesTest, GrowingThroughputIsNoPlateau) {
+  output::RunSummary summary = run_of(40, [](int s) {
+    Second second;
+    second.users = 10 + s;
+    second.requests = 10 * second.users;
+    return second;
+  });
+  EXPECT_FALSE(check_throughput_plateau(RunEvidence(summary)));
+}
+
+TEST(DiagnoseRulesTest, RateLimitingFromTheModelAndTheLoad) {
+  output::RunSummary summary = run_of(20, [](int) { return kSteady; });
+  scrape(summary, "sim", "ragscale_sim_rate_limited_total{limit=\"rpm\"}", 20, [](int s) { return s > 10 ? 5.0 : 0.0; });
+  const auto finding = check_rate_limited(RunEvidence(summary));
+  ASSERT_TRUE(finding);
+  EXPECT_NE(finding->evidence[0].find("refused about 50 requests with 429"), std::string::npos);
+  EXPECT_FALSE(check_rate_limited(RunEvidence(run_of(20, [](int) { return kSteady; }))));
+}
+
+TEST(DiagnoseRulesTest, ALowCacheHitRate) {
+  output::RunSummary summary = run_of(20, [](int) { return kSteady; });
+  scrape(summary, "serve", "ragscale_cache_hits_total", 20, [](int) { return 30; });
+  scrape(summary, "serve", "ragscale_cache_misses_total", 20, [](int) { return 70; });
+  const auto finding = check_cache_hit_rate(RunEvidence(summary));
+  ASSERT_TRUE(finding);
+  EXPECT_NE(finding->title.find("30.0%"), std::string::npos);
+  EXPECT_NE(finding->evidence[0].find("threshold: 60%"), std::string::npos);
+}
+
+TEST(DiagnoseRulesTest, MemoryGrowthIsProjected) {
+  output::RunSummary summary = run_of(60, [](int) { return kSteady; });
+  scrape(summary, "serve", "process_resident_memory_bytes", 60, [](int s) { return 100e6 + s * 1e6; });
+  const auto finding = check_memory_growth(RunEvidence(summary));
+  ASSERT_TRUE(finding);
+  EXPECT_NE(finding->title.find("3600.0 MB an hour"), std::string::npos);  // 1 MB/s
+  EXPECT_NE(finding->evidence[1].find("doubles"), std::string::npos);
+}
+
+TEST(DiagnoseRulesTest, ErrorBurstsWithTheirKinds) {
+  output::RunSummary summary = run_of(30, [](int s) {
+    Second second;
+    if (s >= 10 && s < 13) second.failures = 40;
+    return second;
+  });
+  const Diagnosis diagnosis = diagnose_run(RunEvidence(summary));
+  ASSERT_EQ(diagnosis.findings.size(), 1u);
+  const Finding& burst = diagnosis.findings.front();
+  EXPECT_EQ(burst.rule, "error_bursts");
+  EXPECT_NE(burst.title.find("1 burst(s) of errors, 120 failed"), std::string::npos);
+  EXPECT_NE(burst.evidence.back().find("timeout"), std::string::npos);
+  EXPECT_NEAR(diagnosis.availability, 1 - 120.0 / 3000, 1e-12);
+}
+
+}  // namespace
+}  // namespace ragscale::diagnose

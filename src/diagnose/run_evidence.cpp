@@ -1,0 +1,105 @@
+#include "diagnose/run_evidence.h"
+
+#include <algorithm>
+#include <map>
+#include <numeric>
+
+namespace ragscale::diagnose {
+
+double Series::mean() const { return v.empty() ? 0 : std::accumulate(v.begin(), v.end(), 0.0) / double(v.size()); }
+double Series::max() const { return v.empty() ? 0 : *std::max_element(v.begin(), v.end()); }
+
+std::optional<double> Series::mean_between(double from, double to) const {
+  double sum = 0;
+  size_t count = 0;
+  for (size_t i = 0; i < t.size(); ++i) {
+    if (t[i] >= from && t[i] < to) {
+      sum += v[i];
+      ++count;
+    }
+  }
+  if (count == 0) return std::nullopt;
+  return sum / double(count);
+}
+
+double Series::slope() const {
+  if (t.size() < 2) return 0;
+  const double mt = std::accumulate(t.begin(), t.end(), 0.0) / double(t.size());
+  const double mv = mean();
+  double num = 0, den = 0;
+  for (size_t i = 0; i < t.size(); ++i) {
+    num += (t[i] - mt) * (v[i] - mv);
+    den += (t[i] - mt) * (t[i] - mt);
+  }
+  return den > 0 ? num / den : 0;
+}
+
+RunEvidence::RunEvidence(output::RunSummary summary) : summary_(std::move(summary)) {
+  const RunStats& stats = summary_.stats;
+  for (const auto& row : stats.history()) {
+    const double t = row.unix_time - stats.start_time();
+    requests_.t.push_back(t);
+    requests_.v.push_back(double(row.aggregate.requests));
+    failures_.t.push_back(t);
+    failures_.v.push_back(double(row.aggregate.failures));
+    users_.t.push_back(t);
+    users_.v.push_back(row.user_count);
+    if (row.aggregate.window_requests > 0) {
+      p95_ms_.t.push_back(t);
+      p95_ms_.v.push_back(double(row.aggregate.window_percentile_us(95)) / 1000.0);
+    }
+  }
+}
+
+double RunEvidence::duration_s() const { return summary_.stats.end_time() - summary_.stats.start_time(); }
+
+bool RunEvidence::open_model() const {
+  for (const auto& [key, value] : summary_.info.settings) {
+    if (key == "model") return value == "open";
+  }
+  return summary_.info.coordinated_omission_corrected;
+}
+
+int RunEvidence::generator_threads() const {
+  for (const auto& [key, value] : summary_.info.settings) {
+    if (key == "threads") return std::max(1, std::atoi(value.c_str()));
+  }
+  return 1;
+}
+
+Series RunEvidence::generator_cpu() const {
+  for (const auto& target : summary_.info.scraped) {
+    if (target.url != "generator") continue;
+    auto found = target.series.find("ragscale_load_cpu_cores");
+    if (found == target.series.end()) break;
+    Series series;
+    for (const auto& point : found->second) {
+      series.t.push_back(point.t);
+      series.v.push_back(point.value);
+    }
+    return series;
+  }
+  return {};
+}
+
+Series RunEvidence::scraped(std::string_view name, std::string_view labels) const {
+  for (const auto& target : summary_.info.scraped) {
+    if (target.url == "generator") continue;
+    std::map<double, double> sum;
+    for (const auto& [key, points] : target.series) {
+      const std::string_view metric = std::string_view(key).substr(0, key.find('{'));
+      if (metric != name || (!labels.empty() && key.find(labels) == std::string::npos)) continue;
+      for (const auto& point : points) sum[point.t] += point.value;
+    }
+    if (sum.empty()) continue;
+    Series series;
+    for (const auto& [t, v] : sum) {
+      series.t.push_back(t);
+      series.v.push_back(v);
+    }
+    return series;
+  }
+  return {};
+}
+
+}  // namespace ragscale::diagnose
