@@ -81,9 +81,13 @@ DOCUMENT = ("Circuit breakers stop calls to a failing backend and let a few prob
             "groups concurrent embedding requests into one backend call.")
 
 
-def request(port, method, path, body=None, headers=None, timeout=30, source="127.0.0.1"):
-    """One request on its own connection from `source`; (status, headers with lower-case names, body)."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout, source_address=(source, 0))
+def request(port, method, path, body=None, headers=None, timeout=30, source=None):
+    """One request on its own connection, from the address `source` when given; (status,
+    headers with lower-case names, body). Without a source the kernel picks the port at
+    connect time, which never connects a socket to itself; a port bound beforehand can,
+    when the server is not listening yet and the two ports happen to match."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout,
+                                            source_address=(source, 0) if source else None)
     try:
         data = json.dumps(body).encode() if isinstance(body, (dict, list)) else body
         all_headers = {"Content-Type": "application/json"} if data is not None else {}
@@ -125,7 +129,7 @@ class Serve:
             try:
                 if request(self.port, "GET", "/ready", timeout=2)[0] == 200:
                     break
-            except OSError:
+            except (OSError, http.client.HTTPException):
                 pass
             time.sleep(0.05)
         else:

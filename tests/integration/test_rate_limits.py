@@ -29,7 +29,7 @@ class RateLimitedServe(Serve):
     def __init__(self, *args, env=None):
         super().__init__(*args, env=env, document=False)
 
-    def search(self, headers=None, source="127.0.0.1"):
+    def search(self, headers=None, source=None):
         return request(self.port, "POST", "/api/v1/search", SEARCH, headers, timeout=10, source=source)
 
 
