@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "load/output/number_format.h"
+
 namespace ragscale::diagnose {
 
 struct Finding {
@@ -21,6 +23,6 @@ struct Finding {
 namespace ragscale::diagnose {
 
 // A number for evidence lines: `decimals` places, e.g. number(0.973, 2) = "0.97".
-std::string number(double value, int decimals);
+inline std::string number(double value, int decimals) { return output::format_fixed(value, decimals); }
 
 }  // namespace ragscale::diagnose

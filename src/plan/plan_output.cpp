@@ -14,12 +14,7 @@ namespace ragscale::plan {
 namespace {
 
 using output::format_decimal;
-
-std::string fixed(double value, int decimals) {
-  char text[64];
-  std::snprintf(text, sizeof text, "%.*f", decimals, value);
-  return text;
-}
+using output::format_fixed;
 
 std::string rate(double value) { return format_decimal(value, 1) + "/s"; }
 std::string percent(double fraction) { return format_decimal(fraction * 100, 1) + "%"; }
@@ -75,7 +70,7 @@ void write_plan_text(std::ostream& out, const PlanResult& plan) {
     const ReplicaPlan& r = *plan.replicas;
     out << "Demand: ";
     if (plan.demand_source.users) {
-      out << fixed(*plan.demand_source.users, 0) << " users × "
+      out << format_fixed(*plan.demand_source.users, 0) << " users × "
           << format_decimal(*plan.demand_source.requests_per_minute, 2) << " requests/min ÷ 60 = ";
     }
     out << rate(r.demand_rps) << "; with " << percent(plan.headroom) << " headroom " << rate(r.required_rps) << "\n";
@@ -103,7 +98,7 @@ void write_plan_text(std::ostream& out, const PlanResult& plan) {
       out << "  no peak: throughput keeps growing with replicas\n";
     }
     for (double n : {1.0, 2.0, 4.0, 8.0, 16.0, 32.0}) {
-      out << "  " << fixed(n, 0) << " → " << rate(m.predict(n)) << "\n";
+      out << "  " << format_fixed(n, 0) << " → " << rate(m.predict(n)) << "\n";
     }
     if (plan.usl_replicas) out << "  the demand with headroom needs " << *plan.usl_replicas << " replicas by this model\n";
     else if (plan.replicas) out << "  the demand with headroom is beyond what this model ever reaches\n";
@@ -111,9 +106,9 @@ void write_plan_text(std::ostream& out, const PlanResult& plan) {
   if (plan.autoscale) {
     const AutoscalePlan& a = *plan.autoscale;
     out << "Autoscaling replay of " << a.trace << " (" << a.chosen.seconds.size() << " s, peak " << rate(a.peak_demand)
-        << "): HorizontalPodAutoscaler, sync " << fixed(a.spec.sync_period_s, 0) << " s, tolerance "
-        << percent(a.spec.tolerance) << ", scale-down window " << fixed(a.spec.scale_down.stabilization_window_s, 0)
-        << " s, pod start-up " << fixed(a.startup_s, 0) << " s\n";
+        << "): HorizontalPodAutoscaler, sync " << format_fixed(a.spec.sync_period_s, 0) << " s, tolerance "
+        << percent(a.spec.tolerance) << ", scale-down window " << format_fixed(a.spec.scale_down.stabilization_window_s, 0)
+        << " s, pod start-up " << format_fixed(a.startup_s, 0) << " s\n";
     if (a.at_defaults) write_autoscale_line(out, "at the defaults:", 70, 1, a.spec.max_replicas, *a.at_defaults);
     write_autoscale_line(out, a.searched ? "best:" : "as given:", a.spec.target, a.spec.min_replicas,
                          a.spec.max_replicas, a.chosen);

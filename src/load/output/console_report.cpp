@@ -32,12 +32,6 @@ std::vector<const EndpointStats*> rows_of(const RunStats& stats) {
   return rows;
 }
 
-std::string fixed(double value, int decimals) {
-  char text[64];
-  std::snprintf(text, sizeof text, "%.*f", decimals, value);
-  return text;
-}
-
 std::string separator(size_t name_column, const std::vector<size_t>& widths) {
   std::string line = std::string(kTypeWidth, '-') + "|" + std::string(name_column, '-');
   for (size_t width : widths) line += "|" + std::string(width + 1, '-');
@@ -61,10 +55,10 @@ std::string format_stats_table(const RunStats& stats) {
     const LatencyHistogram& latency = endpoint.latency();
     return line(endpoint.method(), endpoint.name(),
                 {std::to_string(endpoint.requests()),
-                 std::to_string(endpoint.failures()) + "(" + fixed(endpoint.failure_ratio() * 100, 2) + "%)",
+                 std::to_string(endpoint.failures()) + "(" + format_fixed(endpoint.failure_ratio() * 100, 2) + "%)",
                  format_ms(latency.mean()), format_ms(latency.min()), format_ms(latency.max()),
-                 format_ms(latency.percentile(50)), fixed(stats.requests_per_second(endpoint), 2),
-                 fixed(stats.failures_per_second(endpoint), 2)});
+                 format_ms(latency.percentile(50)), format_fixed(stats.requests_per_second(endpoint), 2),
+                 format_fixed(stats.failures_per_second(endpoint), 2)});
   };
   for (const EndpointStats* endpoint : rows_of(stats)) table += row(*endpoint);
   table += separator(name_column, widths);
@@ -138,14 +132,14 @@ std::string format_llm_table(const RunStats& stats) {
     if (i + 1 == rows.size()) table += separator(name_column, widths);
     std::string met = "-";
     if (row.attainment) {
-      met = fixed(*row.attainment * 100, 1) + "% (" + fixed(row.attainment_interval.low * 100, 1) + "-" +
-            fixed(row.attainment_interval.high * 100, 1) + ")";
+      met = format_fixed(*row.attainment * 100, 1) + "% (" + format_fixed(row.attainment_interval.low * 100, 1) + "-" +
+            format_fixed(row.attainment_interval.high * 100, 1) + ")";
     }
     table += line(row.method, row.name,
                   {std::to_string(row.requests), cell(row.ttft, 0), cell(row.ttft, 3), cell(row.itl, 0),
                    cell(row.itl, 3), cell(row.tpot, 0), cell(row.e2e, 0), std::to_string(row.output_tokens),
-                   fixed(row.output_tokens_per_s, 1), fixed(row.output_tokens_per_s_per_user, 2),
-                   row.attainment ? fixed(row.goodput_per_s, 2) : "-", met});
+                   format_fixed(row.output_tokens_per_s, 1), format_fixed(row.output_tokens_per_s_per_user, 2),
+                   row.attainment ? format_fixed(row.goodput_per_s, 2) : "-", met});
   }
   return table;
 }

@@ -8,18 +8,13 @@
 
 #include "load/llm/llm_summary.h"
 #include "load/output/csv_format.h"
+#include "load/output/number_format.h"
 #include "stats/reported_percentiles.h"
 
 namespace ragscale::output {
 namespace {
 
-std::string fixed(double value, int decimals) {
-  char text[64];
-  std::snprintf(text, sizeof text, "%.*f", decimals, value);
-  return text;
-}
-
-std::string ms(double microseconds) { return fixed(microseconds / 1000.0, 3); }
+std::string ms(double microseconds) { return format_fixed(microseconds / 1000.0, 3); }
 
 void add_latency_header(std::vector<std::string>& header, const std::string& metric) {
   for (double p : load::llm::kLlmPercentiles) header.push_back(metric + " " + percentile_label(p) + " (ms)");
@@ -49,13 +44,13 @@ void write_llm_stats_csv(std::ostream& out, const RunStats& stats) {
     add_latency(fields, row.tpot);
     add_latency(fields, row.e2e);
     fields.push_back(std::to_string(row.output_tokens));
-    fields.push_back(fixed(row.output_tokens_per_s, 3));
-    fields.push_back(fixed(row.output_tokens_per_s_per_user, 3));
-    fields.push_back(fixed(row.goodput_per_s, 3));
+    fields.push_back(format_fixed(row.output_tokens_per_s, 3));
+    fields.push_back(format_fixed(row.output_tokens_per_s_per_user, 3));
+    fields.push_back(format_fixed(row.goodput_per_s, 3));
     if (row.attainment) {
-      fields.push_back(fixed(*row.attainment * 100, 3));
-      fields.push_back(fixed(row.attainment_interval.low * 100, 3));
-      fields.push_back(fixed(row.attainment_interval.high * 100, 3));
+      fields.push_back(format_fixed(*row.attainment * 100, 3));
+      fields.push_back(format_fixed(row.attainment_interval.low * 100, 3));
+      fields.push_back(format_fixed(row.attainment_interval.high * 100, 3));
     } else {
       fields.insert(fields.end(), 3, "");
     }

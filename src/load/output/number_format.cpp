@@ -28,6 +28,12 @@ std::string format_whole_ms(uint64_t microseconds) {
   return std::to_string(ms);
 }
 
+std::string format_fixed(double value, int decimals) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.*f", decimals, value);
+  return text;
+}
+
 std::string format_decimal(double value, int max_decimals) {
   if (!std::isfinite(value)) return "0.0";
   char text[64];
