@@ -6,7 +6,7 @@ namespace ragscale {
 
 void fix_large_allocation_threshold() {
   ::mallopt(M_MMAP_THRESHOLD, 256 * 1024);
-  ::mallopt(M_TRIM_THRESHOLD, 1024 * 1024);
+  ::mallopt(M_TRIM_THRESHOLD, 128 * 1024);
 }
 
 }  // namespace ragscale

@@ -7,9 +7,14 @@
 // that answered one huge request would keep that memory for good, which a soak test
 // cannot tell from a leak.
 //
+// The heap top is trimmed past 128 KB (glibc's default trim threshold) rather than 1 MB:
+// a body that grows its buffer by doubling
+// leaves its smaller steps (under 256 KB each) in the worker thread's arena, and
+// malloc_trim does not shrink the top of a thread arena, only free() does.
+//
 // Contract: fix_large_allocation_threshold() pins the mmap threshold at 256 KB (which
-// turns the dynamic raise off) and trims the heap top past 1 MB. Call it once, early in
-// main, before threads start. Allocations under 256 KB are unaffected.
+// turns the dynamic raise off) and the trim threshold at 128 KB. Call it once, early in
+// main, before threads start.
 #pragma once
 
 namespace ragscale {

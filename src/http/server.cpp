@@ -36,9 +36,10 @@ char* thread_read_buffer(size_t& size) {
   return buffer;
 }
 
-void release_if_large(std::string& buffer) {
-  if (buffer.capacity() > kKeptBufferCapacity) std::string().swap(buffer);
-}
+// How long after a large buffer is freed the heap is trimmed: a burst of large messages
+// costs one trim (at most one a second per loop thread, each about a millisecond per
+// 100 MB of heap).
+constexpr auto kTrimDelayAfterLargeFree = std::chrono::seconds(1);
 
 Response error_response(int status, std::string_view message) {
   Response response;
@@ -58,8 +59,21 @@ class ServerConnection final : public net::IoHandler, public std::enable_shared_
  public:
   // The connections of one loop thread; freed memory goes back to the system after a surge.
   struct Table {
+    explicit Table(net::EventLoop& loop) : loop(loop) {}
+
+    net::EventLoop& loop;
     std::unordered_map<ServerConnection*, std::shared_ptr<ServerConnection>> connections;
     net::SurgeMemoryRelease memory_release;
+    net::Timer trim_timer{[this] { memory_release.trim(); }};
+
+    // A buffer grown past the kept size by one large message is given back at once, and
+    // the heap is trimmed shortly after: freeing such buffers (and their smaller steps on
+    // the way up) leaves free chunks between live ones that only malloc_trim returns.
+    void release_if_large(std::string& buffer) {
+      if (buffer.capacity() <= kKeptBufferCapacity) return;
+      std::string().swap(buffer);
+      if (!trim_timer.armed()) loop.arm_after(trim_timer, kTrimDelayAfterLargeFree);
+    }
 
     void add(std::shared_ptr<ServerConnection> connection) {
       auto* raw = connection.get();
@@ -166,7 +180,12 @@ class ServerConnection final : public net::IoHandler, public std::enable_shared_
     close_socket();
     // Erase after the current batch of events, which may still name this connection.
     auto self = shared_from_this();
-    loop_.defer([self, this] { table_.erase(this); });
+    loop_.defer([self, this] {
+      table_.release_if_large(request_.body);
+      table_.release_if_large(pending_input_);
+      table_.release_if_large(output_);
+      table_.erase(this);
+    });
   }
 
   void close_socket() {
@@ -275,11 +294,11 @@ class ServerConnection final : public net::IoHandler, public std::enable_shared_
     size_t used = parse(pending_input_);
     if (closed_ || !reading_requests()) {
       pending_input_.clear();
-      release_if_large(pending_input_);
+      table_.release_if_large(pending_input_);
       return;
     }
     pending_input_.erase(0, used);
-    if (pending_input_.empty()) release_if_large(pending_input_);
+    if (pending_input_.empty()) table_.release_if_large(pending_input_);
     if (phase_ == Phase::kAwaiting) {
       pause_if_pipelined_too_far();
     } else if (half_closed_) {
@@ -441,6 +460,7 @@ class ServerConnection final : public net::IoHandler, public std::enable_shared_
     Request request = std::move(request_);
     request_ = Request();
     server_.handler_(request, Responder(shared_from_this(), request_number_));
+    table_.release_if_large(request.body);
   }
 
   // Answers a request without reading its body (if it has one, the connection then
@@ -480,13 +500,13 @@ class ServerConnection final : public net::IoHandler, public std::enable_shared_
     streaming_ = false;
     head_started_ = false;
     head_reader_.reset();
-    release_if_large(request_.body);
+    table_.release_if_large(request_.body);
     // A half-closed client still gets answers to the requests it pipelined before its EOF.
     close_after_flush_ = close_after || (half_closed_ && pending_input_.empty());
     if (close_after_flush_) {
       phase_ = Phase::kClosing;
       pending_input_.clear();
-      release_if_large(pending_input_);
+      table_.release_if_large(pending_input_);
       if (reading_paused_) {
         reading_paused_ = false;  // read and drop the rest, so closing does not reset the answer away
         update_interest();
@@ -541,7 +561,7 @@ class ServerConnection final : public net::IoHandler, public std::enable_shared_
     }
     output_.clear();
     output_sent_ = 0;
-    release_if_large(output_);
+    table_.release_if_large(output_);
     if (write_timer_.armed()) loop_.disarm(write_timer_);
     if (want_write_) {
       want_write_ = false;
@@ -691,7 +711,7 @@ struct HttpServer::Worker final : net::IoHandler {
   net::EventLoop loop;
   int listen_fd = -1;
   std::thread thread;
-  ServerConnection::Table connections;
+  ServerConnection::Table connections{loop};
   net::SpareDescriptor spare;
   net::Timer resume_accepting{[this] { on_resume_accepting(); }};
 

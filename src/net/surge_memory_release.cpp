@@ -10,10 +10,14 @@ void SurgeMemoryRelease::note(size_t count) {
     return;
   }
   if (peak_ >= min_peak_ && count <= peak_ / 4) {
-    ::malloc_trim(0);
-    ++releases_;
+    trim();
     peak_ = count;
   }
+}
+
+void SurgeMemoryRelease::trim() {
+  ::malloc_trim(0);
+  ++releases_;
 }
 
 }  // namespace ragscale::net

@@ -22,6 +22,8 @@ class SurgeMemoryRelease {
   explicit SurgeMemoryRelease(size_t min_peak = 1024) : min_peak_(min_peak) {}
 
   void note(size_t count);
+  // Trims now, whatever the count (for callers that know of other large frees).
+  void trim();
   size_t releases() const { return releases_; }
 
  private:

