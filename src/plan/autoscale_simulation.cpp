@@ -66,14 +66,17 @@ AutoscaleResult simulate_autoscaling(std::span<const double> demand, const Autos
   return result;
 }
 
-AutoscaleChoice search_autoscaling(std::span<const double> demand, AutoscaleSettings settings) {
+AutoscaleChoice search_autoscaling(std::span<const double> demand, AutoscaleSettings settings,
+                                   std::optional<int> fixed_min_replicas) {
   std::optional<AutoscaleChoice> best;
   auto better = [](const AutoscaleResult& a, const AutoscaleResult& b) {
     if (a.violated_seconds != b.violated_seconds) return a.violated_seconds < b.violated_seconds;
     return a.replica_hours < b.replica_hours - 1e-9;
   };
   for (int target = 30; target <= 90; target += 5) {
-    for (int min_replicas = 1; min_replicas <= settings.hpa.max_replicas; ++min_replicas) {
+    const int first_min = fixed_min_replicas.value_or(1);
+    const int last_min = fixed_min_replicas.value_or(settings.hpa.max_replicas);
+    for (int min_replicas = first_min; min_replicas <= last_min; ++min_replicas) {
       settings.hpa.target = target;
       settings.hpa.min_replicas = min_replicas;
       AutoscaleResult result = simulate_autoscaling(demand, settings);

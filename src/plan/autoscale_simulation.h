@@ -16,10 +16,11 @@
 // Replica-hours count every pod that exists (starting pods cost too).
 //
 // search_autoscaling() tries targets from 30% to 90% (step 5) and min replicas from 1 to
-// max; it keeps the setting with no violation at the fewest replica-hours, else the one
-// with the fewest violated seconds.
+// max (or only `fixed_min_replicas` when given); it keeps the setting with no violation at
+// the fewest replica-hours, else the one with the fewest violated seconds.
 #pragma once
 
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -58,6 +59,7 @@ struct AutoscaleChoice {
   AutoscaleResult result;
 };
 
-AutoscaleChoice search_autoscaling(std::span<const double> demand_per_second, AutoscaleSettings settings);
+AutoscaleChoice search_autoscaling(std::span<const double> demand_per_second, AutoscaleSettings settings,
+                                   std::optional<int> fixed_min_replicas = std::nullopt);
 
 }  // namespace ragscale::plan

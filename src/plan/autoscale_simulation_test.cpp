@@ -64,6 +64,22 @@ TEST(AutoscaleSimulationTest, TheSearchFindsASettingWithoutViolationsAtTheLeastC
   EXPECT_GT(simulate_autoscaling(demand, settings_of(70, 20, 60)).violated_seconds, 0);
 }
 
+TEST(AutoscaleSimulationTest, AGivenMinimumIsKeptAndOnlyTheTargetSearched) {
+  const auto demand = spike(200, 600, 600, 600, 2400);
+  const AutoscaleChoice choice = search_autoscaling(demand, settings_of(70, 20, 60), 2);
+  EXPECT_EQ(choice.min_replicas, 2);
+  // No target from 30% to 90% does better with a minimum of 2.
+  for (int target = 30; target <= 90; target += 5) {
+    auto settings = settings_of(target, 20, 60);
+    settings.hpa.min_replicas = 2;
+    const AutoscaleResult tried = simulate_autoscaling(demand, settings);
+    EXPECT_GE(tried.violated_seconds, choice.result.violated_seconds) << target;
+    if (tried.violated_seconds == choice.result.violated_seconds) {
+      EXPECT_GE(tried.replica_hours, choice.result.replica_hours - 1e-9) << target;
+    }
+  }
+}
+
 TEST(AutoscaleSimulationTest, BadSettingsAreRefused) {
   const std::vector<double> demand(10, 1);
   auto settings = settings_of(70, 10, 60);

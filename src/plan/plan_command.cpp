@@ -85,20 +85,7 @@ AutoscalePlan plan_autoscaling(const PlanOptions& options, double per_replica_rp
     AutoscaleSettings defaults = settings;
     defaults.hpa.target = 70;
     result.at_defaults = simulate_autoscaling(demand, defaults);
-    AutoscaleChoice best;
-    if (options.min_replicas) {
-      // The minimum is given: search the target alone.
-      for (int target = 30; target <= 90; target += 5) {
-        settings.hpa.target = target;
-        AutoscaleResult tried = simulate_autoscaling(demand, settings);
-        const bool better = best.target == 0 || tried.violated_seconds < best.result.violated_seconds ||
-                            (tried.violated_seconds == best.result.violated_seconds &&
-                             tried.replica_hours < best.result.replica_hours - 1e-9);
-        if (better) best = {double(target), settings.hpa.min_replicas, std::move(tried)};
-      }
-    } else {
-      best = search_autoscaling(demand, settings);
-    }
+    AutoscaleChoice best = search_autoscaling(demand, settings, options.min_replicas);
     settings.hpa.target = best.target;
     settings.hpa.min_replicas = best.min_replicas;
     result.chosen = std::move(best.result);
