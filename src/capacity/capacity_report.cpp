@@ -11,6 +11,7 @@
 #include <rapidjson/ostreamwrapper.h>
 #include <rapidjson/writer.h>
 
+#include "common/json_fields.h"
 #include "load/output/json_summary.h"
 #include "load/output/number_format.h"
 
@@ -35,65 +36,37 @@ std::string percent_text(double rate) {
   return buffer;
 }
 
-void number_field(JsonWriter& json, const char* key, double value) {
-  json.Key(key);
-  json.Double(value);
-}
-
-void count_field(JsonWriter& json, const char* key, uint64_t value) {
-  json.Key(key);
-  json.Uint64(value);
-}
-
-void number_or_null(JsonWriter& json, double value) {
-  if (std::isfinite(value)) json.Double(value);
-  else json.Null();
-}
-
-void optional_number(JsonWriter& json, const std::optional<double>& value) {
-  if (value) json.Double(*value);
-  else json.Null();
-}
-
 void write_step(JsonWriter& json, const CapacityReport& report, size_t index, bool with_run_summary) {
   const StepRecord& step = report.steps[index];
   json.StartObject();
-  count_field(json, "index", index + 1);
-  json.Key("phase");
-  json.String(step.phase == SearchPhase::kGrowth ? "growth" : "bisection");
-  number_field(json, "offered", step.load);
-  number_field(json, "seconds", step.seconds);
-  number_field(json, "achieved_rps", step.achieved_rps());
-  number_field(json, "good_rps", step.good_rps());
-  count_field(json, "requests", step.stats.aggregate().requests());
-  number_field(json, "p50_ms", ms_at(step.stats, 50));
-  number_field(json, "p95_ms", ms_at(step.stats, 95));
-  number_field(json, "p99_ms", ms_at(step.stats, 99));
-  number_field(json, "error_rate", step.error_rate());
-  count_field(json, "dropped", step.stats.dropped());
-  count_field(json, "late", step.stats.late());
-  json.Key("verdict");
-  json.String(step.interrupted ? "interrupted" : std::string(verdict_name(step.verdict.verdict)).c_str());
-  json.Key("why");
-  json.String(step.verdict.why.c_str());
+  put_field(json, "index", index + 1);
+  put_field(json, "phase", step.phase == SearchPhase::kGrowth ? "growth" : "bisection");
+  put_field(json, "offered", step.load);
+  put_field(json, "seconds", step.seconds);
+  put_field(json, "achieved_rps", step.achieved_rps());
+  put_field(json, "good_rps", step.good_rps());
+  put_field(json, "requests", step.stats.aggregate().requests());
+  put_field(json, "p50_ms", ms_at(step.stats, 50));
+  put_field(json, "p95_ms", ms_at(step.stats, 95));
+  put_field(json, "p99_ms", ms_at(step.stats, 99));
+  put_field(json, "error_rate", step.error_rate());
+  put_field(json, "dropped", step.stats.dropped());
+  put_field(json, "late", step.stats.late());
+  put_field(json, "verdict", step.interrupted ? "interrupted" : std::string(verdict_name(step.verdict.verdict)));
+  put_field(json, "why", step.verdict.why);
   json.Key("slos");
   json.StartArray();
   for (const SloJudgement& slo : step.verdict.slos) {
     json.StartObject();
-    json.Key("expression");
-    json.String(slo.expression.c_str());
-    json.Key("verdict");
-    json.String(std::string(verdict_name(slo.verdict)).c_str());
+    put_field(json, "expression", slo.expression);
+    put_field(json, "verdict", std::string(verdict_name(slo.verdict)));
     json.Key("observed");
     if (slo.has_data) json.Double(slo.observed);
     else json.Null();
-    json.Key("low");
-    number_or_null(json, slo.low);
-    json.Key("high");
-    number_or_null(json, slo.high);
-    count_field(json, "samples", slo.samples);
-    json.Key("detail");
-    json.String(slo.detail.c_str());
+    put_field(json, "low", slo.low);
+    put_field(json, "high", slo.high);
+    put_field(json, "samples", slo.samples);
+    put_field(json, "detail", slo.detail);
     json.EndObject();
   }
   json.EndArray();
@@ -223,26 +196,17 @@ void write_capacity_json(std::ostream& out, const CapacityReport& report, bool w
   rapidjson::OStreamWrapper stream(out);
   JsonWriter json(stream);
   json.StartObject();
-  json.Key("format");
-  json.String("ragscale-capacity");
-  json.Key("version");
-  json.Uint(1);
-  json.Key("capacity");
-  optional_number(json, report.search.last_pass);
-  json.Key("unit");
-  json.String(report.unit());
-  json.Key("by");
-  json.String(report.by_users ? "users" : "rate");
-  json.Key("host");
-  json.String(report.host.c_str());
-  json.Key("end");
-  json.String(std::string(search_end_name(report.search.end)).c_str());
+  put_field(json, "format", "ragscale-capacity");
+  put_field(json, "version", 1);
+  put_field(json, "capacity", report.search.last_pass);
+  put_field(json, "unit", report.unit());
+  put_field(json, "by", report.by_users ? "users" : "rate");
+  put_field(json, "host", report.host);
+  put_field(json, "end", std::string(search_end_name(report.search.end)));
   json.Key("bracket");
   json.StartObject();
-  json.Key("last_pass");
-  optional_number(json, report.search.last_pass);
-  json.Key("first_fail");
-  optional_number(json, report.search.first_fail);
+  put_field(json, "last_pass", report.search.last_pass);
+  put_field(json, "first_fail", report.search.first_fail);
   json.EndObject();
   json.Key("bound_by");
   const std::string bound_by = report.bound_by();
@@ -251,8 +215,8 @@ void write_capacity_json(std::ostream& out, const CapacityReport& report, bool w
   json.Key("knee");
   if (const auto knee = report.knee()) {
     json.StartObject();
-    number_field(json, "offered", knee->offered);
-    number_field(json, "achieved", knee->achieved);
+    put_field(json, "offered", knee->offered);
+    put_field(json, "achieved", knee->achieved);
     json.EndObject();
   } else {
     json.Null();
@@ -263,15 +227,15 @@ void write_capacity_json(std::ostream& out, const CapacityReport& report, bool w
   json.EndArray();
   json.Key("settings");
   json.StartObject();
-  number_field(json, "start", report.search_settings.start);
-  number_field(json, "max", report.search_settings.max);
-  number_field(json, "growth", report.search_settings.growth);
-  number_field(json, "tolerance", report.search_settings.tolerance);
-  number_field(json, "step_seconds", report.timing.min_seconds);
-  number_field(json, "max_step_seconds", report.timing.max_seconds);
-  number_field(json, "cooldown_seconds", report.cooldown_seconds);
+  put_field(json, "start", report.search_settings.start);
+  put_field(json, "max", report.search_settings.max);
+  put_field(json, "growth", report.search_settings.growth);
+  put_field(json, "tolerance", report.search_settings.tolerance);
+  put_field(json, "step_seconds", report.timing.min_seconds);
+  put_field(json, "max_step_seconds", report.timing.max_seconds);
+  put_field(json, "cooldown_seconds", report.cooldown_seconds);
   json.EndObject();
-  number_field(json, "search_seconds", report.search_seconds);
+  put_field(json, "search_seconds", report.search_seconds);
   json.Key("steps");
   json.StartArray();
   for (size_t i = 0; i < report.steps.size(); ++i) write_step(json, report, i, with_run_summaries);

@@ -4,6 +4,7 @@
 #include <rapidjson/ostreamwrapper.h>
 #include <rapidjson/writer.h>
 
+#include "common/json_fields.h"
 #include "compare/comparison_outputs.h"
 
 namespace ragscale::compare {
@@ -24,39 +25,21 @@ double in_unit(const Figure& figure, double value) { return figure.unit == Unit:
 
 void write_run(JsonWriter& json, const RunLabel& run) {
   json.StartObject();
-  json.Key("file");
-  json.String(run.file);
-  json.Key("host");
-  json.String(run.host);
-  json.Key("scenario");
-  json.String(run.scenario);
-  json.Key("requests");
-  json.Uint64(run.requests);
-  json.Key("duration_s");
-  json.Double(run.duration_s);
+  put_field(json, "file", run.file);
+  put_field(json, "host", run.host);
+  put_field(json, "scenario", run.scenario);
+  put_field(json, "requests", run.requests);
+  put_field(json, "duration_s", run.duration_s);
   json.EndObject();
-}
-
-void write_optional(JsonWriter& json, const std::optional<double>& value) {
-  if (value) {
-    json.Double(*value);
-  } else {
-    json.Null();
-  }
 }
 
 void write_figure(JsonWriter& json, const Figure& figure) {
   json.StartObject();
-  json.Key("figure");
-  json.String(figure.label);
-  json.Key("unit");
-  json.String(unit_name(figure.unit));
-  json.Key("base");
-  json.Double(in_unit(figure, figure.base));
-  json.Key("new");
-  json.Double(in_unit(figure, figure.now));
-  json.Key("delta_pct");
-  write_optional(json, figure.delta_pct);
+  put_field(json, "figure", figure.label);
+  put_field(json, "unit", unit_name(figure.unit));
+  put_field(json, "base", in_unit(figure, figure.base));
+  put_field(json, "new", in_unit(figure, figure.now));
+  put_field(json, "delta_pct", figure.delta_pct);
   json.Key("ci");
   if (figure.change) {
     json.StartArray();
@@ -66,14 +49,10 @@ void write_figure(JsonWriter& json, const Figure& figure) {
   } else {
     json.Null();
   }
-  json.Key("ci_unit");
-  json.String(figure.change_in_points ? "pp" : "%");
-  json.Key("limit");
-  json.Double(figure.limit);
-  json.Key("better_when");
-  json.String(figure.direction == Direction::kLowerIsBetter ? "lower" : "higher");
-  json.Key("verdict");
-  json.String(verdict_name(figure.verdict).data());
+  put_field(json, "ci_unit", figure.change_in_points ? "pp" : "%");
+  put_field(json, "limit", figure.limit);
+  put_field(json, "better_when", figure.direction == Direction::kLowerIsBetter ? "lower" : "higher");
+  put_field(json, "verdict", verdict_name(figure.verdict));
   json.EndObject();
 }
 
@@ -89,28 +68,21 @@ void write_comparison_json(std::ostream& out, const Comparison& comparison) {
   rapidjson::OStreamWrapper stream(out);
   JsonWriter json(stream);
   json.StartObject();
-  json.Key("format");
-  json.String("ragscale-compare");
-  json.Key("version");
-  json.Int(1);
+  put_field(json, "format", "ragscale-compare");
+  put_field(json, "version", 1);
   json.Key("base");
   write_run(json, comparison.base);
   json.Key("new");
   write_run(json, comparison.now);
-  json.Key("max_regression_pct");
-  json.Double(comparison.settings.max_regression_pct);
-  json.Key("confidence");
-  json.Double(comparison.settings.confidence);
+  put_field(json, "max_regression_pct", comparison.settings.max_regression_pct);
+  put_field(json, "confidence", comparison.settings.confidence);
   json.Key("names");
   json.StartArray();
   for (const NameComparison& name : comparison.names) {
     json.StartObject();
-    json.Key("method");
-    json.String(name.method);
-    json.Key("name");
-    json.String(name.name);
-    json.Key("aggregate");
-    json.Bool(name.aggregate);
+    put_field(json, "method", name.method);
+    put_field(json, "name", name.name);
+    put_field(json, "aggregate", name.aggregate);
     json.Key("figures");
     json.StartArray();
     for (const Figure& figure : name.figures) write_figure(json, figure);
@@ -123,10 +95,8 @@ void write_comparison_json(std::ostream& out, const Comparison& comparison) {
   json.Key("only_in_new");
   write_names(json, comparison.only_in_new);
   const size_t regressions = comparison.regressions().size();
-  json.Key("regressions");
-  json.Uint64(regressions);
-  json.Key("verdict");
-  json.String(regressions == 0 ? "no regression" : "regression");
+  put_field(json, "regressions", regressions);
+  put_field(json, "verdict", regressions == 0 ? "no regression" : "regression");
   json.EndObject();
   stream.Flush();
 }

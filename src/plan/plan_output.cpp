@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "common/json_fields.h"
 #include "load/output/number_format.h"
 
 namespace ragscale::plan {
@@ -32,27 +33,6 @@ std::string date_in(double months) {
 }
 
 using Writer = rapidjson::PrettyWriter<rapidjson::OStreamWrapper>;
-
-void put(Writer& json, const char* key, double value) {
-  json.Key(key);
-  json.Double(value);
-}
-void put(Writer& json, const char* key, int value) {
-  json.Key(key);
-  json.Int(value);
-}
-void put(Writer& json, const char* key, size_t value) {
-  json.Key(key);
-  json.Uint64(value);
-}
-void put(Writer& json, const char* key, bool value) {
-  json.Key(key);
-  json.Bool(value);
-}
-void put(Writer& json, const char* key, const std::string& value) {
-  json.Key(key);
-  json.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
-}
 
 void write_autoscale_line(std::ostream& out, const char* label, double target, int min, int max,
                           const AutoscaleResult& result) {
@@ -124,29 +104,29 @@ void write_plan_json(std::ostream& out, const PlanResult& plan) {
   Writer json(stream);
   json.SetIndent(' ', 2);
   json.StartObject();
-  put(json, "per_replica_rps", plan.per_replica_rps);
-  put(json, "capacity_source", plan.capacity_source);
-  put(json, "headroom", plan.headroom);
+  put_field(json, "per_replica_rps", plan.per_replica_rps);
+  put_field(json, "capacity_source", plan.capacity_source);
+  put_field(json, "headroom", plan.headroom);
   if (plan.replicas) {
     const ReplicaPlan& r = *plan.replicas;
-    put(json, "demand_rps", r.demand_rps);
-    put(json, "required_rps", r.required_rps);
-    put(json, "replicas", r.replicas);
-    put(json, "utilization", r.utilization);
+    put_field(json, "demand_rps", r.demand_rps);
+    put_field(json, "required_rps", r.required_rps);
+    put_field(json, "replicas", r.replicas);
+    put_field(json, "utilization", r.utilization);
     if (plan.monthly_growth) {
       json.Key("growth");
       json.StartObject();
-      put(json, "monthly", *plan.monthly_growth);
-      put(json, "horizon_months", plan.horizon_months);
-      put(json, "replicas_at_horizon", r.replicas_at_horizon);
+      put_field(json, "monthly", *plan.monthly_growth);
+      put_field(json, "horizon_months", plan.horizon_months);
+      put_field(json, "replicas_at_horizon", r.replicas_at_horizon);
       json.Key("steps");
       json.StartArray();
       for (const auto& step : r.growth) {
         json.StartObject();
-        put(json, "replicas", step.replicas);
-        put(json, "from_month", step.from_month);
-        put(json, "date", date_in(step.from_month));
-        put(json, "demand_rps", step.demand_rps);
+        put_field(json, "replicas", step.replicas);
+        put_field(json, "from_month", step.from_month);
+        put_field(json, "date", date_in(step.from_month));
+        put_field(json, "demand_rps", step.demand_rps);
         json.EndObject();
       }
       json.EndArray();
@@ -165,10 +145,10 @@ void write_plan_json(std::ostream& out, const PlanResult& plan) {
       json.EndArray();
     }
     json.EndArray();
-    put(json, "lambda", plan.usl->lambda);
-    put(json, "sigma", plan.usl->sigma);
-    put(json, "kappa", plan.usl->kappa);
-    put(json, "r_squared", plan.usl->r_squared);
+    put_field(json, "lambda", plan.usl->lambda);
+    put_field(json, "sigma", plan.usl->sigma);
+    put_field(json, "kappa", plan.usl->kappa);
+    put_field(json, "r_squared", plan.usl->r_squared);
     json.Key("peak_replicas");
     if (auto peak = plan.usl->peak()) json.Double(*peak);
     else json.Null();
@@ -181,22 +161,22 @@ void write_plan_json(std::ostream& out, const PlanResult& plan) {
     const AutoscalePlan& a = *plan.autoscale;
     auto write_result = [&](const AutoscaleResult& result) {
       json.StartObject();
-      put(json, "violated_seconds", result.violated_seconds);
-      put(json, "replica_hours", result.replica_hours);
-      put(json, "peak_replicas", result.peak_replicas);
-      put(json, "scale_events", result.scale_events);
+      put_field(json, "violated_seconds", result.violated_seconds);
+      put_field(json, "replica_hours", result.replica_hours);
+      put_field(json, "peak_replicas", result.peak_replicas);
+      put_field(json, "scale_events", result.scale_events);
       json.EndObject();
     };
     json.Key("autoscale");
     json.StartObject();
-    put(json, "trace", a.trace);
-    put(json, "seconds", a.chosen.seconds.size());
-    put(json, "peak_demand_rps", a.peak_demand);
-    put(json, "searched", a.searched);
-    put(json, "target_percent", a.spec.target);
-    put(json, "min_replicas", a.spec.min_replicas);
-    put(json, "max_replicas", a.spec.max_replicas);
-    put(json, "startup_s", a.startup_s);
+    put_field(json, "trace", a.trace);
+    put_field(json, "seconds", a.chosen.seconds.size());
+    put_field(json, "peak_demand_rps", a.peak_demand);
+    put_field(json, "searched", a.searched);
+    put_field(json, "target_percent", a.spec.target);
+    put_field(json, "min_replicas", a.spec.min_replicas);
+    put_field(json, "max_replicas", a.spec.max_replicas);
+    put_field(json, "startup_s", a.startup_s);
     json.Key("result");
     write_result(a.chosen);
     if (a.at_defaults) {
@@ -210,15 +190,15 @@ void write_plan_json(std::ostream& out, const PlanResult& plan) {
     for (size_t s = 0; s < a.chosen.seconds.size(); s += step) {
       const AutoscaleSecond& second = a.chosen.seconds[s];
       json.StartObject();
-      put(json, "t", s);
-      put(json, "demand_rps", second.demand);
-      put(json, "replicas", second.replicas);
-      put(json, "ready", second.ready);
-      put(json, "violated", second.violated);
+      put_field(json, "t", s);
+      put_field(json, "demand_rps", second.demand);
+      put_field(json, "replicas", second.replicas);
+      put_field(json, "ready", second.ready);
+      put_field(json, "violated", second.violated);
       json.EndObject();
     }
     json.EndArray();
-    put(json, "manifest", a.manifest);
+    put_field(json, "manifest", a.manifest);
     json.EndObject();
   }
   json.EndObject();
