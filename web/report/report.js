@@ -63,8 +63,15 @@
   // --- charts over time (one point per second of the run) ---
   const history = summary.history || [];
   const seconds = history.map(function (h) { return Math.round((h.time - run.start_unix_time) * 10) / 10; });
+  // Every chart over time, the load's and the target's, spans the run, from its start to its
+  // end (or its last second), and moves its cursor with the others: a reader sees when a
+  // target's queue filled against the requests/s and latency of the same second.
+  const timeAxis = {
+    range: [0, Math.max(run.duration_s, seconds.length > 0 ? seconds[seconds.length - 1] : 0)],
+    sync: "run",
+  };
   function chart(id, title, series, yLabel) {
-    return RagscaleCharts.lineChart(document.getElementById(id), title, seconds, series, yLabel);
+    return RagscaleCharts.lineChart(document.getElementById(id), title, seconds, series, yLabel, undefined, timeAxis);
   }
   const windowPercentile = function (key) {
     return history.map(function (h) {
