@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include "diagnose/diagnosis.h"
 #include "report/html_page.h"
 #include "report/web_assets.h"
 
@@ -11,12 +12,16 @@ std::string render_html_report(const output::RunSummary& summary) {
   std::ostringstream json;
   output::write_json_summary(json, summary.info, summary.stats);
   const std::string data = json.str();
+  std::ostringstream diagnosis_json;
+  diagnose::write_diagnosis_json(diagnosis_json, diagnose::diagnose_run(diagnose::RunEvidence(summary)));
+  const std::string diagnosis = diagnosis_json.str();
   return render_html_page({.title = "ragscale load report",
                            .css = "",
                            .body = report_page_body(),
                            .script = report_page_script(),
                            .data_id = "run-summary",
-                           .data_json = data});
+                           .data_json = data,
+                           .more_data = {{"diagnosis-data", diagnosis}}});
 }
 
 void write_html_report_file(const std::string& path, const output::RunSummary& summary) {

@@ -5,6 +5,10 @@
 // the settings, the threshold verdicts, a table per request name, charts over time of
 // users, requests/s, failures/s and latency percentiles (uPlot, bundled into the file),
 // and the error breakdown. So the report shows exactly the numbers of the summary.
+//
+// Beside the summary it carries, in a data element "diagnosis-data", the run's diagnosis as
+// `ragscale diagnose --format json` prints it (diagnose/diagnosis.h), which the page shows in
+// the words of the text output.
 #pragma once
 
 #include <string>

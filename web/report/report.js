@@ -28,6 +28,37 @@
     verdict.innerHTML = '<span class="fail">FAILED</span>: ' + failed.length + " of " + thresholds.length +
       " thresholds did not hold.";
   }
+  // --- diagnosis (the embedded `ragscale diagnose --format json`; worded as its text output) ---
+  const diagnosis = JSON.parse(document.getElementById("diagnosis-data").textContent);
+  document.getElementById("availability").textContent = "Availability: " +
+    (diagnosis.availability * 100).toFixed(3) + "% of " + diagnosis.requests + " requests";
+  if (diagnosis.findings.length === 0) {
+    const none = document.getElementById("no-bottleneck");
+    none.hidden = false;
+    none.textContent = "No bottleneck found: no rule's threshold was crossed" +
+      (diagnosis.scraped ? "" : " (the run scraped no target metrics; --scrape URL lets more rules look)");
+  }
+  const findings = document.getElementById("findings");
+  diagnosis.findings.forEach(function (finding, i) {
+    const item = document.createElement("article");
+    item.className = "finding";
+    item.dataset.rule = finding.rule;
+    const title = document.createElement("h3");
+    title.textContent = (i + 1) + ". " + finding.title;
+    const rule = document.createElement("p");
+    rule.className = "rule";
+    rule.textContent = "[" + finding.rule + ", severity " + finding.severity.toFixed(2) + "]";
+    const evidence = document.createElement("ul");
+    finding.evidence.forEach(function (line) {
+      evidence.appendChild(document.createElement("li")).textContent = line;
+    });
+    const advice = document.createElement("p");
+    advice.className = "advice";
+    advice.textContent = "what to do: " + finding.advice;
+    [title, rule, evidence, advice].forEach(function (part) { item.appendChild(part); });
+    findings.appendChild(item);
+  });
+
   const thresholdBody = document.querySelector("#thresholds tbody");
   thresholds.forEach(function (t) {
     const row = thresholdBody.insertRow();
