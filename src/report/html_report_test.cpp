@@ -31,8 +31,8 @@ output::RunSummary sample_summary() {
 }
 
 // A run whose second second failed half its requests, with a message a hostile target could
-// send.
-output::RunSummary bursting_summary() {
+// send, and, with `scraped`, the target metrics --scrape records.
+output::RunSummary bursting_summary(bool scraped) {
   output::RunSummary summary;
   summary.info.host = "http://127.0.0.1:8000";
   StatsShard shard;
@@ -47,6 +47,12 @@ output::RunSummary bursting_summary() {
     summary.stats.close_second(1'700'000'000.0 + second, 5);
   }
   summary.stats.finish(1'700'000'003.0);
+  if (scraped) {
+    metrics::ScrapedTarget target;
+    target.url = "http://127.0.0.1:8000/metrics";
+    target.series["ragscale_in_flight_requests"] = {{1, 3}, {2, 5}, {3, 4}};
+    summary.info.scraped = {target};
+  }
   return summary;
 }
 
@@ -65,7 +71,7 @@ std::string data_element(const std::string& html, const std::string& id) {
 }
 
 TEST(HtmlReport, CarriesTheRunsDiagnosisAsDiagnoseWritesIt) {
-  const output::RunSummary summary = bursting_summary();
+  const output::RunSummary summary = bursting_summary(false);
   std::ostringstream expected;
   diagnose::write_diagnosis_json(expected, diagnose::diagnose_run(diagnose::RunEvidence(summary)));
   const std::string embedded = data_element(render_html_report(summary), "diagnosis-data");
@@ -77,6 +83,18 @@ TEST(HtmlReport, CarriesTheRunsDiagnosisAsDiagnoseWritesIt) {
   EXPECT_STREQ(diagnosis["findings"][0]["rule"].GetString(), "error_bursts");
   EXPECT_NE(embedded.find("</script><b>503</b>"), std::string::npos);  // shown as text by the page
   EXPECT_FALSE(diagnosis["scraped"].GetBool());
+}
+
+TEST(HtmlReport, CarriesTheTargetChartsOfAScrapedRun) {
+  rapidjson::Document plain;
+  plain.Parse(data_element(render_html_report(bursting_summary(false)), "target-charts-data").c_str());
+  ASSERT_FALSE(plain.HasParseError());
+  EXPECT_EQ(plain["charts"].Size(), 0u);
+  rapidjson::Document scraped;
+  scraped.Parse(data_element(render_html_report(bursting_summary(true)), "target-charts-data").c_str());
+  ASSERT_FALSE(scraped.HasParseError());
+  ASSERT_EQ(scraped["charts"].Size(), 1u);
+  EXPECT_STREQ(scraped["charts"][0]["metric"].GetString(), "ragscale_in_flight_requests");
 }
 
 TEST(HtmlReport, IsOneSelfContainedPageWithTheSummaryAndTheChartLibrary) {

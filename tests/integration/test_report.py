@@ -3,7 +3,8 @@
 A short load run against ragscale-testserver writes a JSON summary and a report; the
 report is opened in Debian's headless Chromium, which runs its scripts; the rendered DOM
 must show charts that were actually drawn and the same numbers as the JSON summary. The
-report's diagnosis must read as `ragscale diagnose` prints it.
+report's diagnosis must read as `ragscale diagnose` prints it, and a run that scraped
+ragscale serve and sim (--scrape) must chart their metrics on the load charts' time axis.
 """
 import html.parser
 import json
@@ -17,7 +18,7 @@ import tempfile
 import unittest
 
 from chromium import CHROMIUM, Chromium
-from processes import Sim
+from processes import ProcessesTestCase, Serve, Sim
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BIN = os.environ.get("RAGSCALE_BIN", os.path.join(HERE, "..", "..", "build", "ragscale"))
@@ -120,9 +121,11 @@ PAGE_STATE = """JSON.stringify({
     evidence: [...f.querySelectorAll("li")].map(li => li.textContent),
     advice: f.querySelector(".advice").textContent})),
   diagnosisShown: !document.getElementById("diagnosis-section").hidden,
+  targetShown: !document.getElementById("target-section").hidden,
   charts: [...document.querySelectorAll(".chart")].filter(c => c.querySelector("canvas")).map(c => {
     const plot = c.querySelector(".u-over").getBoundingClientRect();
-    return {id: c.id, xMin: Number(c.dataset.xMin), xMax: Number(c.dataset.xMax), inked: Number(c.dataset.inked || 0),
+    return {id: c.id, metric: c.dataset.metric || null, target: c.dataset.target || null,
+            xMin: Number(c.dataset.xMin), xMax: Number(c.dataset.xMax), inked: Number(c.dataset.inked || 0),
             plotLeft: plot.left, plotWidth: plot.width};
   }),
 })"""
@@ -257,7 +260,7 @@ class ReportTest(unittest.TestCase):
             self.assertGreater(page.charts.get(chart, 0), 1000, "%s is blank" % chart)
         self.assertEqual(len(page.canvases), 6)
 
-    def test_the_diagnosis_is_shown_as_diagnose_prints_it(self):
+    def test_a_run_without_scrape_has_a_diagnosis_and_no_target_metrics(self):
         report = self.path("diagnosed.html")
         result = subprocess.run([BIN, "report", self.path("run.json"), "-o", report], capture_output=True, text=True,
                                 timeout=30)
@@ -266,6 +269,7 @@ class ReportTest(unittest.TestCase):
         assert_diagnosis_as_diagnose_prints_it(self, self.path("run.json"), page)
         # A quarter of the requests got a 503: the diagnosis names the bursts of errors.
         self.assertIn("error_bursts", [f["ruleId"] for f in page["findings"]])
+        self.assertFalse(page["targetShown"])
         self.assertEqual({c["id"] for c in page["charts"]}, {"chart-users", "chart-rps", "chart-latency"})
         assert_charts_share_the_run_axis(self, page, self.summary["run"]["duration_s"])
 
@@ -284,6 +288,49 @@ class ReportTest(unittest.TestCase):
             lines = result.stderr.strip().splitlines()
             self.assertEqual(len(lines), 1, result.stderr)
             self.assertIn(fragment, lines[0])
+
+
+class ScrapedRunReportTest(ProcessesTestCase):
+    """A run against ragscale serve in front of ragscale sim, both scraped."""
+
+    def test_target_metrics_are_charted_on_the_load_charts_axis_beside_the_diagnosis(self):
+        self.dir = tempfile.mkdtemp(prefix="ragscale-report-scrape-test-")
+        self.addCleanup(shutil.rmtree, self.dir, True)
+        sim = self.start(Sim("--ttft", "30ms", "--itl", "2ms", "--output-tokens", "8"))
+        serve = self.start(Serve("--llm-url", sim.url))
+        scenario = os.path.join(self.dir, "ask.yaml")
+        with open(scenario, "w") as f:
+            f.write("users:\n  - wait: 10ms..20ms\n    tasks:\n      - {method: POST, path: /query, "
+                    "json: {question: 'what do circuit breakers do? {{ randint(1, 1000000) }}'}}\n")
+        summary_path = os.path.join(self.dir, "run.json")
+        serve_metrics = "http://127.0.0.1:%d/metrics" % serve.port
+        result = subprocess.run(
+            [BIN, "load", "-q", "-f", scenario, "-H", "http://127.0.0.1:%d" % serve.port, "--stage", "2s:2",
+             "--stage", "4s:6", "--scrape", serve_metrics, "--scrape", sim.url + "/metrics", "--json", summary_path],
+            capture_output=True, text=True, timeout=60)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        report = os.path.join(self.dir, "report.html")
+        result = subprocess.run([BIN, "report", summary_path, "-o", report], capture_output=True, text=True, timeout=30)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        with open(summary_path) as f:
+            summary = json.load(f)
+
+        page = open_report(self, report)
+        assert_diagnosis_as_diagnose_prints_it(self, summary_path, page)
+        self.assertTrue(page["targetShown"])
+        targets = [c for c in page["charts"] if c["id"].startswith("target-chart-")]
+        self.assertLessEqual(len(targets), 12)
+        charted = {(c["target"], c["metric"]) for c in targets}
+        for expected in [("generator", "ragscale_load_cpu_cores"),
+                         (serve_metrics, "process_resident_memory_bytes"),
+                         (serve_metrics, "ragscale_in_flight_requests"),
+                         (sim.url + "/metrics", "ragscale_sim_active_generations, ragscale_sim_generation_slots")]:
+            self.assertIn(expected, charted)
+        for chart in targets:
+            self.assertGreater(chart["inked"], 1000, "%s is blank" % chart["metric"])
+        load_charts = {c["id"] for c in page["charts"]} - {c["id"] for c in targets}
+        self.assertEqual(load_charts, {"chart-users", "chart-rps", "chart-latency"})
+        assert_charts_share_the_run_axis(self, page, summary["run"]["duration_s"])
 
 
 if __name__ == "__main__":

@@ -51,6 +51,10 @@ var RagscaleCharts = (function () {
     return new uPlot(options, [xs].concat(series.map(function (s) { return s.values; })), element);
   }
 
+  // The colour of a chart's i-th line when its lines are not named in advance.
+  const palette = ["#3559b7", "#e37400", "#137333", "#b3261e", "#8430ce", "#00838f"];
+  function color(i) { return palette[i % palette.length]; }
+
   // Notes on every .chart element how many of its canvas pixels are inked (data-inked): a
   // cheap, scriptable proof (for tests and monitors) that a chart is not blank. uPlot draws
   // in a microtask after construction or setData; call this from a timer, which runs after.
@@ -65,5 +69,6 @@ var RagscaleCharts = (function () {
     });
   }
 
-  return { formatMs: formatMs, formatRate: formatRate, cell: cell, lineChart: lineChart, markInked: markInked };
+  return { formatMs: formatMs, formatRate: formatRate, cell: cell, lineChart: lineChart, color: color,
+           markInked: markInked };
 })();

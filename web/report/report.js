@@ -172,6 +172,49 @@
     }
   }
 
+  // --- target metrics (what --scrape recorded, as its "target-charts-data" chose them) ---
+  const scraped = summary.scrape || [];
+  if (scraped.length > 0) {
+    document.getElementById("target-section").hidden = false;
+    const targetName = function (url) {
+      return url === "generator" ? "the load generator (ragscale load itself)" : url;
+    };
+    const problems = document.getElementById("target-problems");
+    scraped.forEach(function (target) {
+      if (target.failures === 0 || target.url === "generator") return;
+      problems.appendChild(document.createElement("li")).textContent = target.url + ": " +
+        (target.scrapes === 0 ? "no scrape answered" : target.failures + " of " + (target.scrapes + target.failures) +
+        " scrapes failed") + (target.last_failure ? " (last: " + target.last_failure + ")" : "");
+    });
+    const picked = JSON.parse(document.getElementById("target-charts-data").textContent);
+    const container = document.getElementById("target-charts");
+    let shownTarget = null;
+    picked.charts.forEach(function (c, i) {
+      if (c.target !== shownTarget) {
+        shownTarget = c.target;
+        container.appendChild(document.createElement("h3")).textContent = targetName(c.target);
+      }
+      const element = container.appendChild(document.createElement("div"));
+      element.className = "chart target-chart";
+      element.id = "target-chart-" + i;
+      element.dataset.target = c.target;
+      element.dataset.metric = c.metric;
+      const title = (c.title === c.metric ? c.metric : c.title + " (" + c.metric + ")") + (c.unit ? ", " + c.unit : "");
+      RagscaleCharts.lineChart(element, title, c.t, c.lines.map(function (line, j) {
+        return { label: line.label, color: RagscaleCharts.color(j), values: line.values };
+      }), c.unit, undefined, timeAxis);
+    });
+    const more = document.getElementById("target-more");
+    if (picked.more.length > 0 || picked.flat > 0) {
+      more.hidden = false;
+      const metrics = function (n) { return n + (n === 1 ? " metric" : " metrics"); };
+      more.textContent = (picked.more.length > 0 ? metrics(picked.more.length) + " more changed during the run: " +
+        picked.more.map(function (m) { return m.metric + " (" + targetName(m.target) + ")"; }).join(", ") + ". " : "") +
+        (picked.flat > 0 ? metrics(picked.flat) + " did not change. " : "") +
+        "Every series is in the run's JSON summary, under \"scrape\".";
+    }
+  }
+
   // --- errors ---
   const errorBody = document.querySelector("#errors tbody");
   summary.errors.forEach(function (e) {
