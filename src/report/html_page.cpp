@@ -33,11 +33,14 @@ std::string render_html_page(const HtmlPage& page) {
   html += page.css;
   html += "</style>\n</head>\n<body>\n";
   html += page.body;
-  if (!page.data_json.empty()) {
+  std::vector<PageData> data{{page.data_id, page.data_json}};
+  data.insert(data.end(), page.more_data.begin(), page.more_data.end());
+  for (const PageData& element : data) {
+    if (element.json.empty()) continue;
     html += "<script type=\"application/json\" id=\"";
-    html += page.data_id;
+    html += element.id;
     html += "\">";
-    html += json_for_script_element(page.data_json);
+    html += json_for_script_element(element.json);
     html += "</script>\n";
   }
   html += "<script>\n/*\n";

@@ -4,13 +4,21 @@
 //
 // Contract: `data_json`, when not empty, is placed in <script type="application/json"
 // id="DATA_ID"> after the body, made safe for a script element (json_for_script_element), for
-// the page script to read. The other parts are trusted page assets, inserted as they are.
+// the page script to read; so is each of `more_data`, after it, in order. The other parts are
+// trusted page assets, inserted as they are.
 #pragma once
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace ragscale::report {
+
+// One more JSON data element of a page beside its main one (e.g. the report's diagnosis).
+struct PageData {
+  std::string_view id;
+  std::string_view json;
+};
 
 struct HtmlPage {
   std::string_view title;
@@ -19,6 +27,7 @@ struct HtmlPage {
   std::string_view script;
   std::string_view data_id;
   std::string_view data_json;
+  std::vector<PageData> more_data = {};
 };
 
 std::string render_html_page(const HtmlPage& page);

@@ -5,6 +5,13 @@
 // the settings, the threshold verdicts, a table per request name, charts over time of
 // users, requests/s, failures/s and latency percentiles (uPlot, bundled into the file),
 // and the error breakdown. So the report shows exactly the numbers of the summary.
+//
+// Beside the summary it carries, in two more data elements, what the page shows of the run
+// that the summary does not state outright: "diagnosis-data", the run's diagnosis as
+// `ragscale diagnose --format json` prints it (diagnose/diagnosis.h), and "target-charts-data",
+// the scraped series chosen to chart beside the load's own (target_charts.h). The page draws
+// every chart over time on one x axis, the run's seconds from 0 to its duration, so the
+// target's charts line up with the load's.
 #pragma once
 
 #include <string>

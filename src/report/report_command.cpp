@@ -26,8 +26,9 @@ constexpr const char* kReportHelp = R"(Usage: ragscale report RUN.json [MORE.jso
 
 Renders the HTML report of a load run from the JSON summary that `ragscale load --json`
 wrote. Several summaries (one per generator of a distributed run) are merged into one
-report. The report is a single file that opens offline in any browser: verdicts,
-requests per name, charts over time and errors.
+report. The report is a single file that opens offline in any browser: verdicts, the
+diagnosis (as `ragscale diagnose` prints it), requests per name, charts over time, the
+target metrics `load --scrape` recorded (on the same time axis) and errors.
 
 With --compare, the page compares two runs as `ragscale compare` does (see its --help):
 the verdict, every figure with its change, interval and verdict, and both runs' requests/s,

@@ -2,7 +2,9 @@
 
 A short load run against ragscale-testserver writes a JSON summary and a report; the
 report is opened in Debian's headless Chromium, which runs its scripts; the rendered DOM
-must show charts that were actually drawn and the same numbers as the JSON summary.
+must show charts that were actually drawn and the same numbers as the JSON summary. The
+report's diagnosis must read as `ragscale diagnose` prints it, and a run that scraped
+ragscale serve and sim (--scrape) must chart their metrics on the load charts' time axis.
 """
 import html.parser
 import json
@@ -15,7 +17,8 @@ import subprocess
 import tempfile
 import unittest
 
-from processes import Sim
+from chromium import CHROMIUM, Chromium
+from processes import ProcessesTestCase, Serve, Sim
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BIN = os.environ.get("RAGSCALE_BIN", os.path.join(HERE, "..", "..", "build", "ragscale"))
@@ -109,6 +112,65 @@ def render_in_chromium(test, report, workdir):
     return page, result.stdout
 
 
+# What the report page shows of the diagnosis and of its charts over time, read in the page.
+PAGE_STATE = """JSON.stringify({
+  availability: document.getElementById("availability").textContent,
+  none: document.getElementById("no-bottleneck").hidden ? null : document.getElementById("no-bottleneck").textContent,
+  findings: [...document.querySelectorAll("#findings .finding")].map(f => ({ruleId: f.dataset.rule,
+    title: f.querySelector("h3").textContent, rule: f.querySelector(".rule").textContent,
+    evidence: [...f.querySelectorAll("li")].map(li => li.textContent),
+    advice: f.querySelector(".advice").textContent})),
+  diagnosisShown: !document.getElementById("diagnosis-section").hidden,
+  targetShown: !document.getElementById("target-section").hidden,
+  charts: [...document.querySelectorAll(".chart")].filter(c => c.querySelector("canvas")).map(c => {
+    const plot = c.querySelector(".u-over").getBoundingClientRect();
+    return {id: c.id, metric: c.dataset.metric || null, target: c.dataset.target || null,
+            xMin: Number(c.dataset.xMin), xMax: Number(c.dataset.xMax), inked: Number(c.dataset.inked || 0),
+            plotLeft: plot.left, plotWidth: plot.width};
+  }),
+})"""
+
+
+def diagnosis_text(page):
+    """The diagnosis as the page shows it, laid out as `ragscale diagnose` prints it."""
+    text = page["availability"] + "\n"
+    if page["none"] is not None:
+        return text + page["none"] + "\n"
+    for finding in page["findings"]:
+        text += "\n" + finding["title"] + "  " + finding["rule"] + "\n"
+        text += "".join("   - " + line + "\n" for line in finding["evidence"])
+        text += "   " + finding["advice"] + "\n"
+    return text
+
+
+def open_report(test, report):
+    """The report's PAGE_STATE once its script has drawn every chart."""
+    if CHROMIUM is None:
+        test.skipTest("Chromium is not installed (make test-deps installs it)")
+    with Chromium("file://" + report, height=2000) as browser:
+        browser.wait_for("document.body.dataset.charted === 'true'")
+        return json.loads(browser.evaluate(PAGE_STATE))
+
+
+def assert_diagnosis_as_diagnose_prints_it(test, summary_path, page):
+    diagnose = subprocess.run([BIN, "diagnose", summary_path], capture_output=True, text=True, timeout=30)
+    test.assertEqual(diagnose.returncode, 0, diagnose.stderr)
+    test.assertTrue(page["diagnosisShown"])
+    test.assertEqual(diagnosis_text(page), diagnose.stdout)
+
+
+def assert_charts_share_the_run_axis(test, page, duration_s):
+    """Every chart over time spans the run, from 0 to its end, on one plot width and offset,
+    so a second is at the same place on each."""
+    test.assertTrue(page["charts"])
+    for chart in page["charts"]:
+        test.assertEqual(chart["xMin"], 0, chart)
+        test.assertAlmostEqual(chart["xMax"], duration_s, delta=1.0, msg=chart)
+        test.assertEqual((chart["xMin"], chart["xMax"]), (page["charts"][0]["xMin"], page["charts"][0]["xMax"]), chart)
+        test.assertEqual((chart["plotLeft"], chart["plotWidth"]),
+                         (page["charts"][0]["plotLeft"], page["charts"][0]["plotWidth"]), chart)
+
+
 class ReportTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -198,6 +260,19 @@ class ReportTest(unittest.TestCase):
             self.assertGreater(page.charts.get(chart, 0), 1000, "%s is blank" % chart)
         self.assertEqual(len(page.canvases), 6)
 
+    def test_a_run_without_scrape_has_a_diagnosis_and_no_target_metrics(self):
+        report = self.path("diagnosed.html")
+        result = subprocess.run([BIN, "report", self.path("run.json"), "-o", report], capture_output=True, text=True,
+                                timeout=30)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        page = open_report(self, report)
+        assert_diagnosis_as_diagnose_prints_it(self, self.path("run.json"), page)
+        # A quarter of the requests got a 503: the diagnosis names the bursts of errors.
+        self.assertIn("error_bursts", [f["ruleId"] for f in page["findings"]])
+        self.assertFalse(page["targetShown"])
+        self.assertEqual({c["id"] for c in page["charts"]}, {"chart-users", "chart-rps", "chart-latency"})
+        assert_charts_share_the_run_axis(self, page, self.summary["run"]["duration_s"])
+
     def test_bad_input_gets_one_clear_line(self):
         cases = [
             ([self.path("missing.json"), "-o", self.path("x.html")], "missing.json"),
@@ -213,6 +288,49 @@ class ReportTest(unittest.TestCase):
             lines = result.stderr.strip().splitlines()
             self.assertEqual(len(lines), 1, result.stderr)
             self.assertIn(fragment, lines[0])
+
+
+class ScrapedRunReportTest(ProcessesTestCase):
+    """A run against ragscale serve in front of ragscale sim, both scraped."""
+
+    def test_target_metrics_are_charted_on_the_load_charts_axis_beside_the_diagnosis(self):
+        self.dir = tempfile.mkdtemp(prefix="ragscale-report-scrape-test-")
+        self.addCleanup(shutil.rmtree, self.dir, True)
+        sim = self.start(Sim("--ttft", "30ms", "--itl", "2ms", "--output-tokens", "8"))
+        serve = self.start(Serve("--llm-url", sim.url))
+        scenario = os.path.join(self.dir, "ask.yaml")
+        with open(scenario, "w") as f:
+            f.write("users:\n  - wait: 10ms..20ms\n    tasks:\n      - {method: POST, path: /query, "
+                    "json: {question: 'what do circuit breakers do? {{ randint(1, 1000000) }}'}}\n")
+        summary_path = os.path.join(self.dir, "run.json")
+        serve_metrics = "http://127.0.0.1:%d/metrics" % serve.port
+        result = subprocess.run(
+            [BIN, "load", "-q", "-f", scenario, "-H", "http://127.0.0.1:%d" % serve.port, "--stage", "2s:2",
+             "--stage", "4s:6", "--scrape", serve_metrics, "--scrape", sim.url + "/metrics", "--json", summary_path],
+            capture_output=True, text=True, timeout=60)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        report = os.path.join(self.dir, "report.html")
+        result = subprocess.run([BIN, "report", summary_path, "-o", report], capture_output=True, text=True, timeout=30)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        with open(summary_path) as f:
+            summary = json.load(f)
+
+        page = open_report(self, report)
+        assert_diagnosis_as_diagnose_prints_it(self, summary_path, page)
+        self.assertTrue(page["targetShown"])
+        targets = [c for c in page["charts"] if c["id"].startswith("target-chart-")]
+        self.assertLessEqual(len(targets), 12)
+        charted = {(c["target"], c["metric"]) for c in targets}
+        for expected in [("generator", "ragscale_load_cpu_cores"),
+                         (serve_metrics, "process_resident_memory_bytes"),
+                         (serve_metrics, "ragscale_in_flight_requests"),
+                         (sim.url + "/metrics", "ragscale_sim_active_generations, ragscale_sim_generation_slots")]:
+            self.assertIn(expected, charted)
+        for chart in targets:
+            self.assertGreater(chart["inked"], 1000, "%s is blank" % chart["metric"])
+        load_charts = {c["id"] for c in page["charts"]} - {c["id"] for c in targets}
+        self.assertEqual(load_charts, {"chart-users", "chart-rps", "chart-latency"})
+        assert_charts_share_the_run_axis(self, page, summary["run"]["duration_s"])
 
 
 if __name__ == "__main__":

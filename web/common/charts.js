@@ -26,17 +26,34 @@ var RagscaleCharts = (function () {
   // A line chart in `element` of `series` ([{label, color, values, fill}]) over `xs`, by
   // default the seconds since the start of the run (they read better on an axis than
   // wall-clock times); `xLabel` names another x axis (the capacity report's offered load).
-  function lineChart(element, title, xs, series, yLabel, xLabel) {
+  // `shared`, optional, puts charts of different data on one x axis: `range` ([min, max])
+  // fixes the x scale instead of fitting it to `xs`, so they line up; charts with the same
+  // `sync` key move their cursors together. The x scale in use is noted on `element`
+  // (data-x-min, data-x-max), so tests and monitors can check that charts line up.
+  function lineChart(element, title, xs, series, yLabel, xLabel, shared) {
+    shared = shared || {};
     const options = {
       title: title, width: chartWidth(), height: 260,
-      scales: { x: { time: false } },
+      scales: { x: shared.range ? { time: false, range: shared.range } : { time: false } },
       axes: [{ label: xLabel || "seconds since start" }, { label: yLabel }],
       series: [{ label: xLabel || "second" }].concat(series.map(function (s) {
         return { label: s.label, stroke: s.color, width: 2, fill: s.fill || undefined };
       })),
+      hooks: {
+        setScale: [function (u, key) {
+          if (key !== "x") return;
+          element.dataset.xMin = String(u.scales.x.min);
+          element.dataset.xMax = String(u.scales.x.max);
+        }],
+      },
     };
+    if (shared.sync) options.cursor = { sync: { key: shared.sync } };
     return new uPlot(options, [xs].concat(series.map(function (s) { return s.values; })), element);
   }
+
+  // The colour of a chart's i-th line when its lines are not named in advance.
+  const palette = ["#3559b7", "#e37400", "#137333", "#b3261e", "#8430ce", "#00838f"];
+  function color(i) { return palette[i % palette.length]; }
 
   // Notes on every .chart element how many of its canvas pixels are inked (data-inked): a
   // cheap, scriptable proof (for tests and monitors) that a chart is not blank. uPlot draws
@@ -52,5 +69,6 @@ var RagscaleCharts = (function () {
     });
   }
 
-  return { formatMs: formatMs, formatRate: formatRate, cell: cell, lineChart: lineChart, markInked: markInked };
+  return { formatMs: formatMs, formatRate: formatRate, cell: cell, lineChart: lineChart, color: color,
+           markInked: markInked };
 })();

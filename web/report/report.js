@@ -28,6 +28,37 @@
     verdict.innerHTML = '<span class="fail">FAILED</span>: ' + failed.length + " of " + thresholds.length +
       " thresholds did not hold.";
   }
+  // --- diagnosis (the embedded `ragscale diagnose --format json`; worded as its text output) ---
+  const diagnosis = JSON.parse(document.getElementById("diagnosis-data").textContent);
+  document.getElementById("availability").textContent = "Availability: " +
+    (diagnosis.availability * 100).toFixed(3) + "% of " + diagnosis.requests + " requests";
+  if (diagnosis.findings.length === 0) {
+    const none = document.getElementById("no-bottleneck");
+    none.hidden = false;
+    none.textContent = "No bottleneck found: no rule's threshold was crossed" +
+      (diagnosis.scraped ? "" : " (the run scraped no target metrics; --scrape URL lets more rules look)");
+  }
+  const findings = document.getElementById("findings");
+  diagnosis.findings.forEach(function (finding, i) {
+    const item = document.createElement("article");
+    item.className = "finding";
+    item.dataset.rule = finding.rule;
+    const title = document.createElement("h3");
+    title.textContent = (i + 1) + ". " + finding.title;
+    const rule = document.createElement("p");
+    rule.className = "rule";
+    rule.textContent = "[" + finding.rule + ", severity " + finding.severity.toFixed(2) + "]";
+    const evidence = document.createElement("ul");
+    finding.evidence.forEach(function (line) {
+      evidence.appendChild(document.createElement("li")).textContent = line;
+    });
+    const advice = document.createElement("p");
+    advice.className = "advice";
+    advice.textContent = "what to do: " + finding.advice;
+    [title, rule, evidence, advice].forEach(function (part) { item.appendChild(part); });
+    findings.appendChild(item);
+  });
+
   const thresholdBody = document.querySelector("#thresholds tbody");
   thresholds.forEach(function (t) {
     const row = thresholdBody.insertRow();
@@ -63,8 +94,15 @@
   // --- charts over time (one point per second of the run) ---
   const history = summary.history || [];
   const seconds = history.map(function (h) { return Math.round((h.time - run.start_unix_time) * 10) / 10; });
+  // Every chart over time, the load's and the target's, spans the run, from its start to its
+  // end (or its last second), and moves its cursor with the others: a reader sees when a
+  // target's queue filled against the requests/s and latency of the same second.
+  const timeAxis = {
+    range: [0, Math.max(run.duration_s, seconds.length > 0 ? seconds[seconds.length - 1] : 0)],
+    sync: "run",
+  };
   function chart(id, title, series, yLabel) {
-    return RagscaleCharts.lineChart(document.getElementById(id), title, seconds, series, yLabel);
+    return RagscaleCharts.lineChart(document.getElementById(id), title, seconds, series, yLabel, undefined, timeAxis);
   }
   const windowPercentile = function (key) {
     return history.map(function (h) {
@@ -131,6 +169,49 @@
       chart("chart-tokens", "Output tokens per second (answers ending each second)", [
         { label: "tokens/s", color: "#137333", values: history.map(function (h) { return h.llm ? h.llm.output_tokens : 0; }) },
       ], "tokens/s");
+    }
+  }
+
+  // --- target metrics (what --scrape recorded, as its "target-charts-data" chose them) ---
+  const scraped = summary.scrape || [];
+  if (scraped.length > 0) {
+    document.getElementById("target-section").hidden = false;
+    const targetName = function (url) {
+      return url === "generator" ? "the load generator (ragscale load itself)" : url;
+    };
+    const problems = document.getElementById("target-problems");
+    scraped.forEach(function (target) {
+      if (target.failures === 0 || target.url === "generator") return;
+      problems.appendChild(document.createElement("li")).textContent = target.url + ": " +
+        (target.scrapes === 0 ? "no scrape answered" : target.failures + " of " + (target.scrapes + target.failures) +
+        " scrapes failed") + (target.last_failure ? " (last: " + target.last_failure + ")" : "");
+    });
+    const picked = JSON.parse(document.getElementById("target-charts-data").textContent);
+    const container = document.getElementById("target-charts");
+    let shownTarget = null;
+    picked.charts.forEach(function (c, i) {
+      if (c.target !== shownTarget) {
+        shownTarget = c.target;
+        container.appendChild(document.createElement("h3")).textContent = targetName(c.target);
+      }
+      const element = container.appendChild(document.createElement("div"));
+      element.className = "chart target-chart";
+      element.id = "target-chart-" + i;
+      element.dataset.target = c.target;
+      element.dataset.metric = c.metric;
+      const title = (c.title === c.metric ? c.metric : c.title + " (" + c.metric + ")") + (c.unit ? ", " + c.unit : "");
+      RagscaleCharts.lineChart(element, title, c.t, c.lines.map(function (line, j) {
+        return { label: line.label, color: RagscaleCharts.color(j), values: line.values };
+      }), c.unit, undefined, timeAxis);
+    });
+    const more = document.getElementById("target-more");
+    if (picked.more.length > 0 || picked.flat > 0) {
+      more.hidden = false;
+      const metrics = function (n) { return n + (n === 1 ? " metric" : " metrics"); };
+      more.textContent = (picked.more.length > 0 ? metrics(picked.more.length) + " more changed during the run: " +
+        picked.more.map(function (m) { return m.metric + " (" + targetName(m.target) + ")"; }).join(", ") + ". " : "") +
+        (picked.flat > 0 ? metrics(picked.flat) + " did not change. " : "") +
+        "Every series is in the run's JSON summary, under \"scrape\".";
     }
   }
 
