@@ -167,6 +167,7 @@ int run_load_command(int argc, char** argv) {
   settings.stop_timeout = options.stop_timeout;
   settings.thresholds = thresholds;
   settings.tls = tls_options(options);
+  if (scraper) settings.loop_lag = &scraper->loop_lag();
   const bool live = !options.quiet;
   const bool tty = ::isatty(STDERR_FILENO) != 0;
   if (live) {
