@@ -59,6 +59,11 @@ TEST(DiagnoseRulesTest, AHealthyRunHasNoFinding) {
   scrape(summary, "serve", "ragscale_cache_hits_total", 30, [](int) { return 80; });
   scrape(summary, "serve", "ragscale_cache_misses_total", 30, [](int) { return 20; });
   scrape(summary, "serve", "process_resident_memory_bytes", 30, [](int) { return 50e6; });
+  scrape(summary, "generator", "ragscale_load_loop_lag_seconds", 30, [](int) { return 0.0004; });
+  scrape(summary, "serve", "process_cpu_seconds_total", 30, [](int) { return 0.6; });
+  scrape(summary, "serve", "ragscale_cpu_cores_available", 30, [](int) { return 2; });
+  scrape(summary, "serve", "ragscale_worker_threads_busy", 30, [](int) { return 1; });
+  scrape(summary, "serve", "ragscale_worker_threads", 30, [](int) { return 4; });
   const Diagnosis diagnosis = diagnose_run(RunEvidence(summary));
   EXPECT_TRUE(diagnosis.findings.empty()) << diagnosis.findings.front().title;
   EXPECT_DOUBLE_EQ(diagnosis.availability, 1.0);
@@ -147,6 +152,92 @@ TEST(DiagnoseRulesTest, ErrorBurstsWithTheirKinds) {
   EXPECT_NE(burst.title.find("1 burst(s) of errors, 120 failed"), std::string::npos);
   EXPECT_NE(burst.evidence.back().find("timeout"), std::string::npos);
   EXPECT_NEAR(diagnosis.availability, 1 - 120.0 / 3000, 1e-12);
+}
+
+TEST(DiagnoseRulesTest, TheGeneratorsLoopsRunningLate) {
+  output::RunSummary summary = run_of(30, [](int) { return kSteady; });
+  scrape(summary, "generator", "ragscale_load_cpu_cores", 30, [](int) { return 0.4; });
+  scrape(summary, "generator", "ragscale_load_loop_lag_seconds", 30, [](int s) { return s % 2 ? 0.015 : 0.025; });
+  scrape(summary, "generator", "ragscale_load_loop_lag_mean_seconds", 30, [](int) { return 0.004; });
+  const auto finding = check_generator_saturated(RunEvidence(summary));
+  ASSERT_TRUE(finding);
+  ASSERT_EQ(finding->evidence.size(), 1u);
+  EXPECT_NE(finding->evidence[0].find("median of 25.0 ms and reached 25.0 ms"), std::string::npos)
+      << finding->evidence[0];
+  EXPECT_NE(finding->evidence[0].find("threshold: median ≥ 10 ms"), std::string::npos);
+  EXPECT_NE(finding->evidence[0].find("mean lag was 4.0 ms"), std::string::npos);
+}
+
+TEST(DiagnoseRulesTest, AFewLateTimersAreNoSaturatedGenerator) {
+  output::RunSummary summary = run_of(30, [](int) { return kSteady; });
+  // Three scheduler hiccups of 50 ms in 30 s; the loops are otherwise on time.
+  scrape(summary, "generator", "ragscale_load_loop_lag_seconds", 30,
+         [](int s) { return s == 8 || s == 15 || s == 22 ? 0.050 : 0.0008; });
+  EXPECT_FALSE(check_generator_saturated(RunEvidence(summary)));
+}
+
+// Users grow from 10 to 40 while requests/s stay at 100 and latency grows with the users.
+output::RunSummary plateau_run() {
+  return run_of(40, [](int s) {
+    Second second;
+    second.users = 10 + s * 30 / 40;
+    second.latency_us = uint64_t(second.users) * 10'000;
+    return second;
+  });
+}
+
+TEST(DiagnoseRulesTest, ACpuBoundTargetOutranksItsPlateauButNotTheGenerator) {
+  output::RunSummary summary = plateau_run();
+  scrape(summary, "serve", "process_cpu_seconds_total", 40, [](int) { return 1.9; });
+  scrape(summary, "serve", "ragscale_cpu_cores_available", 40, [](int) { return 2; });
+  scrape(summary, "serve", "ragscale_worker_threads_busy", 40, [](int) { return 4; });
+  scrape(summary, "serve", "ragscale_worker_threads", 40, [](int) { return 4; });
+  scrape(summary, "serve", "ragscale_worker_queue_wait_seconds:p95", 40, [](int) { return 0.042; });
+  scrape(summary, "sim", "process_cpu_seconds_total", 40, [](int) { return 0.2; });
+  scrape(summary, "sim", "ragscale_cpu_cores_available", 40, [](int) { return 2; });
+  const auto finding = check_cpu_bound_target(RunEvidence(summary));
+  ASSERT_TRUE(finding);
+  EXPECT_EQ(finding->title, "serve was CPU-bound: 1.90 of 2 cores busy");
+  ASSERT_EQ(finding->evidence.size(), 3u);  // serve only: the sim used a tenth of its cores
+  EXPECT_NE(finding->evidence[0].find("1.90 CPU-seconds a second with 2 cores available"), std::string::npos)
+      << finding->evidence[0];
+  EXPECT_NE(finding->evidence[0].find("95% over the middle 80% of the run (threshold: 85%)"), std::string::npos);
+  EXPECT_NE(finding->evidence[1].find("busy averaged 4.0 of 4"), std::string::npos) << finding->evidence[1];
+  EXPECT_NE(finding->evidence[2].find("waited 42.0 ms"), std::string::npos) << finding->evidence[2];
+
+  std::vector<std::string> ranked;
+  for (const auto& f : diagnose_run(RunEvidence(summary)).findings) ranked.push_back(f.rule);
+  ASSERT_GE(ranked.size(), 2u);
+  EXPECT_EQ(ranked[0], "cpu_bound_target");
+  EXPECT_EQ(ranked[1], "throughput_plateau");
+  scrape(summary, "generator", "ragscale_load_cpu_cores", 40, [](int) { return 0.99; });
+  EXPECT_EQ(diagnose_run(RunEvidence(summary)).findings.front().rule, "generator_saturated");
+}
+
+TEST(DiagnoseRulesTest, NoCpuBoundTargetBelowTheThresholdOrWithoutItsCores) {
+  output::RunSummary summary = run_of(30, [](int) { return kSteady; });
+  scrape(summary, "serve", "process_cpu_seconds_total", 30, [](int) { return 1.6; });  // 80% of 2
+  scrape(summary, "serve", "ragscale_cpu_cores_available", 30, [](int) { return 2; });
+  scrape(summary, "exporter", "process_cpu_seconds_total", 30, [](int) { return 3.9; });  // cores unknown
+  EXPECT_FALSE(check_cpu_bound_target(RunEvidence(summary)));
+}
+
+TEST(DiagnoseRulesTest, APlateauNamesBusyWorkerThreadsAndGrowingWaits) {
+  output::RunSummary summary = plateau_run();
+  scrape(summary, "serve", "ragscale_worker_threads_busy", 40, [](int) { return 8; });
+  scrape(summary, "serve", "ragscale_worker_threads", 40, [](int) { return 8; });
+  scrape(summary, "serve", "ragscale_worker_queue_wait_seconds:p95", 40, [](int s) { return s * 0.004; });
+  scrape(summary, "serve", "ragscale_llm_queue_wait_seconds:p95", 40, [](int) { return 0.002; });  // flat
+  scrape(summary, "serve", "ragscale_backend_in_flight{backend=\"llm\"}", 40, [](int) { return 3; });
+  const auto finding = check_throughput_plateau(RunEvidence(summary));
+  ASSERT_TRUE(finding);
+  std::vector<std::string> queues(finding->evidence.begin() + 2, finding->evidence.end());
+  ASSERT_EQ(queues.size(), 2u) << ::testing::PrintToString(queues);
+  EXPECT_EQ(queues[0], "serve's worker threads were full: ragscale_worker_threads_busy 8.0 of 8 (threshold: 95%)");
+  EXPECT_NE(queues[1].find("the wait for one of serve's worker threads grew: "
+                           "ragscale_worker_queue_wait_seconds:p95"), std::string::npos) << queues[1];
+  EXPECT_NE(queues[1].find(" ms → "), std::string::npos);
+  EXPECT_NE(finding->advice.find("(serve's worker threads were full)"), std::string::npos) << finding->advice;
 }
 
 }  // namespace
