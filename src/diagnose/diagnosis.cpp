@@ -14,7 +14,7 @@ Diagnosis diagnose_run(const RunEvidence& run) {
   using Rule = std::optional<Finding> (*)(const RunEvidence&);
   constexpr Rule kRules[] = {check_generator_saturated, check_cpu_bound_target, check_throughput_plateau,
                              check_rate_limited,        check_cache_hit_rate,   check_memory_growth,
-                             check_error_bursts};
+                             check_error_bursts,        check_recovery};
   for (Rule rule : kRules) {
     if (auto finding = rule(run)) diagnosis.findings.push_back(std::move(*finding));
   }

@@ -41,4 +41,9 @@ std::optional<Finding> check_memory_growth(const RunEvidence& run);
 // error kinds the run recorded.
 std::optional<Finding> check_error_bursts(const RunEvidence& run);
 
+// Spikes and outages (window p95 ≥ 2× the baseline before them, or the failure rate ≥ 5
+// points above it) and how long until both were back (p95 ≤ 1.2× baseline, failures ≤
+// baseline + 1 point, for 5 s), or that they never were by the end of the run.
+std::optional<Finding> check_recovery(const RunEvidence& run);
+
 }  // namespace ragscale::diagnose

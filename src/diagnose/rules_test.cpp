@@ -146,7 +146,9 @@ TEST(DiagnoseRulesTest, ErrorBurstsWithTheirKinds) {
     return second;
   });
   const Diagnosis diagnosis = diagnose_run(RunEvidence(summary));
-  ASSERT_EQ(diagnosis.findings.size(), 1u);
+  // The burst is also an outage the target recovered from, a milder finding.
+  ASSERT_EQ(diagnosis.findings.size(), 2u);
+  EXPECT_EQ(diagnosis.findings[1].rule, "recovery");
   const Finding& burst = diagnosis.findings.front();
   EXPECT_EQ(burst.rule, "error_bursts");
   EXPECT_NE(burst.title.find("1 burst(s) of errors, 120 failed"), std::string::npos);
@@ -238,6 +240,64 @@ TEST(DiagnoseRulesTest, APlateauNamesBusyWorkerThreadsAndGrowingWaits) {
                            "ragscale_worker_queue_wait_seconds:p95"), std::string::npos) << queues[1];
   EXPECT_NE(queues[1].find(" ms → "), std::string::npos);
   EXPECT_NE(finding->advice.find("(serve's worker threads were full)"), std::string::npos) << finding->advice;
+}
+
+// The load's p95 is over a 10-s window: a slow stretch holds it up for 10 s after.
+TEST(DiagnoseRulesTest, ALatencySpikeAndTheTimeToRecover) {
+  output::RunSummary summary = run_of(60, [](int s) {
+    Second second;
+    if (s >= 20 && s < 25) second.latency_us = 100'000;
+    return second;
+  });
+  const auto finding = check_recovery(RunEvidence(summary));
+  ASSERT_TRUE(finding);
+  EXPECT_EQ(finding->rule, "recovery");
+  EXPECT_LT(finding->severity, 0.5);
+  EXPECT_NE(finding->title.find("1 latency or failure event(s): recovered within 14 s"), std::string::npos)
+      << finding->title;
+  EXPECT_NE(finding->evidence[0].find("≥ 2× the baseline"), std::string::npos) << finding->evidence[0];
+  EXPECT_NE(finding->evidence[0].find("held 5 s"), std::string::npos);
+  EXPECT_NE(finding->evidence[1].find("t = 21 s: p95 10 → peak 100 ms"), std::string::npos) << finding->evidence[1];
+  EXPECT_NE(finding->evidence[1].find("recovered after 14 s"), std::string::npos);
+}
+
+TEST(DiagnoseRulesTest, AnOutageIsAnEventUntilFailuresAreBack) {
+  output::RunSummary summary = run_of(40, [](int s) {
+    Second second;
+    if (s >= 20 && s < 23) second.failures = 50;
+    return second;
+  });
+  const auto finding = check_recovery(RunEvidence(summary));
+  ASSERT_TRUE(finding);
+  // The 5-s failure window clears 5 s after the last failing second.
+  EXPECT_NE(finding->evidence[1].find("failures 0.0% → peak 30.0%; recovered after 7 s"), std::string::npos)
+      << finding->evidence[1];
+}
+
+TEST(DiagnoseRulesTest, ALoadStepThatRaisedLatencyForGoodIsNotRecovered) {
+  output::RunSummary summary = run_of(50, [](int s) {
+    Second second;
+    if (s >= 30) {
+      second.users = 30;
+      second.latency_us = 40'000;
+    }
+    return second;
+  });
+  const auto finding = check_recovery(RunEvidence(summary));
+  ASSERT_TRUE(finding);
+  EXPECT_GT(finding->severity, 0.5);
+  EXPECT_NE(finding->title.find("not recovered by the end of the run"), std::string::npos) << finding->title;
+  EXPECT_NE(finding->evidence[1].find("t = 31 s: p95 10 → peak 40 ms"), std::string::npos) << finding->evidence[1];
+}
+
+TEST(DiagnoseRulesTest, ASteadyRunOrSubMillisecondJitterHasNoEvent) {
+  EXPECT_FALSE(check_recovery(RunEvidence(run_of(60, [](int) { return kSteady; }))));
+  // A fast target whose p95 triples from 0.3 to 0.9 ms: scheduling noise, not a spike.
+  EXPECT_FALSE(check_recovery(RunEvidence(run_of(60, [](int s) {
+    Second second;
+    second.latency_us = s >= 30 && s < 35 ? 900 : 300;
+    return second;
+  }))));
 }
 
 }  // namespace
