@@ -4,8 +4,10 @@ namespace ragscale::diagnose {
 namespace {
 
 // A load worker's loop this late is busy (or starved of CPU) for a good part of each
-// 20 ms probe period: the requests it sends and times wait that long too.
+// 20 ms probe period: the requests it sends and times wait that long too. It matters
+// when that is a fair share of what it measures: 20 ms on 2 s answers is noise.
 constexpr double kLoopLagLimitSeconds = 0.010;
+constexpr double kLoopLagShareOfLatency = 0.10;
 
 }  // namespace
 
@@ -27,13 +29,15 @@ std::optional<Finding> check_generator_saturated(const RunEvidence& run) {
   const double from = duration * 0.1, to = duration * 0.9;
   const Series lag = run.generator_series("ragscale_load_loop_lag_seconds");
   const auto typical_lag = lag.quantile_between(0.5, from, to);
-  if (typical_lag && *typical_lag >= kLoopLagLimitSeconds) {
+  const double median_latency = double(run.summary().stats.aggregate().latency().percentile(50)) / 1e6;
+  if (typical_lag && *typical_lag >= kLoopLagLimitSeconds && *typical_lag >= kLoopLagShareOfLatency * median_latency) {
     finding.severity = 0.95;
     std::string line = "the load workers' event loops ran late: ragscale_load_loop_lag_seconds (each interval's "
                        "largest lag) had a median of " + number(*typical_lag * 1000, 1) + " ms and reached " +
                        number(*lag.quantile_between(1, from, to) * 1000, 1) +
                        " ms over the middle 80% of the run (threshold: median ≥ " +
-                       number(kLoopLagLimitSeconds * 1000, 0) + " ms)";
+                       number(kLoopLagLimitSeconds * 1000, 0) + " ms and ≥ " + number(kLoopLagShareOfLatency * 100, 0) +
+                       "% of the run's median latency, " + number(median_latency * 1000, 1) + " ms)";
     const auto mean_lag = run.generator_series("ragscale_load_loop_lag_mean_seconds").mean_between(from, to);
     if (mean_lag) line += "; the mean lag was " + number(*mean_lag * 1000, 1) + " ms";
     finding.evidence.push_back(line);
