@@ -36,6 +36,11 @@ output::RunSummary run_of(int seconds, const std::function<Second(int)>& per_sec
   return summary;
 }
 
+// A run with the same figures every second.
+output::RunSummary run_of(int seconds, Second every) {
+  return run_of(seconds, [every](int) { return every; });
+}
+
 // A scraped series of `metric` with value f(t) each second.
 void scrape(output::RunSummary& summary, const std::string& url, const std::string& key, int seconds,
             const std::function<double(int)>& f) {
@@ -51,19 +56,29 @@ void scrape(output::RunSummary& summary, const std::string& url, const std::stri
   for (int s = 1; s <= seconds; ++s) target->series[key].push_back({double(s), f(s)});
 }
 
+// The same with one value throughout.
+void scrape(output::RunSummary& summary, const std::string& url, const std::string& key, int seconds, double value) {
+  scrape(summary, url, key, seconds, [value](int) { return value; });
+}
+
 const Second kSteady{};
 
+// A run of `seconds` seconds that is `base` except `during` in the seconds [from, to).
+output::RunSummary run_with(int seconds, int from, int to, Second during, Second base = kSteady) {
+  return run_of(seconds, [=](int s) { return s >= from && s < to ? during : base; });
+}
+
 TEST(DiagnoseRulesTest, AHealthyRunHasNoFinding) {
-  output::RunSummary summary = run_of(30, [](int) { return kSteady; });
-  scrape(summary, "generator", "ragscale_load_cpu_cores", 30, [](int) { return 0.3; });
-  scrape(summary, "serve", "ragscale_cache_hits_total", 30, [](int) { return 80; });
-  scrape(summary, "serve", "ragscale_cache_misses_total", 30, [](int) { return 20; });
-  scrape(summary, "serve", "process_resident_memory_bytes", 30, [](int) { return 50e6; });
-  scrape(summary, "generator", "ragscale_load_loop_lag_seconds", 30, [](int) { return 0.0004; });
-  scrape(summary, "serve", "process_cpu_seconds_total", 30, [](int) { return 0.6; });
-  scrape(summary, "serve", "ragscale_cpu_cores_available", 30, [](int) { return 2; });
-  scrape(summary, "serve", "ragscale_worker_threads_busy", 30, [](int) { return 1; });
-  scrape(summary, "serve", "ragscale_worker_threads", 30, [](int) { return 4; });
+  output::RunSummary summary = run_of(30, kSteady);
+  scrape(summary, "generator", "ragscale_load_cpu_cores", 30, 0.3);
+  scrape(summary, "serve", "ragscale_cache_hits_total", 30, 80);
+  scrape(summary, "serve", "ragscale_cache_misses_total", 30, 20);
+  scrape(summary, "serve", "process_resident_memory_bytes", 30, 50e6);
+  scrape(summary, "generator", "ragscale_load_loop_lag_seconds", 30, 0.0004);
+  scrape(summary, "serve", "process_cpu_seconds_total", 30, 0.6);
+  scrape(summary, "serve", "ragscale_cpu_cores_available", 30, 2);
+  scrape(summary, "serve", "ragscale_worker_threads_busy", 30, 1);
+  scrape(summary, "serve", "ragscale_worker_threads", 30, 4);
   const Diagnosis diagnosis = diagnose_run(RunEvidence(summary));
   EXPECT_TRUE(diagnosis.findings.empty()) << diagnosis.findings.front().title;
   EXPECT_DOUBLE_EQ(diagnosis.availability, 1.0);
@@ -71,8 +86,8 @@ TEST(DiagnoseRulesTest, AHealthyRunHasNoFinding) {
 }
 
 TEST(DiagnoseRulesTest, TheGeneratorAtItsThreadsLimit) {
-  output::RunSummary summary = run_of(30, [](int) { return kSteady; });
-  scrape(summary, "generator", "ragscale_load_cpu_cores", 30, [](int) { return 0.97; });
+  output::RunSummary summary = run_of(30, kSteady);
+  scrape(summary, "generator", "ragscale_load_cpu_cores", 30, 0.97);
   const auto finding = check_generator_saturated(RunEvidence(summary));
   ASSERT_TRUE(finding);
   EXPECT_EQ(finding->rule, "generator_saturated");
@@ -88,9 +103,9 @@ TEST(DiagnoseRulesTest, APlateauNamesTheQueueThatFilled) {
     second.latency_us = uint64_t(second.users) * 10'000;
     return second;
   });
-  scrape(summary, "sim", "ragscale_sim_active_generations", 40, [](int) { return 8; });
-  scrape(summary, "sim", "ragscale_sim_generation_slots", 40, [](int) { return 8; });
-  scrape(summary, "serve", "ragscale_worker_queue", 40, [](int) { return 0; });
+  scrape(summary, "sim", "ragscale_sim_active_generations", 40, 8);
+  scrape(summary, "sim", "ragscale_sim_generation_slots", 40, 8);
+  scrape(summary, "serve", "ragscale_worker_queue", 40, 0);
   const Diagnosis diagnosis = diagnose_run(RunEvidence(summary));
   ASSERT_FALSE(diagnosis.findings.empty());
   const Finding& top = diagnosis.findings.front();
@@ -112,18 +127,18 @@ TEST(DiagnoseRulesTest, GrowingThroughputIsNoPlateau) {
 }
 
 TEST(DiagnoseRulesTest, RateLimitingFromTheModelAndTheLoad) {
-  output::RunSummary summary = run_of(20, [](int) { return kSteady; });
+  output::RunSummary summary = run_of(20, kSteady);
   scrape(summary, "sim", "ragscale_sim_rate_limited_total{limit=\"rpm\"}", 20, [](int s) { return s > 10 ? 5.0 : 0.0; });
   const auto finding = check_rate_limited(RunEvidence(summary));
   ASSERT_TRUE(finding);
   EXPECT_NE(finding->evidence[0].find("refused about 50 requests with 429"), std::string::npos);
-  EXPECT_FALSE(check_rate_limited(RunEvidence(run_of(20, [](int) { return kSteady; }))));
+  EXPECT_FALSE(check_rate_limited(RunEvidence(run_of(20, kSteady))));
 }
 
 TEST(DiagnoseRulesTest, ALowCacheHitRate) {
-  output::RunSummary summary = run_of(20, [](int) { return kSteady; });
-  scrape(summary, "serve", "ragscale_cache_hits_total", 20, [](int) { return 30; });
-  scrape(summary, "serve", "ragscale_cache_misses_total", 20, [](int) { return 70; });
+  output::RunSummary summary = run_of(20, kSteady);
+  scrape(summary, "serve", "ragscale_cache_hits_total", 20, 30);
+  scrape(summary, "serve", "ragscale_cache_misses_total", 20, 70);
   const auto finding = check_cache_hit_rate(RunEvidence(summary));
   ASSERT_TRUE(finding);
   EXPECT_NE(finding->title.find("30.0%"), std::string::npos);
@@ -131,7 +146,7 @@ TEST(DiagnoseRulesTest, ALowCacheHitRate) {
 }
 
 TEST(DiagnoseRulesTest, MemoryGrowthIsProjected) {
-  output::RunSummary summary = run_of(60, [](int) { return kSteady; });
+  output::RunSummary summary = run_of(60, kSteady);
   scrape(summary, "serve", "process_resident_memory_bytes", 60, [](int s) { return 100e6 + s * 1e6; });
   const auto finding = check_memory_growth(RunEvidence(summary));
   ASSERT_TRUE(finding);
@@ -140,11 +155,7 @@ TEST(DiagnoseRulesTest, MemoryGrowthIsProjected) {
 }
 
 TEST(DiagnoseRulesTest, ErrorBurstsWithTheirKinds) {
-  output::RunSummary summary = run_of(30, [](int s) {
-    Second second;
-    if (s >= 10 && s < 13) second.failures = 40;
-    return second;
-  });
+  output::RunSummary summary = run_with(30, 10, 13, {.failures = 40});
   const Diagnosis diagnosis = diagnose_run(RunEvidence(summary));
   // The burst is also an outage the target recovered from, a milder finding.
   ASSERT_EQ(diagnosis.findings.size(), 2u);
@@ -157,10 +168,10 @@ TEST(DiagnoseRulesTest, ErrorBurstsWithTheirKinds) {
 }
 
 TEST(DiagnoseRulesTest, TheGeneratorsLoopsRunningLate) {
-  output::RunSummary summary = run_of(30, [](int) { return kSteady; });
-  scrape(summary, "generator", "ragscale_load_cpu_cores", 30, [](int) { return 0.4; });
+  output::RunSummary summary = run_of(30, kSteady);
+  scrape(summary, "generator", "ragscale_load_cpu_cores", 30, 0.4);
   scrape(summary, "generator", "ragscale_load_loop_lag_seconds", 30, [](int s) { return s % 2 ? 0.015 : 0.025; });
-  scrape(summary, "generator", "ragscale_load_loop_lag_mean_seconds", 30, [](int) { return 0.004; });
+  scrape(summary, "generator", "ragscale_load_loop_lag_mean_seconds", 30, 0.004);
   const auto finding = check_generator_saturated(RunEvidence(summary));
   ASSERT_TRUE(finding);
   ASSERT_EQ(finding->evidence.size(), 1u);
@@ -172,18 +183,14 @@ TEST(DiagnoseRulesTest, TheGeneratorsLoopsRunningLate) {
 }
 
 TEST(DiagnoseRulesTest, AFewLateTimersAreNoSaturatedGenerator) {
-  output::RunSummary summary = run_of(30, [](int) { return kSteady; });
+  output::RunSummary summary = run_of(30, kSteady);
   // Three scheduler hiccups of 50 ms in 30 s; the loops are otherwise on time.
   scrape(summary, "generator", "ragscale_load_loop_lag_seconds", 30,
          [](int s) { return s == 8 || s == 15 || s == 22 ? 0.050 : 0.0008; });
   EXPECT_FALSE(check_generator_saturated(RunEvidence(summary)));
   // 25 ms late on answers of 2 s: the generator's delay is too small a share to matter.
-  output::RunSummary slow = run_of(30, [](int) {
-    Second second;
-    second.latency_us = 2'000'000;
-    return second;
-  });
-  scrape(slow, "generator", "ragscale_load_loop_lag_seconds", 30, [](int) { return 0.025; });
+  output::RunSummary slow = run_with(30, 0, 30, {.latency_us = 2'000'000});
+  scrape(slow, "generator", "ragscale_load_loop_lag_seconds", 30, 0.025);
   EXPECT_FALSE(check_generator_saturated(RunEvidence(slow)));
 }
 
@@ -199,13 +206,13 @@ output::RunSummary plateau_run() {
 
 TEST(DiagnoseRulesTest, ACpuBoundTargetOutranksItsPlateauButNotTheGenerator) {
   output::RunSummary summary = plateau_run();
-  scrape(summary, "serve", "process_cpu_seconds_total", 40, [](int) { return 1.9; });
-  scrape(summary, "serve", "ragscale_cpu_cores_available", 40, [](int) { return 2; });
-  scrape(summary, "serve", "ragscale_worker_threads_busy", 40, [](int) { return 4; });
-  scrape(summary, "serve", "ragscale_worker_threads", 40, [](int) { return 4; });
-  scrape(summary, "serve", "ragscale_worker_queue_wait_seconds:p95", 40, [](int) { return 0.042; });
-  scrape(summary, "sim", "process_cpu_seconds_total", 40, [](int) { return 0.2; });
-  scrape(summary, "sim", "ragscale_cpu_cores_available", 40, [](int) { return 2; });
+  scrape(summary, "serve", "process_cpu_seconds_total", 40, 1.9);
+  scrape(summary, "serve", "ragscale_cpu_cores_available", 40, 2);
+  scrape(summary, "serve", "ragscale_worker_threads_busy", 40, 4);
+  scrape(summary, "serve", "ragscale_worker_threads", 40, 4);
+  scrape(summary, "serve", "ragscale_worker_queue_wait_seconds:p95", 40, 0.042);
+  scrape(summary, "sim", "process_cpu_seconds_total", 40, 0.2);
+  scrape(summary, "sim", "ragscale_cpu_cores_available", 40, 2);
   const auto finding = check_cpu_bound_target(RunEvidence(summary));
   ASSERT_TRUE(finding);
   EXPECT_EQ(finding->title, "serve was CPU-bound: 1.90 of 2 cores busy");
@@ -221,25 +228,25 @@ TEST(DiagnoseRulesTest, ACpuBoundTargetOutranksItsPlateauButNotTheGenerator) {
   ASSERT_GE(ranked.size(), 2u);
   EXPECT_EQ(ranked[0], "cpu_bound_target");
   EXPECT_EQ(ranked[1], "throughput_plateau");
-  scrape(summary, "generator", "ragscale_load_cpu_cores", 40, [](int) { return 0.99; });
+  scrape(summary, "generator", "ragscale_load_cpu_cores", 40, 0.99);
   EXPECT_EQ(diagnose_run(RunEvidence(summary)).findings.front().rule, "generator_saturated");
 }
 
 TEST(DiagnoseRulesTest, NoCpuBoundTargetBelowTheThresholdOrWithoutItsCores) {
-  output::RunSummary summary = run_of(30, [](int) { return kSteady; });
-  scrape(summary, "serve", "process_cpu_seconds_total", 30, [](int) { return 1.6; });  // 80% of 2
-  scrape(summary, "serve", "ragscale_cpu_cores_available", 30, [](int) { return 2; });
-  scrape(summary, "exporter", "process_cpu_seconds_total", 30, [](int) { return 3.9; });  // cores unknown
+  output::RunSummary summary = run_of(30, kSteady);
+  scrape(summary, "serve", "process_cpu_seconds_total", 30, 1.6);  // 80% of 2
+  scrape(summary, "serve", "ragscale_cpu_cores_available", 30, 2);
+  scrape(summary, "exporter", "process_cpu_seconds_total", 30, 3.9);  // cores unknown
   EXPECT_FALSE(check_cpu_bound_target(RunEvidence(summary)));
 }
 
 TEST(DiagnoseRulesTest, APlateauNamesBusyWorkerThreadsAndGrowingWaits) {
   output::RunSummary summary = plateau_run();
-  scrape(summary, "serve", "ragscale_worker_threads_busy", 40, [](int) { return 8; });
-  scrape(summary, "serve", "ragscale_worker_threads", 40, [](int) { return 8; });
+  scrape(summary, "serve", "ragscale_worker_threads_busy", 40, 8);
+  scrape(summary, "serve", "ragscale_worker_threads", 40, 8);
   scrape(summary, "serve", "ragscale_worker_queue_wait_seconds:p95", 40, [](int s) { return s * 0.004; });
-  scrape(summary, "serve", "ragscale_llm_queue_wait_seconds:p95", 40, [](int) { return 0.002; });  // flat
-  scrape(summary, "serve", "ragscale_backend_in_flight{backend=\"llm\"}", 40, [](int) { return 3; });
+  scrape(summary, "serve", "ragscale_llm_queue_wait_seconds:p95", 40, 0.002);  // flat
+  scrape(summary, "serve", "ragscale_backend_in_flight{backend=\"llm\"}", 40, 3);
   const auto finding = check_throughput_plateau(RunEvidence(summary));
   ASSERT_TRUE(finding);
   std::vector<std::string> queues(finding->evidence.begin() + 2, finding->evidence.end());
@@ -253,11 +260,7 @@ TEST(DiagnoseRulesTest, APlateauNamesBusyWorkerThreadsAndGrowingWaits) {
 
 // The load's p95 is over a 10-s window: a slow stretch holds it up for 10 s after.
 TEST(DiagnoseRulesTest, ALatencySpikeAndTheTimeToRecover) {
-  output::RunSummary summary = run_of(60, [](int s) {
-    Second second;
-    if (s >= 20 && s < 25) second.latency_us = 100'000;
-    return second;
-  });
+  output::RunSummary summary = run_with(60, 20, 25, {.latency_us = 100'000});
   const auto finding = check_recovery(RunEvidence(summary));
   ASSERT_TRUE(finding);
   EXPECT_EQ(finding->rule, "recovery");
@@ -271,11 +274,7 @@ TEST(DiagnoseRulesTest, ALatencySpikeAndTheTimeToRecover) {
 }
 
 TEST(DiagnoseRulesTest, AnOutageIsAnEventUntilFailuresAreBack) {
-  output::RunSummary summary = run_of(40, [](int s) {
-    Second second;
-    if (s >= 20 && s < 23) second.failures = 50;
-    return second;
-  });
+  output::RunSummary summary = run_with(40, 20, 23, {.failures = 50});
   const auto finding = check_recovery(RunEvidence(summary));
   ASSERT_TRUE(finding);
   // The 5-s failure window clears 5 s after the last failing second.
@@ -284,14 +283,7 @@ TEST(DiagnoseRulesTest, AnOutageIsAnEventUntilFailuresAreBack) {
 }
 
 TEST(DiagnoseRulesTest, ALoadStepThatRaisedLatencyForGoodIsNotRecovered) {
-  output::RunSummary summary = run_of(50, [](int s) {
-    Second second;
-    if (s >= 30) {
-      second.users = 30;
-      second.latency_us = 40'000;
-    }
-    return second;
-  });
+  output::RunSummary summary = run_with(50, 30, 50, {.latency_us = 40'000, .users = 30});
   const auto finding = check_recovery(RunEvidence(summary));
   ASSERT_TRUE(finding);
   EXPECT_GT(finding->severity, 0.5);
@@ -300,13 +292,9 @@ TEST(DiagnoseRulesTest, ALoadStepThatRaisedLatencyForGoodIsNotRecovered) {
 }
 
 TEST(DiagnoseRulesTest, ASteadyRunOrSubMillisecondJitterHasNoEvent) {
-  EXPECT_FALSE(check_recovery(RunEvidence(run_of(60, [](int) { return kSteady; }))));
+  EXPECT_FALSE(check_recovery(RunEvidence(run_of(60, kSteady))));
   // A fast target whose p95 triples from 0.3 to 0.9 ms: scheduling noise, not a spike.
-  EXPECT_FALSE(check_recovery(RunEvidence(run_of(60, [](int s) {
-    Second second;
-    second.latency_us = s >= 30 && s < 35 ? 900 : 300;
-    return second;
-  }))));
+  EXPECT_FALSE(check_recovery(RunEvidence(run_with(60, 30, 35, {.latency_us = 900}, {.latency_us = 300}))));
 }
 
 }  // namespace
