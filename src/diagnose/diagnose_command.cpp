@@ -16,12 +16,14 @@ namespace {
 constexpr const char* kDiagnoseHelp = R"(Usage: ragscale diagnose RUN.json [MORE.json ...] [--format text|json]
 
 Says what limited a load run, with evidence: ranked findings, each naming the series it
-rests on, when and how much, and what to do. Rules: the generator saturated (its CPU, late
-arrivals), throughput plateaued while users or latency grew (Little's law, and which of
-the target's queues filled: generation slots, worker pool, in-flight requests,
-connections), rate limiting (429s), a low cache hit rate (< 60%), memory growth, error
-bursts. Rules that need the target's metrics read what `ragscale load --scrape URL`
-recorded. Several summaries (one per generator) are merged first.
+rests on, when and how much, and what to do. Rules: the generator saturated (its CPU, its
+event loops' lag, late arrivals), a target CPU-bound (>= 85% of its cores), throughput
+plateaued while users or latency grew (Little's law, and which of the target's queues
+filled: generation slots, worker threads, model calls, in-flight requests, connections),
+rate limiting (429s), a low cache hit rate (< 60%), memory growth, error bursts, and the
+time to recover from each latency spike or outage. Rules that need the target's metrics
+read what `ragscale load --scrape URL` recorded; that run prints its diagnosis at its end.
+Several summaries (one per generator) are merged first.
 
       --format F   text (default) or json
   -h, --help       this text

@@ -12,8 +12,9 @@ namespace ragscale::diagnose {
 Diagnosis diagnose_run(const RunEvidence& run) {
   Diagnosis diagnosis;
   using Rule = std::optional<Finding> (*)(const RunEvidence&);
-  constexpr Rule kRules[] = {check_generator_saturated, check_throughput_plateau, check_rate_limited,
-                             check_cache_hit_rate,      check_memory_growth,      check_error_bursts};
+  constexpr Rule kRules[] = {check_generator_saturated, check_cpu_bound_target, check_throughput_plateau,
+                             check_rate_limited,        check_cache_hit_rate,   check_memory_growth,
+                             check_error_bursts,        check_recovery};
   for (Rule rule : kRules) {
     if (auto finding = rule(run)) diagnosis.findings.push_back(std::move(*finding));
   }
@@ -24,7 +25,7 @@ Diagnosis diagnose_run(const RunEvidence& run) {
   if (diagnosis.requests > 0) {
     diagnosis.availability = 1 - double(aggregate.failures()) / double(diagnosis.requests);
   }
-  for (const auto& target : run.summary().info.scraped) diagnosis.scraped = diagnosis.scraped || target.url != "generator";
+  diagnosis.scraped = !run.targets().empty();
   return diagnosis;
 }
 

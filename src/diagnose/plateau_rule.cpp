@@ -6,19 +6,33 @@
 namespace ragscale::diagnose {
 namespace {
 
-// Gauges whose growth names the queue that filled, with what they mean.
+// Series whose growth names the queue that filled, with what they mean, from the model
+// inward to the client: the deepest limit that filled is the one to raise first.
 struct Queue {
   const char* metric;
   const char* capacity_metric;  // when set, "full" means at ≥ 95% of it
   const char* meaning;
+  const char* labels = "";      // only these label sets (see RunEvidence::scraped)
+  // Seconds (a histogram's p95) are shown in ms, and a wait under 5 ms is no queue; a
+  // count must reach 1.
+  bool seconds = false;
 };
 constexpr Queue kQueues[] = {
     {"ragscale_sim_active_generations", "ragscale_sim_generation_slots", "the model's generation slots"},
     {"ragscale_sim_queue_depth", nullptr, "requests queued for a generation slot at the model"},
+    {"ragscale_sim_queue_wait_seconds:p95", nullptr, "the wait for a generation slot at the model", "", true},
+    {"ragscale_llm_queue_wait_seconds:p95", nullptr, "serve's wait for a place among its model calls", "", true},
+    {"ragscale_backend_in_flight", nullptr, "serve's model calls in flight", "backend=\"llm\""},
+    {"ragscale_worker_threads_busy", "ragscale_worker_threads", "serve's worker threads"},
+    {"ragscale_worker_queue_wait_seconds:p95", nullptr, "the wait for one of serve's worker threads", "", true},
     {"ragscale_worker_queue", nullptr, "serve's worker pool (tasks waiting or running)"},
     {"ragscale_in_flight_requests", nullptr, "requests in flight inside serve"},
     {"ragscale_open_connections", nullptr, "open client connections"},
 };
+
+std::string shown(const Queue& queue, double value) {
+  return queue.seconds ? number(value * 1000, 1) + " ms" : number(value, 1);
+}
 
 }  // namespace
 
@@ -52,7 +66,7 @@ std::optional<Finding> check_throughput_plateau(const RunEvidence& run) {
                              " ms up to " + number(*end_rps * *end_p95 / 1000, 1) + " requests are in flight");
   std::vector<std::string> queues;
   for (const Queue& queue : kQueues) {
-    const Series series = run.scraped(queue.metric);
+    const Series series = run.scraped(queue.metric, queue.labels);
     if (series.empty()) continue;
     const auto early = series.mean_between(d * 0.25, d * 0.5);
     const auto late = series.mean_between(d * 0.75, d);
@@ -62,11 +76,11 @@ std::optional<Finding> check_throughput_plateau(const RunEvidence& run) {
       const auto limit = capacity.mean_between(d * 0.75, d);
       if (limit && *limit > 0 && *late >= 0.95 * *limit) {
         queues.push_back(std::string(queue.meaning) + " were full: " + queue.metric + " " + number(*late, 1) + " of " +
-                         number(*limit, 0));
+                         number(*limit, 0) + " (threshold: 95%)");
       }
-    } else if (*late >= 1 && *late >= *early * 1.5) {
-      queues.push_back(std::string(queue.meaning) + " grew: " + queue.metric + " " + number(*early, 1) + " → " +
-                       number(*late, 1));
+    } else if (*late >= (queue.seconds ? 0.005 : 1) && *late >= *early * 1.5) {
+      queues.push_back(std::string(queue.meaning) + " grew: " + queue.metric + " " + shown(queue, *early) + " → " +
+                       shown(queue, *late) + " (threshold: ×1.5)");
     }
   }
   finding.evidence.insert(finding.evidence.end(), queues.begin(), queues.end());

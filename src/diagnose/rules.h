@@ -10,13 +10,20 @@
 
 namespace ragscale::diagnose {
 
-// The generator's CPU was at its threads' limit (≥ 85% of `threads` cores on average), or
-// most open-model arrivals started late: the results understate the target.
+// The generator's CPU was at its threads' limit (≥ 85% of `threads` cores on average), its
+// load workers' event loops ran late (the median of each interval's largest lag ≥ 10 ms),
+// or most open-model arrivals started late: the results understate the target.
 std::optional<Finding> check_generator_saturated(const RunEvidence& run);
+
+// A scraped target used ≥ 85% of the cores it may run on (process_cpu_seconds_total's rate
+// against ragscale_cpu_cores_available over the steady part), with its worker pool's
+// figures when it has them. Says nothing about a target without the cores gauge.
+std::optional<Finding> check_cpu_bound_target(const RunEvidence& run);
 
 // Requests/s stopped growing (≤ +10% from the second quarter to the last) while users grew
 // (≥ +30% and ≥ 2 more, with p95 ≥ ×1.2) or latency did (p95 ≥ ×1.5): the target hit a limit. Little's law gives
-// the requests in flight; the scraped queues that grew name which one.
+// the requests in flight; the scraped queues that filled (slots, worker threads at their count)
+// or grew (queue depths and waits, calls in flight, connections) name which one.
 std::optional<Finding> check_throughput_plateau(const RunEvidence& run);
 
 // The model backend refused with 429 (the sim's or serve's rate-limit counters), or the
@@ -33,5 +40,10 @@ std::optional<Finding> check_memory_growth(const RunEvidence& run);
 // Seconds where ≥ 10% of requests failed (≥ 5 failures), grouped into bursts, with the
 // error kinds the run recorded.
 std::optional<Finding> check_error_bursts(const RunEvidence& run);
+
+// Spikes and outages (window p95 ≥ 2× the baseline before them, or the failure rate ≥ 5
+// points above it) and how long until both were back (p95 ≤ 1.2× baseline, failures ≤
+// baseline + 1 point, for 5 s), or that they never were by the end of the run.
+std::optional<Finding> check_recovery(const RunEvidence& run);
 
 }  // namespace ragscale::diagnose

@@ -22,6 +22,17 @@ std::optional<double> Series::mean_between(double from, double to) const {
   return sum / double(count);
 }
 
+std::optional<double> Series::quantile_between(double q, double from, double to) const {
+  std::vector<double> values;
+  for (size_t i = 0; i < t.size(); ++i) {
+    if (t[i] >= from && t[i] < to) values.push_back(v[i]);
+  }
+  if (values.empty()) return std::nullopt;
+  const size_t rank = std::min(values.size() - 1, size_t(q * double(values.size())));
+  std::nth_element(values.begin(), values.begin() + ptrdiff_t(rank), values.end());
+  return values[rank];
+}
+
 double Series::slope() const {
   if (t.size() < 2) return 0;
   const double mt = std::accumulate(t.begin(), t.end(), 0.0) / double(t.size());
@@ -67,37 +78,55 @@ int RunEvidence::generator_threads() const {
   return 1;
 }
 
-Series RunEvidence::generator_cpu() const {
+namespace {
+
+// Per scrape, the sum of every label set of `name` (filtered by `labels`) in one target.
+Series summed(const metrics::ScrapedTarget& target, std::string_view name, std::string_view labels) {
+  std::map<double, double> sum;
+  for (const auto& [key, points] : target.series) {
+    const std::string_view metric = std::string_view(key).substr(0, key.find('{'));
+    if (metric != name || (!labels.empty() && key.find(labels) == std::string::npos)) continue;
+    for (const auto& point : points) sum[point.t] += point.value;
+  }
+  Series series;
+  for (const auto& [t, v] : sum) {
+    series.t.push_back(t);
+    series.v.push_back(v);
+  }
+  return series;
+}
+
+constexpr std::string_view kGenerator = "generator";
+
+}  // namespace
+
+Series RunEvidence::generator_series(std::string_view name) const {
   for (const auto& target : summary_.info.scraped) {
-    if (target.url != "generator") continue;
-    auto found = target.series.find("ragscale_load_cpu_cores");
-    if (found == target.series.end()) break;
-    Series series;
-    for (const auto& point : found->second) {
-      series.t.push_back(point.t);
-      series.v.push_back(point.value);
-    }
-    return series;
+    if (target.url == kGenerator) return summed(target, name, {});
   }
   return {};
 }
 
+std::vector<std::string> RunEvidence::targets() const {
+  std::vector<std::string> urls;
+  for (const auto& target : summary_.info.scraped) {
+    if (target.url != kGenerator) urls.push_back(target.url);
+  }
+  return urls;
+}
+
 Series RunEvidence::scraped(std::string_view name, std::string_view labels) const {
   for (const auto& target : summary_.info.scraped) {
-    if (target.url == "generator") continue;
-    std::map<double, double> sum;
-    for (const auto& [key, points] : target.series) {
-      const std::string_view metric = std::string_view(key).substr(0, key.find('{'));
-      if (metric != name || (!labels.empty() && key.find(labels) == std::string::npos)) continue;
-      for (const auto& point : points) sum[point.t] += point.value;
-    }
-    if (sum.empty()) continue;
-    Series series;
-    for (const auto& [t, v] : sum) {
-      series.t.push_back(t);
-      series.v.push_back(v);
-    }
-    return series;
+    if (target.url == kGenerator) continue;
+    Series series = summed(target, name, labels);
+    if (!series.empty()) return series;
+  }
+  return {};
+}
+
+Series RunEvidence::scraped_from(std::string_view target, std::string_view name, std::string_view labels) const {
+  for (const auto& scraped : summary_.info.scraped) {
+    if (scraped.url == target) return summed(scraped, name, labels);
   }
   return {};
 }

@@ -4,8 +4,10 @@
 //
 // Contract: times are seconds since the run's start. scraped(name) sums, per scrape, every
 // label set of metric `name` of the first target that has it ("ragscale_requests_total"
-// matches `ragscale_requests_total{route="/q",status="200"}`); derived series (":p95",
-// ":rate") are named in full. Series are empty when the run has no such data.
+// matches `ragscale_requests_total{route="/q",status="200"}`); scraped_from() does the same
+// for one target (a URL of targets()); derived series (":p95", ":rate") are named in full.
+// generator_series(name) is one of the generator's own series (metrics/metrics_scraper.h).
+// Series are empty when the run has no such data.
 #pragma once
 
 #include <optional>
@@ -26,6 +28,8 @@ struct Series {
   double max() const;
   // Mean over [from, to) seconds; nullopt when no point lies there.
   std::optional<double> mean_between(double from, double to) const;
+  // The q-quantile (0..1, nearest rank) of the values at [from, to); nullopt when none.
+  std::optional<double> quantile_between(double q, double from, double to) const;
   // Least-squares slope per second.
   double slope() const;
 };
@@ -42,9 +46,13 @@ class RunEvidence {
   const Series& users() const { return users_; }
   bool open_model() const;
   int generator_threads() const;
-  Series generator_cpu() const;
+  Series generator_series(std::string_view name) const;
+  Series generator_cpu() const { return generator_series("ragscale_load_cpu_cores"); }
+  // The scraped targets' URLs (not the generator), in the order the run gave them.
+  std::vector<std::string> targets() const;
   // `labels`: only the label sets whose text contains it, e.g. outcome="overloaded".
   Series scraped(std::string_view name, std::string_view labels = {}) const;
+  Series scraped_from(std::string_view target, std::string_view name, std::string_view labels = {}) const;
 
  private:
   output::RunSummary summary_;

@@ -12,10 +12,12 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <iostream>
 #include <memory>
 #include <stdexcept>
 
 #include "app/commands.h"
+#include "diagnose/diagnosis.h"
 #include "load/load_options.h"
 #include "load/load_setup.h"
 #include "load/load_plan.h"
@@ -167,6 +169,7 @@ int run_load_command(int argc, char** argv) {
   settings.stop_timeout = options.stop_timeout;
   settings.thresholds = thresholds;
   settings.tls = tls_options(options);
+  if (scraper) settings.loop_lag = &scraper->loop_lag();
   const bool live = !options.quiet;
   const bool tty = ::isatty(STDERR_FILENO) != 0;
   if (live) {
@@ -232,6 +235,13 @@ int run_load_command(int argc, char** argv) {
     info.thresholds.push_back({result.expression, result.passed, result.has_data, result.observed});
   }
   info.abort_reason = outcome.abort_reason;
+  // What limited the run, as `ragscale diagnose` would say from its summary: the scraped
+  // target metrics are at hand now, so nobody has to ask for them afterwards.
+  if (scraper && !options.quiet) {
+    std::printf("\nDiagnosis\n");
+    diagnose::write_diagnosis_text(std::cout, diagnose::diagnose_run(diagnose::RunEvidence({info, stats})));
+    std::cout.flush();
+  }
 
   int exit_code = 0;
   try {

@@ -100,10 +100,11 @@ Verdicts and output
       --scrape URL        sample a Prometheus /metrics endpoint (e.g. ragscale serve's or
                           sim's) during the run, repeatable: gauges, counters as rates,
                           histograms as p50/p95/p99 per interval, with the generator's own
-                          CPU use, into the JSON summary's "scrape" section
+                          CPU use and event-loop lag, into the JSON summary's "scrape"
+                          section; the run ends with its diagnosis (ragscale diagnose)
       --scrape-interval D how often to scrape (default 1s, at least 100ms)
       --dry-run           check the flags and the scenario, print the plan, send nothing
-  -q, --quiet             no live status line
+  -q, --quiet             no live status line (and, with --scrape, no end-of-run diagnosis)
       --web HOST:PORT     serve a live dashboard while the run goes (e.g. 127.0.0.1:8089;
                           port 0 picks a free one): users, requests/s, failures/s and
                           latency charts updating every second, the per-name table, and a

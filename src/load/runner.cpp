@@ -96,6 +96,7 @@ RunOutcome run_load(const scenario::Scenario& scenario, const std::vector<Resolv
     setup.request_timeout = settings.request_timeout;
     setup.budget = &budget;
     setup.tls = settings.tls;
+    setup.loop_lag = settings.loop_lag;
     workers.push_back(std::make_unique<Worker>(setup));
   }
   ReportCollector collector(workers);

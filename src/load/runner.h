@@ -16,6 +16,7 @@
 #include "load/load_plan.h"
 #include "load/scenario/scenario.h"
 #include "load/scenario/thresholds.h"
+#include "net/loop_lag_probe.h"
 #include "net/tls_context.h"
 #include "stats/run_stats.h"
 
@@ -29,6 +30,8 @@ struct RunnerSettings {
   std::vector<scenario::Threshold> thresholds;
   std::vector<llm::Slo> slos;  // judged per request: goodput and SLO attainment
   net::TlsOptions tls;  // https targets; each worker makes its own context from these
+  // When set, every worker's event loop reports its lag here (what load --scrape records).
+  net::LoopLag* loop_lag = nullptr;
   // Called once a second with the stats so far, the users running, the elapsed time.
   std::function<void(const RunStats&, uint64_t users, double elapsed_seconds)> on_second;
   // Called once a second after on_second; true ends the run there, as its planned end does

@@ -18,6 +18,7 @@ std::unique_ptr<net::TlsContext> tls_context_for(const WorkerSetup& setup) {
 
 Worker::Worker(const WorkerSetup& setup)
     : setup_(setup),
+      lag_probe_(setup.loop_lag ? std::make_unique<net::LoopLagProbe>(loop_, *setup.loop_lag) : nullptr),
       tls_context_(tls_context_for(setup)),
       compiled_(compile_scenario(*setup.scenario, *setup.targets, shard_)),
       arrival_timer_([this] { schedule_next_arrival(); }),
@@ -32,6 +33,7 @@ Worker::~Worker() {
 }
 
 void Worker::start_thread() {
+  if (lag_probe_) loop_.post([this] { lag_probe_->start(); });
   thread_ = std::thread([this] { loop_.run(); });
 }
 

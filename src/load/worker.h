@@ -26,6 +26,7 @@
 #include "load/load_shape.h"
 #include "load/virtual_user.h"
 #include "net/event_loop.h"
+#include "net/loop_lag_probe.h"
 #include "net/tls_context.h"
 #include "stats/stats_shard.h"
 
@@ -60,6 +61,8 @@ struct WorkerSetup {
   IterationBudget* budget = nullptr;
   const std::vector<llm::Slo>* slos = nullptr;  // judged per request; null or empty = none
   net::TlsOptions tls;  // for https targets (this worker's own TLS context)
+  // When set (load --scrape), the worker's loop runs a lag probe recording into it.
+  net::LoopLag* loop_lag = nullptr;
 };
 
 // What a worker reports once a second.
@@ -111,6 +114,7 @@ class Worker {
 
   WorkerSetup setup_;
   net::EventLoop loop_;
+  std::unique_ptr<net::LoopLagProbe> lag_probe_;  // null unless setup_.loop_lag
   StatsShard shard_;
   std::unique_ptr<net::TlsContext> tls_context_;
   uint64_t tls_handshakes_reported_ = 0;

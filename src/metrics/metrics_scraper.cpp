@@ -1,12 +1,11 @@
 #include "metrics/metrics_scraper.h"
 
-#include <sys/resource.h>
-
 #include <stdexcept>
 
 #include "http/client_connection.h"
 #include "http/request_format.h"
 #include "load/scenario/target_url.h"
+#include "metrics/process_metrics.h"
 #include "net/event_loop.h"
 #include "net/socket.h"
 
@@ -15,13 +14,6 @@ namespace {
 
 double wall_now() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-double process_cpu_seconds() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  auto seconds = [](const timeval& t) { return double(t.tv_sec) + double(t.tv_usec) / 1e6; };
-  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
 }  // namespace
@@ -70,6 +62,11 @@ struct MetricsScraper::Loop {
     }
     last_tick_t = t;
     last_cpu = cpu;
+    const net::LoopLag::Reading lag = loop_lag.take();
+    if (lag.samples > 0) {
+      generator["ragscale_load_loop_lag_seconds"].push_back({t, lag.max_seconds});
+      generator["ragscale_load_loop_lag_mean_seconds"].push_back({t, lag.mean_seconds});
+    }
     for (auto& target : targets) {
       if (target->connection.busy()) {
         if (++target->ticks_busy >= 2) {  // a stuck scrape: start over on a new connection
@@ -94,6 +91,7 @@ struct MetricsScraper::Loop {
   double start_unix = 0;
   double last_tick_t = -1;
   double last_cpu = 0;
+  net::LoopLag loop_lag;
   std::map<std::string, std::vector<SeriesPoint>> generator;
 };
 
@@ -130,12 +128,15 @@ void MetricsScraper::stop() {
   thread_.join();
 }
 
+net::LoopLag& MetricsScraper::loop_lag() { return loop_->loop_lag; }
+
 std::vector<ScrapedTarget> MetricsScraper::results() const {
   std::vector<ScrapedTarget> out;
   ScrapedTarget generator;
   generator.url = "generator";
   generator.series = loop_->generator;
-  generator.scrapes = loop_->generator.empty() ? 0 : loop_->generator.begin()->second.size();
+  const auto cpu = loop_->generator.find("ragscale_load_cpu_cores");
+  generator.scrapes = cpu == loop_->generator.end() ? 0 : cpu->second.size();
   out.push_back(std::move(generator));
   for (const auto& target : loop_->targets) {
     ScrapedTarget result = target->result;

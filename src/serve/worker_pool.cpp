@@ -17,7 +17,7 @@ bool WorkerPool::submit(std::function<void()> task) {
   {
     std::lock_guard lock(mutex_);
     if (stopping_ || queue_.size() >= max_queued_) return false;
-    queue_.push_back(std::move(task));
+    queue_.push_back({std::move(task), Clock::now()});
   }
   wake_.notify_one();
   return true;
@@ -41,16 +41,19 @@ void WorkerPool::shutdown() {
 
 void WorkerPool::run() {
   for (;;) {
-    std::function<void()> task;
+    Queued next;
     {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping and drained
-      task = std::move(queue_.front());
+      next = std::move(queue_.front());
       queue_.pop_front();
       ++running_;
     }
-    run_task(task);
+    queue_wait_.observe(std::chrono::duration<double>(Clock::now() - next.submitted).count());
+    busy_.fetch_add(1, std::memory_order_relaxed);
+    run_task(next.task);
+    busy_.fetch_sub(1, std::memory_order_relaxed);
     std::lock_guard lock(mutex_);
     --running_;
   }

@@ -4,9 +4,12 @@
 // shutdown()) finishes every queued task, then joins the threads.
 // A task that throws never takes the process down: the exception is logged to stderr
 // (with the pool's name) and counted in failed_tasks(), and the thread goes on.
+// For /metrics: threads(), busy() (tasks running now) and queue_wait() (seconds from
+// submit() to the task starting) are read without the pool's lock.
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -16,6 +19,8 @@
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "metrics/atomic_histogram.h"
 
 namespace ragscale::serve {
 
@@ -31,18 +36,30 @@ class WorkerPool {
   size_t pending() const;
   // Tasks that ended with an exception.
   uint64_t failed_tasks() const { return failed_.load(std::memory_order_relaxed); }
+  size_t threads() const { return threads_.size(); }
+  // Tasks running now: threads() of them means a task submitted now waits.
+  size_t busy() const { return busy_.load(std::memory_order_relaxed); }
+  const metrics::AtomicHistogram& queue_wait() const { return queue_wait_; }
   void shutdown();
 
  private:
   void run();
   void run_task(std::function<void()>& task);
 
+  using Clock = std::chrono::steady_clock;
+  struct Queued {
+    std::function<void()> task;
+    Clock::time_point submitted;
+  };
+
   size_t max_queued_;
   std::string name_;
   std::atomic<uint64_t> failed_{0};
+  std::atomic<size_t> busy_{0};
+  metrics::AtomicHistogram queue_wait_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
-  std::deque<std::function<void()>> queue_;
+  std::deque<Queued> queue_;
   size_t running_ = 0;
   bool stopping_ = false;
   std::vector<std::thread> threads_;

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <future>
 #include <stdexcept>
+#include <thread>
 
 namespace ragscale::serve {
 namespace {
@@ -46,6 +47,33 @@ TEST(WorkerPoolTest, ATaskThatThrowsIsCountedAndThePoolKeepsWorking) {
   pool.shutdown();
   EXPECT_EQ(done.load(), 3);
   EXPECT_EQ(pool.failed_tasks(), 2u);
+}
+
+TEST(WorkerPoolTest, CountsBusyThreadsAndHowLongTasksWaited) {
+  WorkerPool pool(2, 100);
+  EXPECT_EQ(pool.threads(), 2u);
+  EXPECT_EQ(pool.busy(), 0u);
+  std::promise<void> release;
+  auto released = release.get_future().share();
+  std::atomic<int> started{0};
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_TRUE(pool.submit([&] {
+      started.fetch_add(1);
+      released.wait();
+    }));
+  }
+  while (started.load() < 2) std::this_thread::yield();
+  EXPECT_EQ(pool.busy(), 2u);
+  // Both threads are taken: this task waits until they are released, 50 ms from now.
+  std::promise<void> third_ran;
+  ASSERT_TRUE(pool.submit([&] { third_ran.set_value(); }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  release.set_value();
+  third_ran.get_future().wait();
+  pool.shutdown();
+  EXPECT_EQ(pool.busy(), 0u);
+  EXPECT_EQ(pool.queue_wait().count(), 3u);
+  EXPECT_GE(pool.queue_wait().sum(), 0.05);  // the third task's wait at least
 }
 
 }  // namespace

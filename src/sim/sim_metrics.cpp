@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "metrics/process_metrics.h"
+
 namespace ragscale::sim {
 
 namespace {
@@ -105,6 +107,7 @@ std::string SimMetrics::render(const SimGauges& gauges) const {
   gauge(out, "generation_slots", "Configured generation slots (0: unlimited).", gauges.generation_slots);
   gauge(out, "hung_requests", "Requests held open without an answer by the timeout fault.", gauges.hung_requests);
   gauge(out, "open_connections", "Open client connections.", gauges.open_connections);
+  metrics::append_process_metrics(out);
   return out;
 }
 

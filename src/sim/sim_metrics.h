@@ -8,7 +8,9 @@
 //   streamed_chunks_total, embedding_inputs_total, rate_limited_total{limit},
 //   faults_injected_total{kind}, time_to_first_token_seconds (histogram),
 //   queue_wait_seconds (histogram), and the gauges queue_depth, active_generations,
-//   active_streams, generation_slots, hung_requests, open_connections.
+//   active_streams, generation_slots, hung_requests, open_connections; then the process's
+//   own figures (metrics/process_metrics.h: CPU seconds, memory, descriptors, threads,
+//   cores available), so a run can tell when the simulator itself was at its CPU limit.
 // Not thread-safe: one per event loop.
 #pragma once
 

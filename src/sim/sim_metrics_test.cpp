@@ -28,6 +28,9 @@ TEST(SimMetrics, RendersCountersLabelsAndGauges) {
   EXPECT_TRUE(has_line(text, "ragscale_sim_faults_injected_total{kind=\"error\"} 1"));
   EXPECT_TRUE(has_line(text, "ragscale_sim_queue_depth 3"));
   EXPECT_TRUE(has_line(text, "ragscale_sim_active_streams 7"));
+  EXPECT_TRUE(has_line(text, "ragscale_sim_generation_slots 0"));
+  EXPECT_TRUE(has_line(text, "# TYPE process_cpu_seconds_total counter"));
+  EXPECT_TRUE(has_line(text, "# TYPE ragscale_cpu_cores_available gauge"));
   EXPECT_TRUE(has_line(text, "# TYPE ragscale_sim_requests_total counter"));
   EXPECT_EQ(metrics.requests(), 3u);
 }

@@ -61,6 +61,13 @@ ServiceGauges ServiceContext::gauges() const {
   g.in_flight_requests = server ? server->in_flight_requests() : 0;
   g.open_connections = server ? server->open_connections() : 0;
   g.worker_queue = workers ? workers->pending() : 0;
+  if (workers) {
+    g.worker_threads = workers->threads();
+    g.worker_threads_busy = workers->busy();
+    g.worker_queue_wait = &workers->queue_wait();
+  }
+  if (llm_client) g.backends_in_flight.push_back({"llm", llm_client->in_flight()});
+  if (embed_client) g.backends_in_flight.push_back({"embedder", embed_client->in_flight()});
   g.failed_tasks = (workers ? workers->failed_tasks() : 0) + (ingestion ? ingestion->failed_tasks() : 0);
   return g;
 }

@@ -1,18 +1,7 @@
 #include "serve/api/service_metrics.h"
 
-#include <unistd.h>
-
-#include <cstdio>
-#include <fstream>
-
 namespace ragscale::serve {
 namespace {
-
-void append_number(std::string& out, double value) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.6g", value);
-  out += buffer;
-}
 
 void append_gauge(std::string& out, const char* name, const char* help, const char* type, uint64_t value) {
   out += "# HELP ";
@@ -36,13 +25,8 @@ void ServiceMetrics::record(std::string_view route, int status, double seconds) 
   std::lock_guard lock(mutex_);
   ++requests_[{std::string(route), status}];
   auto it = latency_.find(route);
-  if (it == latency_.end()) it = latency_.emplace(std::string(route), Histogram{}).first;
-  auto& histogram = it->second;
-  for (size_t i = 0; i < kBuckets.size(); ++i) {
-    if (seconds <= kBuckets[i]) ++histogram.counts[i];
-  }
-  ++histogram.count;
-  histogram.sum += seconds;
+  if (it == latency_.end()) it = latency_.try_emplace(std::string(route)).first;
+  it->second.observe(seconds);
 }
 
 void ServiceMetrics::rate_limited(std::string_view route) {
@@ -71,17 +55,7 @@ std::string ServiceMetrics::render(const ServiceGauges& gauges) const {
     out += "# HELP ragscale_request_duration_seconds Time from request to response, by route.\n";
     out += "# TYPE ragscale_request_duration_seconds histogram\n";
     for (const auto& [route, histogram] : latency_) {
-      std::string prefix = "ragscale_request_duration_seconds_bucket{route=\"" + route + "\",le=\"";
-      for (size_t i = 0; i < kBuckets.size(); ++i) {
-        out += prefix;
-        append_number(out, kBuckets[i]);
-        out += "\"} " + std::to_string(histogram.counts[i]) + "\n";
-      }
-      out += prefix + "+Inf\"} " + std::to_string(histogram.count) + "\n";
-      out += "ragscale_request_duration_seconds_sum{route=\"" + route + "\"} ";
-      append_number(out, histogram.sum);
-      out += "\nragscale_request_duration_seconds_count{route=\"" + route + "\"} " + std::to_string(histogram.count) +
-             "\n";
+      histogram.render(out, "ragscale_request_duration_seconds", "route=\"" + route + "\"");
     }
     out += "# HELP ragscale_rate_limited_total Requests refused with 429 by the per-client rate limits, by route.\n";
     out += "# TYPE ragscale_rate_limited_total counter\n";
@@ -103,18 +77,23 @@ std::string ServiceMetrics::render(const ServiceGauges& gauges) const {
   append_gauge(out, "ragscale_open_connections", "Open client connections.", "gauge", gauges.open_connections);
   append_gauge(out, "ragscale_worker_queue", "Tasks waiting for or running on the worker pool.", "gauge",
                gauges.worker_queue);
+  append_gauge(out, "ragscale_worker_threads", "Threads of the worker pool.", "gauge", gauges.worker_threads);
+  append_gauge(out, "ragscale_worker_threads_busy", "Worker threads running a task now.", "gauge",
+               gauges.worker_threads_busy);
+  if (gauges.worker_queue_wait) {
+    out += "# HELP ragscale_worker_queue_wait_seconds Time from a task's submission to the worker pool to its start.\n";
+    out += "# TYPE ragscale_worker_queue_wait_seconds histogram\n";
+    gauges.worker_queue_wait->render(out, "ragscale_worker_queue_wait_seconds");
+  }
   append_gauge(out, "ragscale_failed_tasks_total", "Worker and ingestion tasks that ended with an exception.",
                "counter", gauges.failed_tasks);
-  append_gauge(out, "process_resident_memory_bytes", "Resident memory size in bytes.", "gauge",
-               process_resident_bytes());
+  out += "# HELP ragscale_backend_in_flight Calls to each model backend sent and not yet answered.\n";
+  out += "# TYPE ragscale_backend_in_flight gauge\n";
+  for (const auto& backend : gauges.backends_in_flight) {
+    out += "ragscale_backend_in_flight{backend=\"" + backend.backend + "\"} " + std::to_string(backend.calls) + "\n";
+  }
+  metrics::append_process_metrics(out);
   return out;
-}
-
-uint64_t process_resident_bytes() {
-  std::ifstream statm("/proc/self/statm");
-  uint64_t size = 0, resident = 0;
-  if (!(statm >> size >> resident)) return 0;
-  return resident * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
 }
 
 }  // namespace ragscale::serve

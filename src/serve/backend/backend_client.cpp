@@ -274,6 +274,7 @@ struct BackendClient::Slot final : http::ClientConnection::Listener {
     auto finished = std::move(call);
     call.reset();
     finished->slot = nullptr;
+    owner.in_flight_.fetch_sub(1, std::memory_order_relaxed);
     BackendResponse response = finished->ended_by != BackendFailure::kNone
                                    ? BackendResponse::failed(finished->ended_by, finished->ended_because)
                                    : response_of(result, finished->timeout);
@@ -442,6 +443,7 @@ void BackendClient::send_on_loop(Slot* slot, const std::shared_ptr<Call>& call) 
   call->options.timeout = call->deadline - net::Clock::now();
   call->slot = slot;
   slot->call = call;
+  in_flight_.fetch_add(1, std::memory_order_relaxed);
   slot->connection.send(call->request, call->options);
 }
 

@@ -156,6 +156,8 @@ class BackendClient {
   const BackendUrl& url() const { return url_; }
   // Calls accepted and not completed yet: in flight plus waiting.
   size_t pending() const { return pending_.load(std::memory_order_relaxed); }
+  // Calls sent on a connection and not answered yet (at most max_connections).
+  size_t in_flight() const { return in_flight_.load(std::memory_order_relaxed); }
 
  private:
   struct Call;
@@ -181,6 +183,7 @@ class BackendClient {
   net::EventLoop loop_;
   std::shared_ptr<Mailbox> mailbox_;
   std::atomic<size_t> pending_{0};
+  std::atomic<size_t> in_flight_{0};
   std::thread thread_;
   // Loop thread only:
   bool shut_down_ = false;

@@ -317,6 +317,28 @@ TEST(BackendClientQueueTest, CancelledWaitersLeaveTheQueueAndTheirPlaceIsReused)
   EXPECT_EQ(client.pending(), 0u);
 }
 
+// /metrics' ragscale_backend_in_flight: calls on the wire, not those waiting for a connection.
+TEST(BackendClientQueueTest, InFlightCountsOnlyTheCallsSentOnAConnection) {
+  StuckBackend backend;
+  Outcome sent, waiting;
+  BackendClient client({"127.0.0.1", backend.port(), ""}, "", 1);
+  EXPECT_EQ(client.in_flight(), 0u);
+  auto cancel_sent = std::make_shared<CancelSignal>();
+  auto cancel_waiting = std::make_shared<CancelSignal>();
+  client.post_json_async("/v1/chat/completions", "{}", std::chrono::seconds(20), {}, sent.completion(), cancel_sent);
+  wait_for_requests(backend, 1);
+  client.post_json_async("/v1/chat/completions", "{}", std::chrono::seconds(20), {}, waiting.completion(),
+                         cancel_waiting);
+  EXPECT_EQ(client.pending(), 2u);
+  EXPECT_EQ(client.in_flight(), 1u);
+  cancel_waiting->cancel();
+  ASSERT_TRUE(waiting.arrives_within(std::chrono::seconds(2)));
+  EXPECT_EQ(client.in_flight(), 1u);
+  cancel_sent->cancel();
+  ASSERT_TRUE(sent.arrives_within(std::chrono::seconds(2)));
+  EXPECT_EQ(client.in_flight(), 0u);
+}
+
 TEST(BackendClientQueueTest, ACancelBeforeTheCallStartsEndsItWithoutSendingIt) {
   StuckBackend backend;
   backend.hold = false;
