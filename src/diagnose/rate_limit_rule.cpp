@@ -13,10 +13,10 @@ std::optional<Finding> check_rate_limited(const RunEvidence& run) {
                                " requests with 429 (ragscale_sim_rate_limited_total, " + number(sim.max(), 1) +
                                "/s at most)");
   }
-  const Series overloaded = run.scraped("ragscale_backend_requests_total", "outcome=\"overloaded\"");
-  if (!overloaded.empty() && overloaded.mean() * d >= 1) {
-    finding.evidence.push_back("serve's model calls came back overloaded (429/503) about " +
-                               number(overloaded.mean() * d, 0) + " times (ragscale_backend_requests_total)");
+  const Series refused = run.scraped("ragscale_backend_requests_total", "outcome=\"rate_limited\"");
+  if (!refused.empty() && refused.mean() * d >= 1) {
+    finding.evidence.push_back("serve's model calls were refused with 429 about " + number(refused.mean() * d, 0) +
+                               " times (ragscale_backend_requests_total{outcome=\"rate_limited\"})");
   }
   uint64_t limited = 0, requests = 0;
   for (const auto& endpoint : run.summary().stats.endpoints()) {

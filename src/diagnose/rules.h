@@ -21,7 +21,7 @@ std::optional<Finding> check_generator_saturated(const RunEvidence& run);
 std::optional<Finding> check_cpu_bound_target(const RunEvidence& run);
 
 // Requests/s stopped growing (≤ +10% from the second quarter to the last) while users grew
-// (≥ +30% and ≥ 2 more, with p95 ≥ ×1.2) or latency did (p95 ≥ ×1.5): the target hit a limit. Little's law gives
+// (≥ +30% and ≥ 2 more, with p95 ≥ ×1.2) or latency did (p95 ≥ ×1.5 and ≥ +5 ms): the target hit a limit. Little's law gives
 // the requests in flight; the scraped queues that filled (slots, worker threads at their count)
 // or grew (queue depths and waits, calls in flight, connections) name which one.
 std::optional<Finding> check_throughput_plateau(const RunEvidence& run);

@@ -126,6 +126,16 @@ TEST(DiagnoseRulesTest, GrowingThroughputIsNoPlateau) {
   EXPECT_FALSE(check_throughput_plateau(RunEvidence(summary)));
 }
 
+TEST(DiagnoseRulesTest, SubMillisecondJitterAtAConstantRateIsNoPlateau) {
+  // An open-model run at 500/s against a fast target: requests/s is flat by design and
+  // the p95 doubles from 0.2 to 0.4 ms on scheduling noise alone.
+  auto jitter = [](int s) { return Second{.requests = 500, .latency_us = s < 20 ? 200u : 400u}; };
+  EXPECT_FALSE(check_throughput_plateau(RunEvidence(run_of(40, jitter))));
+  // The same doubling from 20 ms to 40 ms is a target slowing down.
+  auto slowing = [](int s) { return Second{.requests = 500, .latency_us = s < 20 ? 20'000u : 40'000u}; };
+  EXPECT_TRUE(check_throughput_plateau(RunEvidence(run_of(40, slowing))));
+}
+
 TEST(DiagnoseRulesTest, RateLimitingFromTheModelAndTheLoad) {
   output::RunSummary summary = run_of(20, kSteady);
   scrape(summary, "sim", "ragscale_sim_rate_limited_total{limit=\"rpm\"}", 20, [](int s) { return s > 10 ? 5.0 : 0.0; });
@@ -133,6 +143,14 @@ TEST(DiagnoseRulesTest, RateLimitingFromTheModelAndTheLoad) {
   ASSERT_TRUE(finding);
   EXPECT_NE(finding->evidence[0].find("refused about 50 requests with 429"), std::string::npos);
   EXPECT_FALSE(check_rate_limited(RunEvidence(run_of(20, kSteady))));
+  // serve's own count of the model's 429s, without a sim to scrape.
+  output::RunSummary behind_serve = run_of(20, kSteady);
+  scrape(behind_serve, "serve", "ragscale_backend_requests_total{backend=\"llm\",outcome=\"rate_limited\"}", 20, 2.0);
+  scrape(behind_serve, "serve", "ragscale_backend_requests_total{backend=\"llm\",outcome=\"overloaded\"}", 20, 9.0);
+  const auto from_serve = check_rate_limited(RunEvidence(behind_serve));
+  ASSERT_TRUE(from_serve);
+  ASSERT_EQ(from_serve->evidence.size(), 1u) << "serve's own full queue is not rate limiting";
+  EXPECT_NE(from_serve->evidence[0].find("refused with 429 about 40 times"), std::string::npos) << from_serve->evidence[0];
 }
 
 TEST(DiagnoseRulesTest, ALowCacheHitRate) {
@@ -143,6 +161,26 @@ TEST(DiagnoseRulesTest, ALowCacheHitRate) {
   ASSERT_TRUE(finding);
   EXPECT_NE(finding->title.find("30.0%"), std::string::npos);
   EXPECT_NE(finding->evidence[0].find("threshold: 60%"), std::string::npos);
+}
+
+TEST(DiagnoseRulesTest, TheCacheEntriesSayWhyItMissed) {
+  auto with_entries = [](const std::function<double(int)>& entries) {
+    output::RunSummary summary = run_of(20, kSteady);
+    scrape(summary, "serve", "ragscale_cache_hits_total", 20, 0.0);
+    scrape(summary, "serve", "ragscale_cache_misses_total", 20, 50.0);  // about 1,000 misses
+    scrape(summary, "serve", "ragscale_cache_entries", 20, entries);
+    return check_cache_hit_rate(RunEvidence(summary));
+  };
+  const auto off = with_entries([](int) { return 0.0; });
+  ASSERT_TRUE(off);
+  EXPECT_NE(off->evidence[1].find("stayed 0"), std::string::npos);
+  EXPECT_NE(off->advice.find("turn the query cache on"), std::string::npos);
+  // An entry per miss and none evicted: the questions never repeated, and no cache helps.
+  EXPECT_FALSE(with_entries([](int s) { return 50.0 * s; }));
+  // Full at 100 entries while 1,000 questions missed: repeated questions were pushed out.
+  const auto small = with_entries([](int s) { return std::min(100.0, 50.0 * s); });
+  ASSERT_TRUE(small);
+  EXPECT_NE(small->advice.find("enlarge the cache"), std::string::npos);
 }
 
 TEST(DiagnoseRulesTest, MemoryGrowthIsProjected) {

@@ -67,8 +67,9 @@ std::optional<double> histogram_quantile(double q, const std::vector<std::pair<d
 }
 
 void ScrapeSeries::add_counter(double t, const std::string& key, double value) {
-  auto [last, fresh] = counters_.try_emplace(key, Last{t, value});
-  if (fresh) return;
+  // New after the first scrape: it was 0 at the previous one (see the header).
+  auto [last, fresh] = counters_.try_emplace(key, previous_scrape_t_ ? Last{*previous_scrape_t_, 0} : Last{t, value});
+  if (fresh && !previous_scrape_t_) return;
   const double elapsed = t - last->second.t;
   if (elapsed > 0) {
     const double increase = value >= last->second.value ? value - last->second.value : value;  // reset: since 0
@@ -94,6 +95,12 @@ void ScrapeSeries::add_histograms(double t, const Exposition& exposition) {
     auto& buckets = entry.second;
     std::sort(buckets.begin(), buckets.end());
     auto previous = buckets_.find(key);
+    if (previous == buckets_.end() && previous_scrape_t_) {
+      // New after the first scrape: every bucket was 0 at the previous one.
+      std::vector<std::pair<double, double>> zeros = buckets;
+      for (auto& bucket : zeros) bucket.second = 0;
+      previous = buckets_.emplace(key, std::move(zeros)).first;
+    }
     if (previous != buckets_.end() && previous->second.size() == buckets.size()) {
       // This interval's observations; a reset (any bucket went down) counts from 0.
       std::vector<std::pair<double, double>> interval = buckets;
@@ -131,6 +138,7 @@ void ScrapeSeries::add_scrape(double t, const Exposition& exposition) {
     else series_[key].push_back({t, sample.value});
   }
   add_histograms(t, exposition);
+  previous_scrape_t_ = t;
 }
 
 }  // namespace ragscale::metrics

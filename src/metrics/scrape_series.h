@@ -12,7 +12,10 @@
 //   does) as "name:p50{...}" etc., and "name:rate{...}" from _count; intervals without
 //   observations have no percentile point;
 // - summaries: their quantile samples as gauges, _count as a rate.
-// A series' first scrape gives gauges a point and counters only their starting value.
+// A series' first scrape gives gauges a point and counters only their starting value; but a
+// counter or histogram series that appears after the endpoint's first scrape was absent from
+// the one before, which exporters do for label sets not yet seen (serve's and sim's status
+// and outcome counters appear with their first event), so it counts from 0 at that scrape.
 // NaN values are skipped. series() is sorted by key.
 #pragma once
 
@@ -54,6 +57,7 @@ class ScrapeSeries {
   std::map<std::string, std::vector<SeriesPoint>> series_;
   std::map<std::string, Last> counters_;  // last raw value per counter key
   std::map<std::string, std::vector<std::pair<double, double>>> buckets_;  // last cumulative buckets
+  std::optional<double> previous_scrape_t_;  // the scrape before the one being added
 };
 
 }  // namespace ragscale::metrics

@@ -52,6 +52,21 @@ TEST(ScrapeSeriesTest, ACounterResetIsTheIncreaseSinceZero) {
   EXPECT_EQ(rate[1].value, 30);
 }
 
+TEST(ScrapeSeriesTest, ALabelSetThatAppearsLaterCountsFromZero) {
+  // serve and sim write a status's counter line only once it has happened.
+  ScrapeSeries series;
+  series.add_scrape(0, parse_prometheus_text("# TYPE r counter\nr{status=\"200\"} 10\n"));
+  series.add_scrape(2, parse_prometheus_text("# TYPE r counter\nr{status=\"200\"} 20\nr{status=\"429\"} 6\n"
+                                             "# TYPE h histogram\nh_bucket{le=\"1\"} 4\nh_bucket{le=\"+Inf\"} 4\n"
+                                             "h_count 4\n"));
+  const auto& all = series.series();
+  ASSERT_TRUE(all.count("r{status=\"429\"}"));
+  EXPECT_DOUBLE_EQ(all.at("r{status=\"429\"}")[0].value, 3);  // 6 since the scrape at t = 0
+  EXPECT_DOUBLE_EQ(all.at("r{status=\"200\"}")[0].value, 5);
+  ASSERT_TRUE(all.count("h:p50"));  // the 4 observations fell in this interval
+  EXPECT_DOUBLE_EQ(all.at("h:rate")[0].value, 2);
+}
+
 TEST(ScrapeSeriesTest, HistogramQuantileFollowsPrometheus) {
   using Buckets = std::vector<std::pair<double, double>>;
   constexpr double kInf = std::numeric_limits<double>::infinity();

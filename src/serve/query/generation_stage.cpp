@@ -159,7 +159,9 @@ void GenerationStage::finished(const std::shared_ptr<Attempt>& state, Clock::tim
       break;
     default:
       breaker_.on_failure(took, now);
-      metrics_.backend_call(kBackend, "error");
+      // A 429 is the model's quota, told apart so a diagnosis can name rate limiting.
+      metrics_.backend_call(kBackend,
+                            outcome.failure == BackendFailure::kNone && outcome.status == 429 ? "rate_limited" : "error");
       reason = "llm_error";
       break;
   }
