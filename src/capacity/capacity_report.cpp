@@ -60,9 +60,7 @@ void write_step(JsonWriter& json, const CapacityReport& report, size_t index, bo
     json.StartObject();
     put_field(json, "expression", slo.expression);
     put_field(json, "verdict", std::string(verdict_name(slo.verdict)));
-    json.Key("observed");
-    if (slo.has_data) json.Double(slo.observed);
-    else json.Null();
+    put_field(json, "observed", slo.has_data ? std::optional<double>(slo.observed) : std::nullopt);
     put_field(json, "low", slo.low);
     put_field(json, "high", slo.high);
     put_field(json, "samples", slo.samples);

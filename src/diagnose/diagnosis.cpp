@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "common/json_fields.h"
 #include "diagnose/rules.h"
 
 namespace ragscale::diagnose {
@@ -50,28 +51,21 @@ void write_diagnosis_json(std::ostream& out, const Diagnosis& diagnosis) {
   rapidjson::PrettyWriter<rapidjson::OStreamWrapper> json(stream);
   json.SetIndent(' ', 2);
   json.StartObject();
-  json.Key("availability");
-  json.Double(diagnosis.availability);
-  json.Key("requests");
-  json.Uint64(diagnosis.requests);
-  json.Key("scraped");
-  json.Bool(diagnosis.scraped);
+  put_field(json, "availability", diagnosis.availability);
+  put_field(json, "requests", diagnosis.requests);
+  put_field(json, "scraped", diagnosis.scraped);
   json.Key("findings");
   json.StartArray();
   for (const auto& finding : diagnosis.findings) {
     json.StartObject();
-    json.Key("rule");
-    json.String(finding.rule.c_str());
-    json.Key("severity");
-    json.Double(finding.severity);
-    json.Key("title");
-    json.String(finding.title.c_str());
+    put_field(json, "rule", finding.rule);
+    put_field(json, "severity", finding.severity);
+    put_field(json, "title", finding.title);
     json.Key("evidence");
     json.StartArray();
     for (const auto& line : finding.evidence) json.String(line.c_str());
     json.EndArray();
-    json.Key("advice");
-    json.String(finding.advice.c_str());
+    put_field(json, "advice", finding.advice);
     json.EndObject();
   }
   json.EndArray();

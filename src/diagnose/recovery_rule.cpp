@@ -45,9 +45,7 @@ struct Baseline {
     for (const auto& second : seconds) {
       if (second.p95_ms) values.push_back(*second.p95_ms);
     }
-    if (values.empty()) return std::nullopt;
-    std::nth_element(values.begin(), values.begin() + ptrdiff_t(values.size() / 2), values.end());
-    return values[values.size() / 2];
+    return quantile_of(std::move(values), 0.5);
   }
   double failure_rate() const {
     double requests = 0, failures = 0;

@@ -6,6 +6,13 @@
 
 namespace ragscale::diagnose {
 
+std::optional<double> quantile_of(std::vector<double> values, double q) {
+  if (values.empty()) return std::nullopt;
+  const size_t rank = std::min(values.size() - 1, size_t(q * double(values.size())));
+  std::nth_element(values.begin(), values.begin() + ptrdiff_t(rank), values.end());
+  return values[rank];
+}
+
 double Series::mean() const { return v.empty() ? 0 : std::accumulate(v.begin(), v.end(), 0.0) / double(v.size()); }
 double Series::max() const { return v.empty() ? 0 : *std::max_element(v.begin(), v.end()); }
 
@@ -27,10 +34,7 @@ std::optional<double> Series::quantile_between(double q, double from, double to)
   for (size_t i = 0; i < t.size(); ++i) {
     if (t[i] >= from && t[i] < to) values.push_back(v[i]);
   }
-  if (values.empty()) return std::nullopt;
-  const size_t rank = std::min(values.size() - 1, size_t(q * double(values.size())));
-  std::nth_element(values.begin(), values.begin() + ptrdiff_t(rank), values.end());
-  return values[rank];
+  return quantile_of(std::move(values), q);
 }
 
 double Series::slope() const {

@@ -19,6 +19,9 @@
 
 namespace ragscale::diagnose {
 
+// The q-quantile (0..1, nearest rank) of `values`; nullopt when there are none.
+std::optional<double> quantile_of(std::vector<double> values, double q);
+
 struct Series {
   std::vector<double> t;
   std::vector<double> v;
