@@ -107,21 +107,7 @@ port=$(free_port)
 mkdir -p "$BENCH_WORK/www"
 python3 -c "import json; print(json.dumps({'items': [{'id': i, 'name': 'item %d' % i, 'tags': ['a', 'b', 'c'], 'score': i / 2} for i in range(6000)]}))" \
   > "$BENCH_WORK/www/items.json"
-chmod 755 "$BENCH_WORK" "$BENCH_WORK/www" && chmod 644 "$BENCH_WORK/www/items.json"  # nginx's workers drop root
-cat > "$BENCH_WORK/nginx-files.conf" << CONF
-worker_processes 1;
-daemon off;
-pid $BENCH_WORK/nginx.pid;
-error_log $BENCH_WORK/nginx-error.log;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  sendfile on;
-  server { listen 127.0.0.1:$port; root $BENCH_WORK/www; }
-}
-CONF
-taskset -c "$SERVER_CORE" nginx -c "$BENCH_WORK/nginx-files.conf" -p "$BENCH_WORK" &
-NGINX_PID_FILE=$BENCH_WORK/nginx.pid
+start_file_nginx "$BENCH_WORK" "$port" "$SERVER_CORE" 1
 wait_for_url "http://127.0.0.1:$port/items.json" 100 "$BENCH_WORK/nginx-error.log" || bench_abort "nginx did not start"
 sim_port=$(free_port)
 start_sim "$sim_port"  # a bystander to scrape: the generator's own series come with any --scrape

@@ -46,6 +46,29 @@ CONF
   wait_for_url "http://127.0.0.1:$port/" 100 "$dir/nginx-error.log" || bench_abort "nginx did not start"
 }
 
+# start_file_nginx DIR PORT CPUS WORKERS: nginx sending the files of DIR/www (sendfile) with
+# WORKERS worker processes on CPUS (a taskset list); sets NGINX_PID_FILE, stopped by
+# stop_static_nginx. The folders and files are made readable: nginx's workers drop root.
+start_file_nginx() {
+  dir=$1; port=$2; cpus=$3; workers=$4
+  chmod 755 "$dir" "$dir/www" && chmod -R a+r "$dir/www"
+  cat > "$dir/nginx-files.conf" << CONF
+worker_processes $workers;
+daemon off;
+pid $dir/nginx.pid;
+error_log $dir/nginx-error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  sendfile on;
+  types { application/json json; }
+  server { listen 127.0.0.1:$port backlog=4096; root $dir/www; }
+}
+CONF
+  taskset -c "$cpus" nginx -c "$dir/nginx-files.conf" -p "$dir" &
+  NGINX_PID_FILE=$dir/nginx.pid
+}
+
 # wait_for_url URL TRIES LOG: polls URL every 50 ms until it answers 2xx; after TRIES
 # attempts prints LOG and fails.
 wait_for_url() {

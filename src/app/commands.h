@@ -15,5 +15,6 @@ int run_capacity_command(int argc, char** argv);  // src/capacity/capacity_comma
 int run_compare_command(int argc, char** argv);  // src/compare/compare_command.cpp
 int run_plan_command(int argc, char** argv);   // src/plan/plan_command.cpp
 int run_diagnose_command(int argc, char** argv);  // src/diagnose/diagnose_command.cpp
+int run_merge_command(int argc, char** argv);  // src/merge/merge_command.cpp
 
 }  // namespace ragscale

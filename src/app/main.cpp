@@ -23,6 +23,8 @@ constexpr Subcommand kSubcommands[] = {
      ragscale::run_sim_command},
     {"report", "render the HTML report of a load run from its JSON summary (merging several)",
      ragscale::run_report_command},
+    {"merge", "merge the JSON summaries of a distributed run's generators into one run, judged again",
+     ragscale::run_merge_command},
     {"compare", "compare two runs' JSON summaries: per figure change, confidence interval and verdict",
      ragscale::run_compare_command},
     {"ingest", "upload a folder of documents to a running service and wait until they are searchable",

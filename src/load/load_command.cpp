@@ -27,13 +27,13 @@
 #include "load/output/console_report.h"
 #include "load/output/json_summary.h"
 #include "load/output/live_status_line.h"
-#include "load/output/llm_stats_csv.h"
-#include "load/output/locust_csv_writer.h"
-#include "load/output/number_format.h"
+#include "load/output/run_outputs.h"
+#include "load/run_exit_code.h"
+#include "load/segment/local_processes.h"
+#include "load/segment/start_time.h"
 #include "load/web/dashboard_server.h"
 #include "load/web/live_snapshot.h"
 #include "metrics/metrics_scraper.h"
-#include "report/html_report.h"
 #include "common/duration.h"
 #include "net/tls_context.h"
 
@@ -50,20 +50,16 @@ using load::make_run_info;
 using load::resolve_targets;
 using load::tls_options;
 
-constexpr int kExitThresholdFailed = 1;
-constexpr int kExitBadInput = 2;
-constexpr int kExitAborted = 3;
-constexpr int kExitInterrupted = 130;
+using load::kExitBadInput;
 
-void print_thresholds(const scenario::ThresholdEvaluation& evaluation) {
-  if (evaluation.results.empty()) return;
-  std::printf("\nThresholds\n");
-  for (const auto& result : evaluation.results) {
-    std::string observed = result.has_data ? output::format_decimal(result.observed, 3) : "no data";
-    std::printf("  %s %-50s observed %s\n", result.passed ? "PASS" : "FAIL", result.expression.c_str(),
-                observed.c_str());
-  }
-}
+// Segments of one run share the seed, so they walk one arrival schedule; a user who wants
+// another schedule gives every segment the same --seed.
+constexpr uint64_t kSegmentSeed = 0x5EC7'0A11'5EED'2026ULL;
+
+bool stop_requested_since(int count) { return load::stop_request_count() != count; }
+
+int g_signals_before_start = 0;
+bool stop_before_start() { return stop_requested_since(g_signals_before_start); }
 
 }  // namespace
 
@@ -84,11 +80,17 @@ int run_load_command(int argc, char** argv) {
   uint64_t seed = 0;
   try {
     options = load::parse_load_options(argc, argv);
-    seed = options.seed.value_or(static_cast<uint64_t>(::getpid()) * 2654435761ULL ^
-                                 static_cast<uint64_t>(std::time(nullptr)));
+    seed = options.seed.value_or(options.segment ? kSegmentSeed
+                                                 : static_cast<uint64_t>(::getpid()) * 2654435761ULL ^
+                                                       static_cast<uint64_t>(std::time(nullptr)));
+    if (options.processes && *options.processes > 1) {
+      if (options.segment) throw std::invalid_argument("--processes runs its own segments; drop --segment");
+      if (options.web) throw std::invalid_argument("--web cannot watch several processes; drop --web or --processes");
+    }
     scenario = build_scenario(options, seed);
     for (const auto& text : options.slos) slos.push_back(load::llm::parse_slo(text));
     plan = load::make_load_plan(options, scenario.load);
+    load::check_segment_has_work(plan);
     targets = resolve_targets(scenario, options);
     // A CA file that cannot be used is bad input now, not a failed handshake per request.
     if (any_tls(targets) || options.ca_file) net::TlsContext check(tls_options(options));
@@ -104,8 +106,16 @@ int run_load_command(int argc, char** argv) {
     return kExitBadInput;
   }
 
+  if (options.processes && *options.processes > 1 && !options.dry_run) {
+    return load::run_local_processes(argc, argv, options, seed, thresholds);
+  }
+
   const int threads = load::run_threads(options, plan);
   output::RunInfo info = make_run_info(scenario, plan, threads, options);
+  if (options.segment) {
+    info.settings.emplace_back("segment", options.segment->describe());
+    info.settings.emplace_back("segment period", std::to_string(options.segment->period()));
+  }
   if (any_tls(targets)) info.settings.emplace_back("tls", describe_tls(tls_options(options)));
 
   std::optional<double> planned;
@@ -194,6 +204,25 @@ int run_load_command(int argc, char** argv) {
   }
 
   load::install_stop_signal_handlers();
+  if (options.start_at) {
+    const double wait = *options.start_at - load::unix_time_now();
+    if (wait > 0) std::fprintf(stderr, "  waiting %.1f s for --start-at\n", wait);
+    g_signals_before_start = load::stop_request_count();
+    const double late = load::wait_until(*options.start_at, stop_before_start);
+    if (late < 0) {
+      std::fprintf(stderr, "ragscale load: interrupted before --start-at; nothing was sent\n");
+      return load::kExitInterrupted;
+    }
+    // A segment that starts late misses the first seconds of the run: say so, and record it
+    // so ragscale merge can warn about it too.
+    if (late > 1.0) {
+      std::fprintf(stderr, "ragscale load: started %.1f s after --start-at; the first seconds of this part are missing\n",
+                   late);
+      char text[32];
+      std::snprintf(text, sizeof text, "%.3f", late);
+      info.settings.emplace_back("late start", text);
+    }
+  }
   if (scraper) {
     scraper->start(std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count());
   }
@@ -228,7 +257,7 @@ int run_load_command(int argc, char** argv) {
     std::printf("Note: %llu requests were still in flight after the stop timeout and are not counted.\n",
                 static_cast<unsigned long long>(outcome.abandoned_in_flight));
   }
-  print_thresholds(outcome.thresholds);
+  std::fputs(output::format_threshold_verdicts(outcome.thresholds).c_str(), stdout);
   if (stopped_from_web) std::printf("\nRun stopped from the web dashboard.\n");
 
   for (const auto& result : outcome.thresholds.results) {
@@ -245,15 +274,7 @@ int run_load_command(int argc, char** argv) {
 
   int exit_code = 0;
   try {
-    if (options.csv_prefix) {
-      output::LocustCsvOptions csv_options;
-      csv_options.full_history = options.csv_full_history;
-      csv_options.precise = options.csv_precise;
-      output::write_locust_csv_files(*options.csv_prefix, stats, csv_options);
-      output::write_llm_stats_csv_file(*options.csv_prefix, stats);
-    }
-    if (options.json_file) output::write_json_summary_file(*options.json_file, info, stats);
-    if (options.html_file) report::write_html_report_file(*options.html_file, output::RunSummary{info, stats});
+    output::write_run_outputs(load::run_output_paths(options), output::RunSummary{info, stats});
   } catch (const std::exception& error) {
     std::fprintf(stderr, "ragscale load: %s\n", error.what());
     exit_code = kExitBadInput;
@@ -261,13 +282,9 @@ int run_load_command(int argc, char** argv) {
 
   // The page shows the final figures until the process exits, right after this.
   if (live_snapshot) live_snapshot->set_state("finished");
-  if (outcome.aborted_by_threshold) {
-    std::printf("\nRun aborted: %s\n", outcome.abort_reason.c_str());
-    return kExitAborted;
-  }
-  if (!outcome.thresholds.all_passed()) return kExitThresholdFailed;
-  if (outcome.interrupted) return kExitInterrupted;
-  return exit_code;
+  if (outcome.aborted_by_threshold) std::printf("\nRun aborted: %s\n", outcome.abort_reason.c_str());
+  return load::run_exit_code(outcome.aborted_by_threshold, outcome.thresholds.all_passed(), outcome.interrupted,
+                             exit_code);
 }
 
 }  // namespace ragscale

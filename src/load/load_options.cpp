@@ -8,6 +8,7 @@
 #include "common/argument_cursor.h"
 #include "common/duration.h"
 #include "common/flag_values.h"
+#include "load/segment/start_time.h"
 
 namespace ragscale::load {
 
@@ -75,6 +76,25 @@ Run bounds and presets
       --local-ips LIST    source addresses to spread connections over, round robin:
                           10.0.0.1,10.0.0.5-10.0.0.9 (default: the kernel's choice;
                           toward 127.x targets, 127.0.0.2+ after every 10,000 connections)
+
+Distributed runs (docs/distributed.md)
+      --segment I/N       run only this generator's exact share of the run: the I-th of N
+                          equal parts (0/4 .. 3/4), or A:B as fractions of the whole
+                          (0:1/4, 1/4:1/2, 50%:100%, k6's execution segments). Users,
+                          arrivals, iterations, bursts and unique(src) data rows are
+                          divided so the segments add up exactly to the whole run; merge
+                          their --json summaries with ragscale merge. Segments share one
+                          arrival schedule, so give them the same --seed (a fixed one is
+                          used when none is given)
+      --segment-sequence S  the cut points of all the run's segments, e.g. 0,1/4,1/2,1, when
+                          they are not N equal parts or one segment and the rest: every
+                          generator of the run gives the same one (k6's sequence)
+      --start-at TIME     start at TIME: RFC 3339 (2026-12-02T15:00:00Z) or +DUR from now,
+                          so every segment's clock and seconds line up; a generator that
+                          starts late says by how much
+      --processes P       run P local generator processes (segments 0/P..P-1/P), each on
+                          its share of the CPUs, and report their merged run: for targets
+                          faster than one process can drive
 
 Verdicts and output
       --threshold EXPR    pass/fail criterion, k6 syntax, repeatable:
@@ -155,6 +175,23 @@ std::chrono::microseconds parse_duration_flag(std::string_view flag, std::string
   return parse_flag_duration(kCommand, flag, text);
 }
 
+ExecutionSegment parse_segment_flags(const std::string& segment, const std::string& sequence) {
+  try {
+    return ExecutionSegment::parse(segment, sequence);
+  } catch (const std::invalid_argument& error) {
+    throw std::invalid_argument(std::string(kCommand) + ": " + error.what());
+  }
+}
+
+double parse_start_time_flag(std::string_view flag, std::string_view text) {
+  try {
+    return parse_start_time(text, unix_time_now());
+  } catch (const std::invalid_argument& error) {
+    throw std::invalid_argument(std::string(kCommand) + ": " + std::string(flag) + " '" + std::string(text) +
+                                "': " + error.what());
+  }
+}
+
 Stage parse_stage(std::string_view flag, std::string_view text) {
   size_t colon = text.rfind(':');
   if (colon == std::string_view::npos) bad(flag, "'" + std::string(text) + "' should be DURATION:TARGET, e.g. 30s:100");
@@ -168,6 +205,8 @@ Stage parse_stage(std::string_view flag, std::string_view text) {
 
 LoadOptions parse_load_options(int argc, char** argv) {
   LoadOptions options;
+  std::string segment_text;
+  std::string sequence_text;
   ArgumentCursor cursor(argc, argv, "load");
   while (cursor.next()) {
     const std::string_view arg = cursor.flag();
@@ -225,6 +264,14 @@ LoadOptions parse_load_options(int argc, char** argv) {
     else if (arg == "--timeout") options.request_timeout = parse_duration_flag(arg, value());
     else if (arg == "--threads") options.threads = static_cast<int>(parse_number(arg, value(), 1));
     else if (arg == "--seed") options.seed = parse_count(arg, value());
+    else if (arg == "--segment") segment_text = std::string(value());
+    else if (arg == "--segment-sequence") sequence_text = std::string(value());
+    else if (arg == "--start-at") options.start_at = parse_start_time_flag(arg, value());
+    else if (arg == "--processes") {
+      uint64_t processes = parse_count(arg, value());
+      if (processes < 1 || processes > 256) bad(arg, "must be between 1 and 256 (one process per core is usual)");
+      options.processes = static_cast<int>(processes);
+    }
     else if (arg == "--dry-run") options.dry_run = true;
     else if (arg == "--local-ips") options.local_ips = std::string(value());
     else if (arg == "--threshold") options.thresholds.emplace_back(value());
@@ -247,6 +294,10 @@ LoadOptions parse_load_options(int argc, char** argv) {
       options.url = std::string(arg);
     }
   }
+  if (!sequence_text.empty() && segment_text.empty()) {
+    bad("--segment-sequence", "says how segments are cut; give this generator's --segment too");
+  }
+  if (!segment_text.empty()) options.segment = parse_segment_flags(segment_text, sequence_text);
   return options;
 }
 

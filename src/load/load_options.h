@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "load/load_shape.h"
+#include "load/segment/execution_segment.h"
 
 namespace ragscale::load {
 
@@ -59,6 +60,11 @@ struct LoadOptions {
 
   // Execution.
   std::optional<int> threads;
+  // Distributed runs: this generator's share of the run, when to start (Unix seconds, so
+  // every segment's seconds line up), and how many local generator processes to run.
+  std::optional<ExecutionSegment> segment;
+  std::optional<double> start_at;
+  std::optional<int> processes;
   std::optional<std::string> local_ips;
   bool dry_run = false;  // check everything, print the plan, send nothing
   std::optional<std::chrono::microseconds> request_timeout;  // overrides the scenario's

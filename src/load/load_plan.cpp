@@ -143,6 +143,7 @@ LoadPlan make_load_plan(const LoadOptions& options, const scenario::LoadSpec& fi
 
   plan.run_time = merged.run_time;
   plan.iterations = merged.iterations;
+  if (options.segment) plan.segment = *options.segment;
   if (merged.max_in_flight) {
     if (*merged.max_in_flight == 0) throw std::invalid_argument("ragscale load: --max-in-flight must be at least 1");
     plan.max_in_flight = *merged.max_in_flight;
@@ -187,6 +188,17 @@ LoadPlan make_load_plan(const LoadOptions& options, const scenario::LoadSpec& fi
   return plan;
 }
 
+void check_segment_has_work(const LoadPlan& plan) {
+  if (plan.model != LoadPlan::Model::kClosed || !plan.iterations || plan.segment.is_whole()) return;
+  const auto peak = static_cast<uint64_t>(std::floor(plan.users.peak() + 1e-9));
+  if (plan.segment.share(peak) == 0) {
+    throw std::invalid_argument("ragscale load: --segment " + plan.segment.describe() + " gets none of the run's " +
+                                std::to_string(peak) + " users, so it could not run its share of the " +
+                                std::to_string(*plan.iterations) +
+                                " iterations; give the run at least as many users as segments");
+  }
+}
+
 std::string LoadPlan::describe() const {
   std::string text;
   if (model == Model::kOpen) {
@@ -205,6 +217,7 @@ std::string LoadPlan::describe() const {
   if (run_time) text += ", " + format_duration(*run_time);
   if (iterations) text += ", at most " + std::to_string(*iterations) + " iterations";
   if (!profile.empty()) text += " [profile " + profile + "]";
+  if (!segment.is_whole()) text += "; this generator runs segment " + segment.describe() + " of it";
   return text;
 }
 

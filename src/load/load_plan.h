@@ -14,6 +14,7 @@
 #include "load/arrival_process.h"
 #include "load/load_options.h"
 #include "load/load_shape.h"
+#include "load/segment/execution_segment.h"
 #include "load/scenario/scenario.h"
 
 namespace ragscale::load {
@@ -27,6 +28,9 @@ struct LoadPlan {
   std::optional<uint64_t> iterations;
   uint64_t max_in_flight = 1000;
   ArrivalSpec arrivals;  // open model: how arrivals are spread in time (--arrivals)
+  // The share of this whole plan this generator runs (--segment); users, arrivals,
+  // iterations and the in-flight bound above are the whole run's, the runner takes its part.
+  ExecutionSegment segment;
   std::string profile;  // the preset used, if any
   std::vector<std::string> notes;  // defaults that were applied, for the start banner
 
@@ -38,5 +42,9 @@ struct LoadPlan {
 // Merges as described above. Throws std::invalid_argument when the result cannot end
 // by itself or contradicts itself.
 LoadPlan make_load_plan(const LoadOptions& options, const scenario::LoadSpec& file);
+
+// A segment of a closed-model run bounded by iterations needs users to run them: refuses
+// (std::invalid_argument) a segment whose share of the peak users is 0, which would never end.
+void check_segment_has_work(const LoadPlan& plan);
 
 }  // namespace ragscale::load

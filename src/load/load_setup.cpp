@@ -77,6 +77,16 @@ void check_openai_flags(const LoadOptions& options) {
 
 }  // namespace
 
+output::RunOutputPaths run_output_paths(const LoadOptions& options) {
+  output::RunOutputPaths paths;
+  paths.csv_prefix = options.csv_prefix;
+  paths.csv_full_history = options.csv_full_history;
+  paths.csv_precise = options.csv_precise;
+  paths.json_file = options.json_file;
+  paths.html_file = options.html_file;
+  return paths;
+}
+
 int available_cpus() {
   cpu_set_t set;
   if (sched_getaffinity(0, sizeof set, &set) == 0) return std::max(1, CPU_COUNT(&set));

@@ -13,6 +13,7 @@
 #include "load/load_options.h"
 #include "load/load_plan.h"
 #include "load/output/run_info.h"
+#include "load/output/run_outputs.h"
 #include "load/scenario/scenario.h"
 #include "net/tls_context.h"
 
@@ -37,6 +38,9 @@ std::string describe_tls(const net::TlsOptions& tls);
 
 output::RunInfo make_run_info(const scenario::Scenario& scenario, const LoadPlan& plan, int threads,
                               const LoadOptions& options);
+
+// The output files the flags ask for.
+output::RunOutputPaths run_output_paths(const LoadOptions& options);
 
 // Refuses an output path whose folder is missing or read-only now, not after the run.
 void check_output_path(const std::string& flag, const std::string& path);

@@ -74,7 +74,12 @@ RunOutcome run_load(const scenario::Scenario& scenario, const std::vector<Resolv
   RunOutcome outcome;
   const int threads = std::max(1, settings.threads);
   const bool open_model = plan.model == LoadPlan::Model::kOpen;
-  IterationBudget budget(plan.iterations);
+  const ExecutionSegment& segment = plan.segment;
+  // This generator's exact share of the whole run's iterations (the arrivals it owns among the
+  // first N in the open model; the whole run's count of iterations split the same way otherwise).
+  IterationBudget budget(plan.iterations ? std::optional<uint64_t>(segment.share(*plan.iterations)) : std::nullopt);
+  const uint64_t max_in_flight = std::max<uint64_t>(
+      1, static_cast<uint64_t>(std::ceil(static_cast<double>(plan.max_in_flight) * segment.fraction() - 1e-9)));
 
   std::vector<std::unique_ptr<Worker>> workers;
   for (int i = 0; i < threads; ++i) {
@@ -92,7 +97,8 @@ RunOutcome run_load(const scenario::Scenario& scenario, const std::vector<Resolv
     setup.arrival_seed = settings.seed ^ 0xA24BAED4963EE407ULL;
     setup.slos = &settings.slos;
     setup.arrivals_until = plan.run_time;
-    setup.max_in_flight = std::max<uint64_t>(1, (plan.max_in_flight + threads - 1) / threads);
+    setup.max_in_flight = std::max<uint64_t>(1, (max_in_flight + threads - 1) / threads);
+    setup.segment = segment;
     setup.request_timeout = settings.request_timeout;
     setup.budget = &budget;
     setup.tls = settings.tls;
@@ -149,8 +155,9 @@ RunOutcome run_load(const scenario::Scenario& scenario, const std::vector<Resolv
     }
     if (t >= run_seconds) break;
     if (!open_model) {
-      // Locust-style integer users: floor of the shape, dealt to workers evenly.
-      auto target = static_cast<uint64_t>(std::floor(plan.users.at(Seconds(t)) + 1e-9));
+      // Locust-style integer users: floor of the shape, this segment's share of them, dealt
+      // to workers evenly.
+      auto target = segment.share(static_cast<uint64_t>(std::floor(plan.users.at(Seconds(t)) + 1e-9)));
       for (size_t i = 0; i < workers.size(); ++i) {
         uint64_t share = target / workers.size() + (i < target % workers.size() ? 1 : 0);
         if (share != user_targets[i]) {

@@ -23,7 +23,7 @@ Worker::Worker(const WorkerSetup& setup)
       compiled_(compile_scenario(*setup.scenario, *setup.targets, shard_)),
       arrival_timer_([this] { schedule_next_arrival(); }),
       arrival_sequence_(setup.arrivals, setup.arrival_seed) {
-  next_arrival_ = static_cast<uint64_t>(setup_.index);
+  next_arrival_ = setup_.segment.nth_owned(static_cast<uint64_t>(setup_.index));
 }
 
 Worker::~Worker() {
@@ -105,8 +105,11 @@ WorkerReport Worker::make_report() {
 bool Worker::claim_iteration() { return !stopping_ && setup_.budget->claim(); }
 
 VirtualUser* Worker::new_user(VirtualUser::Mode mode) {
-  uint64_t global_index = static_cast<uint64_t>(setup_.index) + next_user_ordinal_ * static_cast<uint64_t>(setup_.count);
+  const uint64_t segment_index =
+      static_cast<uint64_t>(setup_.index) + next_user_ordinal_ * static_cast<uint64_t>(setup_.count);
   ++next_user_ordinal_;
+  // Its number in the whole run: the user class and user_data rows follow the whole run's.
+  const uint64_t global_index = setup_.segment.nth_owned(segment_index);
   const CompiledClass& user_class = compiled_.classes[compiled_.class_of(global_index)];
   users_.push_back(std::make_unique<VirtualUser>(*this, user_class, global_index, setup_.seed, mode));
   note_users();
@@ -169,7 +172,11 @@ void Worker::schedule_next_arrival() {
       loop_.arm(arrival_timer_, intended);
       return;
     }
-    next_arrival_ += static_cast<uint64_t>(setup_.count);
+    if (setup_.segment.is_whole()) {
+      next_arrival_ += static_cast<uint64_t>(setup_.count);
+    } else {
+      for (int i = 0; i < setup_.count; ++i) next_arrival_ = setup_.segment.next_owned_after(next_arrival_);
+    }
     if (!setup_.budget->claim()) {
       arrivals_ended_ = true;
       return;

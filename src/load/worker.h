@@ -3,8 +3,9 @@
 // worker only by posting tasks to its loop, and collects its statistics once a second.
 //
 // Closed model: the controller sets how many users this worker should run; the worker
-// starts users (global user index = worker index + k * worker count) or stops the most
-// recent ones. Open model: the worker owns every arrival k with k % count == index,
+// starts users (segment user index = worker index + k * worker count, numbered in the whole
+// run by the execution segment) or stops the most recent ones. Open model: the worker owns
+// every count-th of the segment's arrivals (k % count == index for the whole run),
 // dispatches each to an idle virtual user, creates users up to its share of the
 // in-flight bound, queues the rest in a backlog of the same size and drops beyond that.
 #pragma once
@@ -24,6 +25,7 @@
 #include "load/compiled_scenario.h"
 #include "load/llm/slo.h"
 #include "load/load_shape.h"
+#include "load/segment/execution_segment.h"
 #include "load/virtual_user.h"
 #include "net/event_loop.h"
 #include "net/loop_lag_probe.h"
@@ -59,6 +61,9 @@ struct WorkerSetup {
   uint64_t max_in_flight = 1000;    // this worker's share
   std::optional<std::chrono::microseconds> request_timeout;  // overrides the scenario's
   IterationBudget* budget = nullptr;
+  // The share of the whole run this generator runs: users and arrivals carry their numbers
+  // in the whole run, and this worker takes every count-th of the segment's own.
+  ExecutionSegment segment;
   const std::vector<llm::Slo>* slos = nullptr;  // judged per request; null or empty = none
   net::TlsOptions tls;  // for https targets (this worker's own TLS context)
   // When set (load --scrape), the worker's loop runs a lag probe recording into it.
@@ -132,7 +137,7 @@ class Worker {
   // Open model.
   net::Timer arrival_timer_;
   net::TimePoint run_start_;
-  uint64_t next_arrival_ = 0;
+  uint64_t next_arrival_ = 0;  // its number in the whole run's schedule
   // The run's arrival sequence, walked up to this worker's next arrival.
   ArrivalSequence arrival_sequence_;
   uint64_t sequence_taken_ = 0;  // values taken from arrival_sequence_

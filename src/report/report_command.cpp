@@ -14,6 +14,7 @@
 #include "compare/run_comparison.h"
 #include "compare/summary_pair.h"
 #include "load/output/json_summary.h"
+#include "merge/run_merge.h"
 #include "report/compare_report.h"
 #include "report/html_report.h"
 
@@ -108,9 +109,16 @@ int run_report_command(int argc, char** argv) {
     return 0;
   }
   try {
-    output::RunSummary summary = output::read_json_summary(inputs[0]);
-    for (size_t i = 1; i < inputs.size(); ++i) output::merge_summaries(summary, output::read_json_summary(inputs[i]));
-    report::write_html_report_file(output, summary);
+    if (inputs.size() == 1) {
+      report::write_html_report_file(output, output::read_json_summary(inputs[0]));
+    } else {
+      // As ragscale merge merges them: one row per part, thresholds judged on the whole.
+      std::vector<merge::MergeInput> parts;
+      for (const std::string& input : inputs) parts.push_back({input, output::read_json_summary(input)});
+      merge::MergedRun merged = merge::merge_runs(std::move(parts), {});
+      for (const auto& warning : merged.warnings) std::fprintf(stderr, "ragscale report: warning: %s\n", warning.c_str());
+      report::write_html_report_file(output, merged.summary);
+    }
   } catch (const std::exception& error) {
     std::fprintf(stderr, "ragscale report: %s\n", error.what());
     return 2;

@@ -91,6 +91,24 @@
   addRequestRow(summary.aggregate, true);
   document.querySelectorAll("#requests th").forEach(function (th, i) { if (i >= 2) th.className = "number"; });
 
+  // --- the generators a merged run was made of ---
+  const parts = run.parts || [];
+  const partBody = document.querySelector("#parts tbody");
+  parts.forEach(function (part) {
+    const row = partBody.insertRow();
+    cell(row, part.segment || "-");
+    cell(row, part.source);
+    cell(row, part.host);
+    cell(row, String(part.requests), "number");
+    cell(row, String(part.failures), "number");
+    cell(row, formatRate(part.requests_per_s), "number");
+    cell(row, formatMs(part.p50_us), "number");
+    cell(row, formatMs(part.p95_us), "number");
+    cell(row, formatMs(part.p99_us), "number");
+    cell(row, part.late_start_s > 0 ? String(Math.round(part.late_start_s * 10) / 10) : "", "number");
+  });
+  document.getElementById("parts-section").hidden = parts.length === 0;
+
   // --- charts over time (one point per second of the run) ---
   const history = summary.history || [];
   const seconds = history.map(function (h) { return Math.round((h.time - run.start_unix_time) * 10) / 10; });

@@ -5,6 +5,7 @@
 // never show a duration that disagrees with the rates computed from it.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -23,6 +24,26 @@ struct ThresholdVerdict {
   bool operator==(const ThresholdVerdict&) const = default;
 };
 
+// One generator's part of a merged run (ragscale merge, load --processes): what the report's
+// per-segment rows show.
+struct RunPart {
+  std::string source;   // the summary file it came from
+  std::string segment;  // "0/2", "1/4:1/2"; empty when the part ran no --segment
+  uint64_t segment_period = 0;  // the common denominator its run's segments shared
+  std::string host;
+  double start_unix_time = 0;
+  double end_unix_time = 0;
+  double late_start_seconds = 0;  // after its --start-at
+  uint64_t requests = 0;
+  uint64_t failures = 0;
+  double requests_per_second = 0;
+  int64_t p50_us = 0;
+  int64_t p95_us = 0;
+  int64_t p99_us = 0;
+
+  bool operator==(const RunPart&) const = default;
+};
+
 struct RunInfo {
   std::string host;  // target base URL, e.g. "http://127.0.0.1:8080"
   // Effective settings in display order, e.g. {"users", "50"}, {"duration", "60s"}.
@@ -33,6 +54,8 @@ struct RunInfo {
   std::string abort_reason;  // non-empty when a threshold stopped the run
   // The targets' metrics scraped during the run (--scrape), the generator's own first.
   std::vector<metrics::ScrapedTarget> scraped;
+  // The generators a merged run was made of, in merge order; empty for one generator's run.
+  std::vector<RunPart> parts;
 
   bool operator==(const RunInfo&) const = default;
 };
