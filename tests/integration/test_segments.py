@@ -76,7 +76,7 @@ class SegmentsTest(unittest.TestCase):
         with open(self.path("run.json")) as f:
             run = json.load(f)
         self.assertEqual(run["aggregate"]["requests"], 1200)
-        self.assertEqual(len(run["run"]["parts"]), 2)
+        self.assertEqual(len(run["parts"]), 2)
         # Seconds line up by wall clock: each merged second holds both segments' ~400 requests.
         steady = [h["aggregate"]["requests"] for h in run["history"][:3]]
         self.assertTrue(all(350 <= n <= 450 for n in steady[1:]), steady)
@@ -139,8 +139,8 @@ load: {{users: 12, spawn_rate: 100, run_time: 1s}}
         with open(self.path("p.json")) as f:
             run = json.load(f)
         self.assertEqual(run["aggregate"]["requests"], 600)
-        self.assertEqual([p["segment"] for p in run["run"]["parts"]], ["0/2", "1/2"])
-        self.assertEqual([p["requests"] for p in run["run"]["parts"]], [300, 300])
+        self.assertEqual([p["segment"] for p in run["parts"]], ["0/2", "1/2"])
+        self.assertEqual([p["requests"] for p in run["parts"]], [300, 300])
         self.assertEqual(run["run"]["thresholds"][0]["expression"], "http_req_duration: p(99)<1000")
         aggregated = [r for r in read_csv(self.path("p_stats.csv")) if r[1] == "Aggregated"][0]
         self.assertEqual(int(aggregated[2]), 600)

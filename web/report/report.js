@@ -92,7 +92,7 @@
   document.querySelectorAll("#requests th").forEach(function (th, i) { if (i >= 2) th.className = "number"; });
 
   // --- the generators a merged run was made of ---
-  const parts = run.parts || [];
+  const parts = summary.parts || [];
   const partBody = document.querySelector("#parts tbody");
   parts.forEach(function (part) {
     const row = partBody.insertRow();

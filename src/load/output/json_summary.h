@@ -10,7 +10,8 @@
 //   window percentiles and the cumulative figures). All latencies are integer microseconds.
 //   Endpoints with streamed answers or SLO verdicts carry "llm" (streams, tokens, SLO counts,
 //   derived rates and attainment, and the ttft/itl/tpot/e2e histograms); history rows carry
-//   the aggregate's "llm" second (LlmSecond) when it had any.
+//   the aggregate's "llm" second (LlmSecond) when it had any. A merged run (ragscale merge,
+//   load --processes) ends with "parts": one row per generator (RunPart).
 // - read_json_summary() rebuilds RunInfo + RunStats exactly (histograms, totals, errors,
 //   counters, history) from a file written by write_json_summary(). Malformed input throws
 //   std::runtime_error naming the file and the offending field.

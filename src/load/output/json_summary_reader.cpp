@@ -211,29 +211,6 @@ RunSummary parse_json_summary(const std::string& json, const std::string& source
     }
   }
   if (run.HasMember("abort_reason")) summary.info.abort_reason = reader.string(run, "$.run", "abort_reason");
-  // Only merged runs have parts.
-  if (run.HasMember("parts")) {
-    const rapidjson::Value& parts = reader.array(run, "$.run", "parts");
-    for (rapidjson::SizeType i = 0; i < parts.Size(); ++i) {
-      const std::string path = at("$.run.parts", i);
-      const rapidjson::Value& entry = parts[i];
-      RunPart part;
-      part.source = reader.string(entry, path, "source");
-      part.segment = reader.string(entry, path, "segment");
-      part.segment_period = reader.uint(entry, path, "segment_period");
-      part.host = reader.string(entry, path, "host");
-      part.start_unix_time = reader.number(entry, path, "start_unix_time");
-      part.end_unix_time = reader.number(entry, path, "end_unix_time");
-      part.late_start_seconds = reader.number(entry, path, "late_start_s");
-      part.requests = reader.uint(entry, path, "requests");
-      part.failures = reader.uint(entry, path, "failures");
-      part.requests_per_second = reader.number(entry, path, "requests_per_s");
-      part.p50_us = static_cast<int64_t>(reader.number(entry, path, "p50_us"));
-      part.p95_us = static_cast<int64_t>(reader.number(entry, path, "p95_us"));
-      part.p99_us = static_cast<int64_t>(reader.number(entry, path, "p99_us"));
-      summary.info.parts.push_back(std::move(part));
-    }
-  }
   RunStats& stats = summary.stats;
   stats.begin(reader.number(run, "$.run", "start_unix_time"));
   stats.finish(reader.number(run, "$.run", "end_unix_time"));
@@ -301,6 +278,29 @@ RunSummary parse_json_summary(const std::string& json, const std::string& source
   }
   // Summaries of runs without --scrape (and older ones) have no "scrape".
   if (document.HasMember("scrape")) summary.info.scraped = read_scraped(reader, reader.array(document, "$", "scrape"));
+  // Only merged runs have parts.
+  if (document.HasMember("parts")) {
+    const rapidjson::Value& parts = reader.array(document, "$", "parts");
+    for (rapidjson::SizeType i = 0; i < parts.Size(); ++i) {
+      const std::string path = at("$.parts", i);
+      const rapidjson::Value& entry = parts[i];
+      RunPart part;
+      part.source = reader.string(entry, path, "source");
+      part.segment = reader.string(entry, path, "segment");
+      part.segment_period = reader.uint(entry, path, "segment_period");
+      part.host = reader.string(entry, path, "host");
+      part.start_unix_time = reader.number(entry, path, "start_unix_time");
+      part.end_unix_time = reader.number(entry, path, "end_unix_time");
+      part.late_start_seconds = reader.number(entry, path, "late_start_s");
+      part.requests = reader.uint(entry, path, "requests");
+      part.failures = reader.uint(entry, path, "failures");
+      part.requests_per_second = reader.number(entry, path, "requests_per_s");
+      part.p50_us = static_cast<int64_t>(reader.number(entry, path, "p50_us"));
+      part.p95_us = static_cast<int64_t>(reader.number(entry, path, "p95_us"));
+      part.p99_us = static_cast<int64_t>(reader.number(entry, path, "p99_us"));
+      summary.info.parts.push_back(std::move(part));
+    }
+  }
   return summary;
 }
 

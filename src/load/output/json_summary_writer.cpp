@@ -288,28 +288,6 @@ void write_json_summary(std::ostream& out, const RunInfo& info, const RunStats& 
   json.EndArray();
   json.Key("abort_reason");
   json.String(info.abort_reason);
-  if (!info.parts.empty()) {
-    json.Key("parts");
-    json.StartArray();
-    for (const RunPart& part : info.parts) {
-      json.StartObject();
-      put_field(json, "source", part.source);
-      put_field(json, "segment", part.segment);
-      put_field(json, "segment_period", part.segment_period);
-      put_field(json, "host", part.host);
-      put_field(json, "start_unix_time", part.start_unix_time);
-      put_field(json, "end_unix_time", part.end_unix_time);
-      put_field(json, "late_start_s", part.late_start_seconds);
-      put_field(json, "requests", part.requests);
-      put_field(json, "failures", part.failures);
-      put_field(json, "requests_per_s", part.requests_per_second);
-      put_field(json, "p50_us", part.p50_us);
-      put_field(json, "p95_us", part.p95_us);
-      put_field(json, "p99_us", part.p99_us);
-      json.EndObject();
-    }
-    json.EndArray();
-  }
   json.EndObject();
 
   json.Key("percentiles");
@@ -373,6 +351,28 @@ void write_json_summary(std::ostream& out, const RunInfo& info, const RunStats& 
   if (!info.scraped.empty()) {
     json.Key("scrape");
     write_scraped(json, info.scraped);
+  }
+  if (!info.parts.empty()) {
+    json.Key("parts");
+    json.StartArray();
+    for (const RunPart& part : info.parts) {
+      json.StartObject();
+      put_field(json, "source", part.source);
+      put_field(json, "segment", part.segment);
+      put_field(json, "segment_period", part.segment_period);
+      put_field(json, "host", part.host);
+      put_field(json, "start_unix_time", part.start_unix_time);
+      put_field(json, "end_unix_time", part.end_unix_time);
+      put_field(json, "late_start_s", part.late_start_seconds);
+      put_field(json, "requests", part.requests);
+      put_field(json, "failures", part.failures);
+      put_field(json, "requests_per_s", part.requests_per_second);
+      put_field(json, "p50_us", part.p50_us);
+      put_field(json, "p95_us", part.p95_us);
+      put_field(json, "p99_us", part.p99_us);
+      json.EndObject();
+    }
+    json.EndArray();
   }
   json.EndObject();
   out << '\n';
