@@ -34,11 +34,13 @@ for run in $(seq 1 "$RUNS"); do
   mkdir "$dir"
   load_run "$dir/single.json" "$dir/single.log" "$url" --rate 2000 -t "${DURATION}s" --threads 1
   start=$(date -u -d '+2 sec' +%Y-%m-%dT%H:%M:%SZ)
+  parts=""
   for i in 0 1 2 3; do
     taskset -c "$CLIENT_CORE" "$LOAD_BIN" load "$url" --rate 2000 -t "${DURATION}s" --threads 1 \
       --segment "$i/4" --start-at "$start" -q --json "$dir/part-$i.json" > "$dir/part-$i.log" 2>&1 &
+    parts="$parts $!"
   done
-  wait
+  for part in $parts; do wait "$part" || bench_abort "a segment failed: $(tail -n 1 "$dir"/part-*.log)"; done
   "$LOAD_BIN" merge "$dir"/part-*.json -o "$dir/merged.json" > "$dir/merge.log" 2>&1 ||
     bench_abort "ragscale merge failed: $(tail -n 1 "$dir/merge.log")"
   line=$(python3 - "$dir/single.json" "$dir/merged.json" << 'PY'
