@@ -62,7 +62,7 @@ http {
   access_log off;
   sendfile on;
   types { application/json json; }
-  server { listen 127.0.0.1:$port backlog=4096; root $dir/www; }
+  server { listen 127.0.0.1:$port backlog=4096 reuseport; root $dir/www; }
 }
 CONF
   taskset -c "$cpus" nginx -c "$dir/nginx-files.conf" -p "$dir" &

@@ -14,6 +14,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "common/heap_policy.h"
 #include "app/commands.h"
 #include "capacity/capacity_html_report.h"
 #include "capacity/capacity_options.h"
@@ -104,6 +105,7 @@ Campaign prepare(int argc, char** argv) {
 }  // namespace
 
 int run_capacity_command(int argc, char** argv) {
+  keep_freed_memory_for_reuse();  // it generates load as `ragscale load` does
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
     if (arg == "-h" || arg == "--help") {

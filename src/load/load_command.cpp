@@ -35,6 +35,7 @@
 #include "load/web/live_snapshot.h"
 #include "metrics/metrics_scraper.h"
 #include "common/duration.h"
+#include "common/heap_policy.h"
 #include "net/tls_context.h"
 
 namespace ragscale {
@@ -64,6 +65,7 @@ bool stop_before_start() { return stop_requested_since(g_signals_before_start); 
 }  // namespace
 
 int run_load_command(int argc, char** argv) {
+  keep_freed_memory_for_reuse();
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
     if (arg == "-h" || arg == "--help") {
