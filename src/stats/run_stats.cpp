@@ -281,23 +281,40 @@ void RunStats::restore_history_row(const HistoryRow& row) {
                                 " endpoint points but the run has only " + std::to_string(endpoints_.size()) +
                                 " endpoints; restore the endpoints first");
   }
+  auto position = std::upper_bound(history_.begin(), history_.end(), row.unix_time,
+                                   [](double t, const HistoryRow& existing) { return t < existing.unix_time; });
+  position = history_.insert(position, row);
+  peak_user_count_ = std::max(peak_user_count_, position->user_count);
+}
+
+void RunStats::combine_history_row(const HistoryRow& row, std::vector<bool>& taken) {
+  // The first row of this run in the same whole second that no earlier row of the other run
+  // has been combined with: a second's rows pair up in order, the stop's partial second too.
   const int64_t second = whole_second(row.unix_time);
   auto position = std::lower_bound(history_.begin(), history_.end(), second, [](const HistoryRow& existing, int64_t s) {
     return whole_second(existing.unix_time) < s;
   });
-  if (position == history_.end() || whole_second(position->unix_time) != second) {
-    position = history_.insert(position, row);
-  } else {
-    HistoryRow& existing = *position;
-    existing.user_count += row.user_count;
-    existing.aggregate = combine(existing.aggregate, row.aggregate);
-    existing.llm = LlmSecond::combine(existing.llm, row.llm);
-    if (existing.endpoints.size() < row.endpoints.size()) existing.endpoints.resize(row.endpoints.size());
-    for (size_t i = 0; i < row.endpoints.size(); ++i) {
-      existing.endpoints[i] = combine(existing.endpoints[i], row.endpoints[i]);
-    }
+  while (position != history_.end() && whole_second(position->unix_time) == second &&
+         taken[static_cast<size_t>(position - history_.begin())]) {
+    ++position;
   }
-  peak_user_count_ = std::max(peak_user_count_, position->user_count);
+  if (position == history_.end() || whole_second(position->unix_time) != second) {
+    const size_t index = static_cast<size_t>(position - history_.begin());
+    history_.insert(position, row);
+    taken.insert(taken.begin() + static_cast<std::ptrdiff_t>(index), true);
+    peak_user_count_ = std::max(peak_user_count_, row.user_count);
+    return;
+  }
+  taken[static_cast<size_t>(position - history_.begin())] = true;
+  HistoryRow& existing = *position;
+  existing.user_count += row.user_count;
+  existing.aggregate = combine(existing.aggregate, row.aggregate);
+  existing.llm = LlmSecond::combine(existing.llm, row.llm);
+  if (existing.endpoints.size() < row.endpoints.size()) existing.endpoints.resize(row.endpoints.size());
+  for (size_t i = 0; i < row.endpoints.size(); ++i) {
+    existing.endpoints[i] = combine(existing.endpoints[i], row.endpoints[i]);
+  }
+  peak_user_count_ = std::max(peak_user_count_, existing.user_count);
 }
 
 void RunStats::merge(const RunStats& other) {
@@ -314,11 +331,12 @@ void RunStats::merge(const RunStats& other) {
   for (const ExceptionRecord& exception : other.exceptions_) restore_exception(exception);
   restore_counters(other.iterations_, other.dropped_, other.late_);
   restore_tls_counters(other.tls_handshakes_, other.tls_resumed_);
+  std::vector<bool> taken(history_.size(), false);
   for (const HistoryRow& row : other.history_) {
     HistoryRow mapped = row;
     mapped.endpoints.assign(endpoints_.size(), SeriesPoint{});
     for (size_t i = 0; i < row.endpoints.size(); ++i) mapped.endpoints[indexes[i]] = row.endpoints[i];
-    restore_history_row(mapped);
+    combine_history_row(mapped, taken);
   }
   restore_peak_user_count(other.peak_user_count_);
   if (other.start_time_ != 0) start_time_ = start_time_ == 0 ? other.start_time_ : std::min(start_time_, other.start_time_);

@@ -9,9 +9,10 @@
 // - Rates "over the run" divide by duration_seconds(): finish() - begin(), defaulting to the
 //   first/last closed second when begin()/finish() were not called.
 // - merge() combines another run (e.g. a second generator host or a JSON summary read back):
-//   totals, histograms, errors and counters add up exactly; history rows with the same whole
-//   second are combined (counts and rates add; window percentiles and the cumulative median take
-//   the larger value, an upper bound, because per-second histograms are not kept).
+//   totals, histograms, errors and counters add up exactly; each of the other run's history rows
+//   is combined with one of this run's rows of the same whole second, in order (counts, users and
+//   rates add; window percentiles and the cumulative median take the larger value, an upper
+//   bound, because per-second histograms are not kept), or kept as a row of its own.
 // - Streamed-answer figures (LlmFigures) follow the same path: per endpoint and aggregate,
 //   exact and mergeable; each HistoryRow holds the aggregate's LlmSecond for that second.
 // - The restore_*() calls rebuild a RunStats from stored figures (the JSON reader uses them).
@@ -190,12 +191,16 @@ class RunStats {
   void restore_counters(uint64_t iterations, uint64_t dropped, uint64_t late);
   void restore_tls_counters(uint64_t handshakes, uint64_t resumed);
   void restore_peak_user_count(int users) { peak_user_count_ = std::max(peak_user_count_, users); }
-  // Rows are kept in time order; a row in the same whole second as an existing one is combined
-  // with it (see merge()). Endpoint indexes refer to this RunStats' endpoints().
+  // Rows are kept in time order, each as it was (a run's last row may share its whole second
+  // with the one before: the partial second of the stop). Endpoint indexes refer to this
+  // RunStats' endpoints(). merge() is what combines rows of different runs.
   void restore_history_row(const HistoryRow& row);
 
  private:
   size_t endpoint_index(std::string_view method, std::string_view name);
+  // merge(): one of the other run's rows into this run's rows; `taken` marks this run's rows
+  // already combined with one of the other run's.
+  void combine_history_row(const HistoryRow& row, std::vector<bool>& taken);
   static std::string key_of(std::string_view first, std::string_view second, std::string_view third = {},
                             std::string_view fourth = {});
 

@@ -90,6 +90,40 @@ class SegmentsTest(unittest.TestCase):
                                   capture_output=True, text=True, timeout=60)
         self.assertEqual(compared.returncode, 0, compared.stderr)
 
+    def test_staged_rates_poisson_arrivals_and_staged_users_add_up_to_the_single_run(self):
+        url = self.server.url + "/"
+        shapes = {
+            "stages": ["--rate-stage", "1s:300", "--rate-stage", "1s:300"],
+            "poisson": ["--rate", "250", "-t", "2s", "--arrivals", "poisson", "--seed", "5"],
+        }
+        for name, shape in shapes.items():
+            single = load(url, *shape, "-q", "--json", self.path(f"{name}-single.json"))
+            self.assertEqual(single.returncode, 0, single.stderr)
+            start = start_in(1)
+            results = in_parallel([[url, *shape, "--segment", f"{i}/3", "--start-at", start, "-q", "--json",
+                                    self.path(f"{name}-{i}.json")] for i in range(3)])
+            for code, _, err in results:
+                self.assertEqual(code, 0, err)
+            parts = [requests_of(self.path(f"{name}-{i}.json")) for i in range(3)]
+            # One schedule, dealt out: the parts add up to the single generator's run exactly.
+            self.assertEqual(sum(parts), requests_of(self.path(f"{name}-single.json")), (name, parts))
+            self.assertLessEqual(max(parts) - min(parts), 2, (name, parts))
+        # Closed model: 7 users in stages, cut in three, are 7 users in the merged run.
+        start = start_in(1)
+        results = in_parallel([[url, "--stage", "1s:7", "--stage", "1s:7", "--wait", "20ms", "--segment", f"{i}/3",
+                                "--start-at", start, "-q", "--json", self.path(f"users-{i}.json")] for i in range(3)])
+        for code, _, err in results:
+            self.assertEqual(code, 0, err)
+        peaks = []
+        for i in range(3):
+            with open(self.path(f"users-{i}.json")) as f:
+                peaks.append(json.load(f)["run"]["peak_users"])
+        self.assertEqual(sorted(peaks), [2, 2, 3])
+        done = merge(*[self.path(f"users-{i}.json") for i in range(3)], "-o", self.path("users.json"))
+        self.assertEqual(done.returncode, 0, done.stderr)
+        with open(self.path("users.json")) as f:
+            self.assertEqual(json.load(f)["run"]["peak_users"], 7)
+
     def test_users_and_their_data_rows_are_disjoint_across_unequal_segments(self):
         rows = self.path("ids.txt")
         with open(rows, "w") as f:
