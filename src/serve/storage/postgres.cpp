@@ -73,6 +73,9 @@ PGconn* connect(const ConnectOptions& options) {
                            connect_hint(reason));
   }
   PQsetnonblocking(conn, 1);
+  // libpq prints the server's notices and warnings to stderr; the service reports
+  // failures through its own errors instead.
+  PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
   return conn;
 }
 

@@ -376,7 +376,7 @@ std::vector<std::pair<int64_t, double>> PostgresDocumentStore::keyword_search(st
       }
     }
     auto r = c.exec(std::string("SELECT id, ts_rank_cd(tsv, q) AS rank FROM chunks, ") + kTermsQuery +
-                        " AS query(q) WHERE tsv @@ q ORDER BY rank DESC, id LIMIT $2",
+                        " AS terms(q) WHERE tsv @@ q ORDER BY rank DESC, id LIMIT $2",
                     {text(pg::text_array(terms)), number(static_cast<int64_t>(limit))});
     std::vector<std::pair<int64_t, double>> hits;
     for (int row = 0; row < r.rows(); ++row) hits.emplace_back(r.integer(row, 0), r.number(row, 1));
