@@ -28,6 +28,7 @@ class SqliteLocation {
                    ("ragscale-store-test-" + std::to_string(std::random_device{}()))) {}
   ~SqliteLocation() { std::filesystem::remove_all(directory_); }
   std::unique_ptr<DocumentStore> open() { return std::make_unique<SqliteDocumentStore>(directory_.string()); }
+  const std::filesystem::path& directory() const { return directory_; }
 
  private:
   std::filesystem::path directory_;
@@ -197,12 +198,8 @@ unsigned mode_of(const std::filesystem::path& path) {
 
 class SqliteDocumentStoreTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    directory_ = std::filesystem::temp_directory_path() /
-                 ("ragscale-store-test-" + std::to_string(std::random_device{}()));
-  }
-  void TearDown() override { std::filesystem::remove_all(directory_); }
-  std::filesystem::path directory_;
+  SqliteLocation location_;
+  const std::filesystem::path& directory_ = location_.directory();
 };
 
 // Under the usual umask 022 the data directory was 0755 and the database 0644: every
