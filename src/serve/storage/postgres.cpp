@@ -23,6 +23,9 @@ std::string connect_hint(const std::string& reason) {
   if (reason.find("password") != std::string::npos || reason.find("authentication") != std::string::npos) {
     return " (check the user and password in the --store URL and the server's pg_hba.conf)";
   }
+  if (reason.find("role") != std::string::npos && reason.find("does not exist") != std::string::npos) {
+    return " (create that role on the server, e.g. createuser, or name an existing user in the --store URL)";
+  }
   if (reason.find("does not exist") != std::string::npos) {
     return " (create the database, e.g. createdb, or name an existing one in the --store URL)";
   }
