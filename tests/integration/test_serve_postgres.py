@@ -64,6 +64,9 @@ class ServePostgresTest(ProcessesTestCase):
         # B's own dense index has the chunks, not only PostgreSQL's full-text index.
         self.assertTrue(wait_until(lambda: metric(b.port, "ragscale_index_chunks") > chunks_before, 1.0))
         self.assertGreaterEqual(metric(b.port, "ragscale_store_changes_applied_total"), 1)
+        metrics = request(b.port, "GET", "/metrics")[2].decode()
+        self.assertIn("ragscale_store_change_lag_seconds ", metrics)
+        self.assertLess(metric(b.port, "ragscale_store_change_lag_seconds"), 1.0)
         self.assertLess(time.time() - begin, 1.0)
         self.assertEqual(metric(a.port, "ragscale_store_changes_applied_total"), 0)  # its own: not applied twice
 
