@@ -8,6 +8,7 @@
 #include "net/descriptor_limit.h"
 #include "serve/api/rag_service.h"
 #include "serve/config/serve_config.h"
+#include "serve/storage/document_store.h"
 
 extern char** environ;
 
@@ -62,6 +63,10 @@ int run_serve_command(int argc, char** argv) {
   serve::RagService service(config);
   try {
     service.start();
+  } catch (const serve::StoreUnavailable& e) {
+    // A store that cannot be reached at start is a setting to fix, like a bad flag.
+    std::fprintf(stderr, "ragscale serve: %s\n", e.what());
+    return 2;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "ragscale serve: %s\n", e.what());
     return 1;

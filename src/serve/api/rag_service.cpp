@@ -10,6 +10,8 @@
 #include "serve/backend/openai_embedder.h"
 #include "serve/embed/hashing_embedder.h"
 #include "serve/query/cache_warmer.h"
+#include "serve/storage/change_feed.h"
+#include "serve/storage/store_factory.h"
 
 namespace ragscale::serve {
 namespace {
@@ -128,9 +130,12 @@ struct RagService::State {
   void load_index() {
     auto& c = context;
     try {
-      auto signature = index_signature(*c.store, *c.embedder);
+      ChangeFeed* feed = c.store->change_feed();
+      // Recorded before the index is built: a change committed meanwhile is applied
+      // again by the follower, which is harmless, rather than missed.
+      int64_t feed_start = feed ? feed->latest_seq() : 0;
       size_t chunks = 0;
-      bool loaded = c.index->load(index_path(), signature);
+      bool loaded = c.store->keeps_saved_index() && c.index->load(index_path(), index_signature(*c.store, *c.embedder));
       if (loaded) {
         chunks = c.index->size();
       } else {
@@ -138,6 +143,7 @@ struct RagService::State {
       }
       std::fprintf(stderr, "ragscale serve: dense index %s with %zu chunks\n",
                    loaded ? "loaded from its saved file" : "rebuilt from storage", chunks);
+      if (c.follower) c.follower->start(feed_start);
       auto jobs = c.store->unfinished_jobs();
       if (!jobs.empty()) std::fprintf(stderr, "ragscale serve: resuming ingestion of %zu documents\n", jobs.size());
       for (int64_t id : jobs) schedule_ingestion(c, id);
@@ -160,7 +166,7 @@ void RagService::start() {
   auto& s = *state_;
   auto& c = s.context;
   const auto& config = c.config;
-  c.store = std::make_unique<DocumentStore>(config.data_dir);
+  c.store = open_document_store(config);
   s.build_query_path();
   c.index = std::make_unique<DenseIndex>(c.embedder->dimension(),
                                          HnswOptions{config.hnsw_m, config.hnsw_ef_construction, config.hnsw_ef_search});
@@ -168,6 +174,9 @@ void RagService::start() {
   c.ingestor = std::make_unique<Ingestor>(*c.store, *c.index, *c.embedder,
                                           ChunkerOptions{config.chunk_size, config.chunk_overlap}, config.embed_batch,
                                           [&c] { c.generation.fetch_add(1); });
+  if (ChangeFeed* feed = c.store->change_feed()) {
+    c.follower = std::make_unique<ChangeFollower>(*feed, *c.ingestor, config.store_poll);
+  }
   c.workers = std::make_unique<WorkerPool>(static_cast<size_t>(config.workers), config.max_queued_tasks, "worker");
   c.ingestion = std::make_unique<WorkerPool>(1, 10'000'000, "ingestion");
 
@@ -232,7 +241,8 @@ void RagService::shutdown() {
   if (c.embed_client) c.embed_client->shutdown();
   if (c.workers) c.workers->shutdown();
   if (c.ingestion) c.ingestion->shutdown();
-  if (c.index && c.store && c.ready.load()) {
+  if (c.follower) c.follower->stop();
+  if (c.index && c.store && c.ready.load() && c.store->keeps_saved_index()) {
     try {
       c.index->save(s.index_path(), index_signature(*c.store, *c.embedder));
     } catch (const std::exception& e) {
@@ -240,6 +250,7 @@ void RagService::shutdown() {
     }
   }
   c.server.reset();
+  c.follower.reset();
   c.store.reset();
 }
 

@@ -24,6 +24,8 @@ void ServiceContext::offload(http::Responder responder, Route route, Clock::time
       reply = work();
     } catch (const ApiError& e) {
       reply = error_reply(e.status(), e.what());
+    } catch (const StoreUnavailable& e) {
+      reply = busy_reply(std::string("document store unavailable: ") + e.what());
     } catch (const std::exception& e) {
       reply = error_reply(500, std::string("internal error: ") + e.what());
     }
@@ -58,6 +60,11 @@ ServiceGauges ServiceContext::gauges() const {
   g.ingestion_queue = ingestion_pending.load();
   g.index_chunks = index ? index->size() : 0;
   g.index_generation = generation.load();
+  if (follower) {
+    g.shared_store = true;
+    g.store_changes_applied = follower->applied();
+    g.store_change_lag_seconds = follower->lag_seconds();
+  }
   g.in_flight_requests = server ? server->in_flight_requests() : 0;
   g.open_connections = server ? server->open_connections() : 0;
   g.worker_queue = workers ? workers->pending() : 0;

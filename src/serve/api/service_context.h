@@ -27,6 +27,7 @@
 #include "serve/cache/query_cache.h"
 #include "serve/config/serve_config.h"
 #include "serve/embed/embedder.h"
+#include "serve/ingest/change_follower.h"
 #include "serve/ingest/ingestor.h"
 #include "serve/query/pipeline_metrics.h"
 #include "serve/query/generation_stage.h"
@@ -62,6 +63,7 @@ struct ServiceContext {
   std::unique_ptr<DenseIndex> index;
   std::unique_ptr<HybridRetriever> retriever;
   std::unique_ptr<Ingestor> ingestor;
+  std::unique_ptr<ChangeFollower> follower;  // with a shared store only
   std::unique_ptr<WorkerPool> workers;
   std::unique_ptr<WorkerPool> ingestion;
   // The guards of the model backends (see src/serve/resilience) and the stages they guard.

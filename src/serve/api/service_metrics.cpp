@@ -1,5 +1,7 @@
 #include "serve/api/service_metrics.h"
 
+#include <cstdio>
+
 namespace ragscale::serve {
 namespace {
 
@@ -72,6 +74,17 @@ std::string ServiceMetrics::render(const ServiceGauges& gauges) const {
   append_gauge(out, "ragscale_index_chunks", "Chunks in the dense index.", "gauge", gauges.index_chunks);
   append_gauge(out, "ragscale_index_generation", "Changes applied to the index since start.", "counter",
                gauges.index_generation);
+  if (gauges.shared_store) {
+    append_gauge(out, "ragscale_store_changes_applied_total",
+                 "Other replicas' uploads and deletes applied to this replica's index.", "counter",
+                 gauges.store_changes_applied);
+    char lag[64];
+    std::snprintf(lag, sizeof lag, "%.6f", gauges.store_change_lag_seconds);
+    out += "# HELP ragscale_store_change_lag_seconds From commit on another replica to applied here, last change.\n"
+           "# TYPE ragscale_store_change_lag_seconds gauge\nragscale_store_change_lag_seconds ";
+    out += lag;
+    out += '\n';
+  }
   append_gauge(out, "ragscale_in_flight_requests", "Requests received and not yet answered.", "gauge",
                gauges.in_flight_requests);
   append_gauge(out, "ragscale_open_connections", "Open client connections.", "gauge", gauges.open_connections);

@@ -32,6 +32,9 @@ struct ServiceGauges {
   uint64_t ingestion_queue = 0;
   uint64_t index_chunks = 0;
   uint64_t index_generation = 0;
+  bool shared_store = false;  // the two store_ figures below are rendered only then
+  uint64_t store_changes_applied = 0;
+  double store_change_lag_seconds = 0;
   uint64_t in_flight_requests = 0;
   uint64_t open_connections = 0;
   uint64_t worker_queue = 0;

@@ -12,6 +12,7 @@
 
 #include "common/duration.h"
 #include "serve/api/rate_limits.h"
+#include "serve/storage/postgres.h"
 
 namespace ragscale::serve {
 namespace {
@@ -165,6 +166,18 @@ const std::vector<Setting>& settings() {
        [](ServeConfig& c, const std::string& v) { c.port = static_cast<uint16_t>(parse_unsigned(v, 0, 65535)); },
        [](const ServeConfig& c) { return std::to_string(c.port); }},
       {"data", "DIR", "data directory (SQLite database and dense index)", false, STRING_SETTING(data_dir)},
+      {"store", "URL",
+       "shared document store, postgres://user[:password]@host:port/database (default: SQLite in the data "
+       "directory); see docs/storage.md",
+       false, [](ServeConfig& c, const std::string& v) { c.store = v; },
+       [](const ServeConfig& c) { return pg::redact_url(c.store); }},
+      {"store_connections", "N", "connections to the shared store per replica", false,
+       SIZE_SETTING(store_connections, 1, 1000)},
+      {"store_timeout", "DURATION", "deadline of each connect and statement to the shared store", false,
+       DURATION_SETTING(store_timeout)},
+      {"store_poll", "DURATION",
+       "catch-up poll of the shared store's change feed, should a notification be missed", false,
+       DURATION_SETTING(store_poll)},
       {"load_dir", "DIR", "documents (.md, .txt, .rst) loaded at start when the data directory holds none", false,
        STRING_SETTING(load_dir)},
       {"io_threads", "N", "event-loop threads accepting and parsing HTTP", false, SIZE_SETTING(io_threads, 1, 256)},
@@ -463,6 +476,12 @@ ServeInvocation load_serve_config(int argc, char** argv, char** environment) {
   if (!config.warm_file.empty() && !std::ifstream(config.warm_file)) {
     throw ConfigError("warm_file " + config.warm_file + " cannot be read (one question a line; check the path)");
   }
+  if (!config.store.empty()) {
+    std::string problem = pg::url_problem(config.store);
+    if (!problem.empty()) throw ConfigError("store: " + problem);
+  }
+  if (config.store_timeout.count() <= 0) throw ConfigError("store_timeout must be longer than 0 ms");
+  if (config.store_poll.count() <= 0) throw ConfigError("store_poll must be longer than 0 ms");
   if (config.llm_timeout.count() <= 0) throw ConfigError("llm_timeout must be longer than 0 ms");
   if (config.llm_limit_min > config.llm_limit_initial) {
     throw ConfigError("llm_limit_min (" + std::to_string(config.llm_limit_min) + ") must not exceed llm_limit_initial (" +

@@ -47,6 +47,10 @@ struct ServeConfig {
   // Storage and ingestion
   std::string data_dir = "./ragscale-data";
   std::string load_dir;  // documents loaded at start into an empty data folder
+  std::string store;     // empty: SQLite in data_dir; postgres://...: a shared PostgreSQL
+  size_t store_connections = 8;
+  std::chrono::milliseconds store_timeout{3000};
+  std::chrono::milliseconds store_poll{2000};
   size_t chunk_size = 800;
   size_t chunk_overlap = 100;
   // Embedder

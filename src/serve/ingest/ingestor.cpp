@@ -114,6 +114,23 @@ size_t Ingestor::rebuild_index() {
   return added;
 }
 
+void Ingestor::apply_change(const StoreChange& change, ChangeFeed& feed) {
+  // Read before taking the lock: a slow store must not hold up local uploads and deletes.
+  std::vector<ChunkVector> vectors;
+  if (change.added) vectors = feed.embeddings(change.chunk_ids);
+  {
+    std::lock_guard lock(publish_mutex_);
+    if (change.added) {
+      for (const auto& chunk : vectors) {
+        if (chunk.vector.size() == index_.dimension()) index_.add(chunk.chunk_id, chunk.vector.data());
+      }
+    } else {
+      for (int64_t chunk_id : change.chunk_ids) index_.remove(chunk_id);
+    }
+  }
+  if (on_index_changed_) on_index_changed_();
+}
+
 std::string index_signature(DocumentStore& store, const Embedder& embedder) {
   return "embedder=" + embedder.name() + ";dimension=" + std::to_string(embedder.dimension()) +
          ";chunks=" + std::to_string(store.chunk_count()) + ";max_chunk=" + std::to_string(store.max_chunk_id());

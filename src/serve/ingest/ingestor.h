@@ -12,6 +12,8 @@
 // - remove_document() is how documents are deleted while ingestion runs: storing a
 //   document's chunks and adding their vectors to the dense index happen as one step
 //   with respect to it, so a delete never leaves vectors of a deleted document behind.
+// - apply_change() brings another replica's change (of a shared store) into the dense
+//   index, under the same exclusion as publish and delete.
 // - on_index_changed runs after every change visible to queries (cache invalidation).
 // ingest() calls must not overlap for the same document; different documents are fine.
 #pragma once
@@ -24,6 +26,7 @@
 
 #include "serve/embed/embedder.h"
 #include "serve/retrieval/dense_index.h"
+#include "serve/storage/change_feed.h"
 #include "serve/storage/document_store.h"
 #include "serve/text/chunker.h"
 
@@ -51,6 +54,9 @@ class Ingestor {
   bool remove_document(int64_t document_id);
   // Loads every stored embedding into the (empty) index; returns how many.
   size_t rebuild_index();
+  // Adds the vectors of a document another replica made ready, or removes those of one
+  // it deleted. Re-applying a change is harmless.
+  void apply_change(const StoreChange& change, ChangeFeed& feed);
 
  private:
   DocumentStore& store_;

@@ -9,6 +9,7 @@
 
 #include "serve/embed/hashing_embedder.h"
 #include "serve/retrieval/hybrid_retriever.h"
+#include "serve/storage/sqlite_document_store.h"
 
 namespace ragscale::serve {
 namespace {
@@ -37,7 +38,7 @@ class IngestorTest : public ::testing::Test {
 };
 
 TEST_F(IngestorTest, IngestedDocumentsAreFoundByHybridSearch) {
-  DocumentStore store(directory_.string());
+  SqliteDocumentStore store(directory_.string());
   HashingEmbedder embedder(128);
   DenseIndex index(128, {});
   int changes = 0;
@@ -72,7 +73,7 @@ TEST_F(IngestorTest, IngestedDocumentsAreFoundByHybridSearch) {
 }
 
 TEST_F(IngestorTest, EmbedderFailureMarksDocumentFailedAndSearchDegrades) {
-  DocumentStore store(directory_.string());
+  SqliteDocumentStore store(directory_.string());
   ThrowingEmbedder<std::runtime_error> embedder("embeddings endpoint unreachable");
   DenseIndex index(32, {});
   Ingestor ingestor(store, index, embedder, {100, 10}, 8, nullptr);
@@ -100,7 +101,7 @@ TEST_F(IngestorTest, EmbedderFailureMarksDocumentFailedAndSearchDegrades) {
 // opened, as when the process has no descriptor left or the data directory is gone)
 // used to escape ingest() and end the process from the worker thread.
 TEST_F(IngestorTest, StorageErrorsMarkTheDocumentFailedInsteadOfThrowing) {
-  DocumentStore store(directory_.string());
+  SqliteDocumentStore store(directory_.string());
   HashingEmbedder embedder(32);
   DenseIndex index(32, {});
   Ingestor ingestor(store, index, embedder, {100, 10}, 8, nullptr);
@@ -123,7 +124,7 @@ TEST_F(IngestorTest, StorageErrorsMarkTheDocumentFailedInsteadOfThrowing) {
 // A delete that lands after the chunks are stored but before their vectors are indexed
 // used to leave those vectors behind, found by dense search for a deleted document.
 TEST_F(IngestorTest, DeletesDuringIngestionLeaveNoVectorsBehind) {
-  DocumentStore store(directory_.string());
+  SqliteDocumentStore store(directory_.string());
   HashingEmbedder embedder(64);
   DenseIndex index(64, {});
   Ingestor ingestor(store, index, embedder, {40, 0}, 64, nullptr);

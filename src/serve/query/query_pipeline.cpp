@@ -193,6 +193,10 @@ void QueryPipeline::retrieve(const std::string& query, size_t top_k, Retrieved d
                                     : parts_.retriever.search(query, top_k);
         found.index_generation = generation;
         result = std::make_shared<const RetrievalResult>(std::move(found));
+      } catch (const StoreUnavailable& e) {
+        if (ticket) parts_.overload->finish(*ticket, false, started - submitted);
+        done(nullptr, 503, std::string("document store unavailable: ") + e.what());
+        return;
       } catch (const std::exception& e) {
         if (ticket) parts_.overload->finish(*ticket, false, started - submitted);
         done(nullptr, 500, std::string("internal error: ") + e.what());
