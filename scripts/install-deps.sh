@@ -6,14 +6,14 @@ set -euo pipefail
 build_packages=(
   g++ cmake ninja-build pkg-config make
   libhttp-parser-dev libyaml-cpp-dev rapidjson-dev
-  libsqlite3-dev libhnswlib-dev libssl-dev
+  libsqlite3-dev libhnswlib-dev libssl-dev libhiredis-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # make fuzz / make test: clang with libFuzzer, llvm-symbolizer for readable stacks.
   clang libclang-rt-14-dev llvm
 )
 # Real peers the integration tests and benchmarks run against (and GNU time, with which
 # bench/load_scale.sh measures the generator's peak memory).
-test_packages=(python3 nginx-light wrk python3-locust curl chromium time)
+test_packages=(python3 nginx-light wrk python3-locust curl chromium time redis-server)
 
 wanted=("${build_packages[@]}")
 if [ "${1:-}" = "--with-test-peers" ]; then
