@@ -1,0 +1,56 @@
+#include "serve/cache/shared_generation.h"
+
+#include <gtest/gtest.h>
+
+#include "temporary_redis.h"
+
+namespace ragscale::serve {
+namespace {
+
+using namespace std::chrono_literals;
+using ragscale::testing::eventually;
+using ragscale::testing::TemporaryRedis;
+
+TEST(SharedGeneration, OneReplicasBumpReachesTheOthersWithinARefresh) {
+  auto& server = TemporaryRedis::shared();
+  server.run(std::string("DEL ") + SharedGeneration::kKey);
+  redis::RedisClient a_redis(server.client_options()), b_redis(server.client_options());
+  std::atomic<int> a_changes{0}, b_changes{0};
+  {
+    SharedGeneration a(a_redis, 20ms, [&] { ++a_changes; });
+    SharedGeneration b(b_redis, 20ms, [&] { ++b_changes; });
+    ASSERT_TRUE(eventually([&] { return a_redis.up() && b_redis.up(); }));
+    std::this_thread::sleep_for(60ms);  // both have read the starting value
+    EXPECT_EQ(b_changes.load(), 0);
+    a.bump();
+    ASSERT_TRUE(eventually([&] { return b_changes.load() == 1; }, 1000ms));
+    EXPECT_EQ(b.current(), 1u);
+    EXPECT_EQ(a.current(), 1u);
+    EXPECT_EQ(server.run(std::string("GET ") + SharedGeneration::kKey), "1");
+    a_redis.shutdown();
+    b_redis.shutdown();
+  }
+}
+
+TEST(SharedGeneration, ABumpWhileRedisIsDownIsSentWhenItIsBack) {
+  TemporaryRedis server;
+  redis::RedisClient a_redis(server.client_options()), b_redis(server.client_options());
+  std::atomic<int> b_changes{0};
+  SharedGeneration a(a_redis, 20ms, nullptr);
+  SharedGeneration b(b_redis, 20ms, [&] { ++b_changes; });
+  ASSERT_TRUE(eventually([&] { return a_redis.up() && b_redis.up(); }));
+  a.bump();
+  ASSERT_TRUE(eventually([&] { return b.current() == 1; }, 1000ms));
+  server.stop();
+  ASSERT_TRUE(eventually([&] { return !a_redis.up() && !b_redis.up(); }, 2000ms));
+  a.bump();
+  a.bump();
+  server.start();  // empty: the counter starts again from what is sent
+  ASSERT_TRUE(eventually([&] { return b_changes.load() >= 2; }, 3000ms));
+  EXPECT_TRUE(eventually([&] { return b.current() == 2; }, 1000ms));
+  a_redis.shutdown();
+  b_redis.shutdown();
+}
+
+}  // namespace
+}  // namespace ragscale::serve
