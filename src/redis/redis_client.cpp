@@ -125,12 +125,13 @@ void RedisClient::timed_out(uint64_t id) {
   if (found == pending_.end()) return;
   // The timer runs this: it is destroyed after the batch, not from inside its own call.
   loop_.defer([timer = std::shared_ptr<net::Timer>(std::move(found->second.deadline))] {});
-  ++timeouts_in_a_row_;
-  answer(id, RedisReply::failed("no answer from Redis within " +
-                                std::to_string(milliseconds(options_.command_timeout)) + " ms"));
-  if (timeouts_in_a_row_ >= options_.timeouts_to_reconnect) {
-    drop_connection(std::to_string(timeouts_in_a_row_) + " commands in a row timed out");
+  std::string why = "no answer from Redis within " + std::to_string(milliseconds(options_.command_timeout)) + " ms";
+  if (++timeouts_in_a_row_ >= options_.timeouts_to_reconnect) {
+    // A hung server: down before anyone hears of it, so nobody sends it more.
+    drop_connection(std::to_string(timeouts_in_a_row_) + " commands in a row had " + why);
+    return;  // the drop failed this command with the rest
   }
+  answer(id, RedisReply::failed(why));
 }
 
 void RedisClient::fail_pending(const std::string& why) {
@@ -194,17 +195,20 @@ void RedisClient::drop_connection(const std::string& why) {
   context_ = nullptr;
   connected_ = false;
   loop_.disarm(connect_timer_);
-  redisAsyncFree(context);
+  mark_down(why);
+  redisAsyncFree(context);  // answers what hiredis holds with "connection lost"
   lost(why);
 }
 
+void RedisClient::mark_down(const std::string& why) {
+  if (!up_.exchange(false)) return;
+  connections_lost_.fetch_add(1, std::memory_order_relaxed);
+  std::fprintf(stderr, "ragscale: Redis %s:%u down (%s); reconnecting\n", options_.url.host.c_str(),
+               options_.url.port, why.c_str());
+}
+
 void RedisClient::lost(const std::string& why) {
-  bool was_up = up_.exchange(false);
-  if (was_up) {
-    connections_lost_.fetch_add(1, std::memory_order_relaxed);
-    std::fprintf(stderr, "ragscale: Redis %s:%u down (%s); reconnecting\n", options_.url.host.c_str(),
-                 options_.url.port, why.c_str());
-  }
+  mark_down(why);
   fail_pending("Redis unavailable (" + why + ")");
   if (stopped_.load()) return;
   loop_.arm_after(reconnect_timer_, backoff_);
@@ -239,6 +243,9 @@ void RedisClient::watch(bool read, bool write) {
 void RedisClient::on_reply(redisAsyncContext* context, void* reply, void* privdata) {
   auto* self = static_cast<RedisClient*>(context->data);
   uint64_t id = reinterpret_cast<uintptr_t>(privdata);
+  // No reply: hiredis is failing what it holds as the connection goes; the client is
+  // down before any caller hears of it.
+  if (!reply) self->mark_down("connection lost");
   self->answer(id, reply ? convert(static_cast<redisReply*>(reply))
                          : RedisReply::failed("Redis unavailable (connection lost)"));
 }

@@ -98,7 +98,8 @@ class RedisClient : private net::IoHandler {
   void connected(int status);
   void disconnected(const redisAsyncContext* context);
   void drop_connection(const std::string& why);
-  void lost(const std::string& why);
+  void mark_down(const std::string& why);  // up_ false, counted and logged once per loss
+  void lost(const std::string& why);        // mark_down, fail what is pending, reconnect later
   void fail_pending(const std::string& why);
   void answer(uint64_t id, RedisReply reply);
   void timed_out(uint64_t id);

@@ -5,7 +5,7 @@
 #include <future>
 #include <thread>
 
-#include "temporary_redis.h"
+#include "redis/temporary_redis_test_support.h"
 
 namespace ragscale::redis {
 namespace {
@@ -86,7 +86,7 @@ TEST(RedisClient, FailsFastWhileNoRedisListens) {
   EXPECT_FALSE(client.up());
   auto before = std::chrono::steady_clock::now();
   auto reply = call(client, {"PING"});
-  EXPECT_LT(std::chrono::steady_clock::now() - before, 5ms);
+  EXPECT_LT(std::chrono::steady_clock::now() - before, 50ms);  // no connect timeout, no command timeout
   EXPECT_FALSE(reply.ok);
   EXPECT_NE(reply.error.find("unavailable"), std::string::npos) << reply.error;
   EXPECT_GE(client.failures(), 1u);
@@ -115,13 +115,14 @@ TEST(RedisClient, TimesOutASlowCommandAndReconnectsAfterSeveralInARow) {
   options.timeouts_to_reconnect = 2;
   RedisClient client(options);
   ASSERT_TRUE(wait_until_up(client));
-  // BLPOP on an empty list holds the connection for 0.3 s: a server that does not answer.
+  // BLPOP on an empty list holds the connection for 2 s: a server that does not answer.
   auto before = std::chrono::steady_clock::now();
-  auto first = call(client, {"BLPOP", "client:empty", "0.3"});
+  auto first = call(client, {"BLPOP", "client:empty", "2"});
   EXPECT_FALSE(first.ok);
   EXPECT_NE(first.error.find("within 50 ms"), std::string::npos) << first.error;
-  EXPECT_LT(std::chrono::steady_clock::now() - before, 250ms);
+  EXPECT_LT(std::chrono::steady_clock::now() - before, 1000ms);
   EXPECT_FALSE(call(client, {"PING"}).ok);  // queued behind the BLPOP: the second timeout
+  EXPECT_LT(std::chrono::steady_clock::now() - before, 1500ms);
   ASSERT_TRUE(wait_until_up(client, 3000ms));
   EXPECT_EQ(call(client, {"PING"}).text, "PONG");
   EXPECT_GE(client.connections_lost(), 1u);

@@ -6,7 +6,7 @@
 #include <thread>
 
 #include "serve/cache/query_cache.h"
-#include "temporary_redis.h"
+#include "redis/temporary_redis_test_support.h"
 
 namespace ragscale::serve {
 namespace {
@@ -71,7 +71,7 @@ TEST(SharedCache, KeysArePrintableAndValuesSizeBounded) {
   options.max_value_bytes = 10;
   SharedCache cache(*redis, options);
   std::string key = QueryCache::make_key("bounded", "");
-  EXPECT_EQ(SharedCache::redis_key(key, 3).substr(0, 19), "ragscale:answer:3:");
+  EXPECT_EQ(SharedCache::redis_key(key, 3).substr(0, 18), "ragscale:answer:3:");
   EXPECT_EQ(SharedCache::redis_key(key, 3).size(), 18u + 64u);
   cache.put(key, 3, std::string(11, 'x'));
   EXPECT_EQ(cache.too_large(), 1u);
@@ -93,7 +93,7 @@ TEST(SharedCache, RedisDownIsAnImmediateMissCountedAsAnErrorAndHitsComeBackWithI
   }));
   auto before = std::chrono::steady_clock::now();
   EXPECT_FALSE(lookup(cache, key, 1));
-  EXPECT_LT(std::chrono::steady_clock::now() - before, 5ms);
+  EXPECT_LT(std::chrono::steady_clock::now() - before, 50ms);  // less than the 100 ms command timeout
   EXPECT_GE(cache.errors(), 1u);
   cache.put(key, 1, "not stored");  // fails fast too
   server.start();  // empty: nothing was persisted

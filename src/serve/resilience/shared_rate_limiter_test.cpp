@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "temporary_redis.h"
+#include "redis/temporary_redis_test_support.h"
 
 namespace ragscale::serve::resilience {
 namespace {

@@ -1,22 +1,66 @@
-#include "temporary_redis.h"
+// TemporaryRedis: a real redis-server for the unit tests, on a free loopback port, in a
+// temporary folder, with no persistence; stopped (and its folder removed) when the
+// object goes. stop() and start() again keep the port, so a test can take Redis away
+// and bring it back under a client. shared() starts one server per test binary, the
+// first time a test asks for it. Header-only: test code, not part of the core library.
+#pragma once
 
 #include <hiredis/hiredis.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <stdexcept>
+#include <string>
 #include <thread>
 
-namespace ragscale::testing {
-namespace {
+#include "redis/redis_client.h"
 
-uint16_t free_port() {
+namespace ragscale::testing {
+
+
+class TemporaryRedis {
+ public:
+  TemporaryRedis();  // starts it; throws std::runtime_error when it cannot
+  ~TemporaryRedis();
+  TemporaryRedis(const TemporaryRedis&) = delete;
+  TemporaryRedis& operator=(const TemporaryRedis&) = delete;
+
+  static TemporaryRedis& shared();
+
+  void start();  // waits until it answers PING
+  void stop();   // SIGKILL: the way a crashed server goes
+  bool running() const { return pid_ > 0; }
+  uint16_t port() const { return port_; }
+  std::string url() const { return "redis://127.0.0.1:" + std::to_string(port_); }
+  // Options of a RedisClient of this server (the defaults otherwise).
+  redis::RedisClient::Options client_options() const;
+  // Runs one command over a blocking connection of its own (test code only); the
+  // reply as text ("" for nil, the number for an integer).
+  std::string run(const std::string& command) const;
+
+ private:
+  std::string dir_;
+  uint16_t port_ = 0;
+  pid_t pid_ = -1;
+};
+
+// Polls `condition` every few milliseconds until it holds (true) or `limit` passes (false).
+bool eventually(const std::function<bool()>& condition,
+                std::chrono::milliseconds limit = std::chrono::milliseconds(5000));
+
+
+namespace temporary_redis_detail {
+
+inline uint16_t free_port() {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in address{};
   address.sin_family = AF_INET;
@@ -31,28 +75,28 @@ uint16_t free_port() {
   return ntohs(address.sin_port);
 }
 
-}  // namespace
+}  // namespace temporary_redis_detail
 
-TemporaryRedis::TemporaryRedis() {
+inline TemporaryRedis::TemporaryRedis() {
   char pattern[] = "/tmp/ragscale-redis-XXXXXX";
   if (!::mkdtemp(pattern)) throw std::runtime_error("TemporaryRedis: cannot create a temporary folder");
   dir_ = pattern;
-  port_ = free_port();
+  port_ = temporary_redis_detail::free_port();
   start();
 }
 
-TemporaryRedis::~TemporaryRedis() {
+inline TemporaryRedis::~TemporaryRedis() {
   stop();
   std::error_code ignored;
   std::filesystem::remove_all(dir_, ignored);
 }
 
-TemporaryRedis& TemporaryRedis::shared() {
+inline TemporaryRedis& TemporaryRedis::shared() {
   static TemporaryRedis redis;
   return redis;
 }
 
-void TemporaryRedis::start() {
+inline void TemporaryRedis::start() {
   if (running()) return;
   std::string port = std::to_string(port_);
   pid_ = ::fork();
@@ -81,20 +125,20 @@ void TemporaryRedis::start() {
   throw std::runtime_error("TemporaryRedis: redis-server did not answer within 10 s");
 }
 
-redis::RedisClient::Options TemporaryRedis::client_options() const {
+inline redis::RedisClient::Options TemporaryRedis::client_options() const {
   redis::RedisClient::Options options;
   options.url = redis::parse_redis_url(url());
   return options;
 }
 
-void TemporaryRedis::stop() {
+inline void TemporaryRedis::stop() {
   if (!running()) return;
   ::kill(pid_, SIGKILL);
   ::waitpid(pid_, nullptr, 0);
   pid_ = -1;
 }
 
-std::string TemporaryRedis::run(const std::string& command) const {
+inline std::string TemporaryRedis::run(const std::string& command) const {
   timeval timeout{1, 0};
   redisContext* context = redisConnectWithTimeout("127.0.0.1", port_, timeout);
   if (!context || context->err) {
@@ -113,7 +157,7 @@ std::string TemporaryRedis::run(const std::string& command) const {
   return text;
 }
 
-bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds limit) {
+inline bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds limit) {
   auto deadline = std::chrono::steady_clock::now() + limit;
   while (!condition()) {
     if (std::chrono::steady_clock::now() >= deadline) return false;
