@@ -259,11 +259,12 @@ void RagService::shutdown() {
   if (c.llm_client) c.llm_client->shutdown();
   if (c.embed_client) c.embed_client->shutdown();
   if (c.workers) c.workers->shutdown();
-  // After everything that might still ask Redis; what refers to the client goes first.
+  if (c.ingestion) c.ingestion->shutdown();
+  // After everything that might still ask Redis (ingestion bumps the shared generation);
+  // the client stops first, then what its completions refer to.
   if (c.redis) c.redis->shutdown();
   c.shared_cache.reset();
   c.shared_generation.reset();
-  if (c.ingestion) c.ingestion->shutdown();
   if (c.index && c.store && c.ready.load()) {
     try {
       c.index->save(s.index_path(), index_signature(*c.store, *c.embedder));
