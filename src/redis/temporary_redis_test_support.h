@@ -41,7 +41,8 @@ class TemporaryRedis {
   bool running() const { return pid_ > 0; }
   uint16_t port() const { return port_; }
   std::string url() const { return "redis://127.0.0.1:" + std::to_string(port_); }
-  // Options of a RedisClient of this server (the defaults otherwise).
+  // Options of a RedisClient of this server (the defaults otherwise, but for timeouts
+  // of 2 s).
   redis::RedisClient::Options client_options() const;
   // Runs one command over a blocking connection of its own (test code only); the
   // reply as text ("" for nil, the number for an integer).
@@ -128,6 +129,10 @@ inline void TemporaryRedis::start() {
 inline redis::RedisClient::Options TemporaryRedis::client_options() const {
   redis::RedisClient::Options options;
   options.url = redis::parse_redis_url(url());
+  // Generous: a sanitizer build on a busy machine must not turn a slow answer into a
+  // failure (the tests of timeouts set their own).
+  options.command_timeout = std::chrono::seconds(2);
+  options.connect_timeout = std::chrono::seconds(2);
   return options;
 }
 

@@ -32,7 +32,8 @@ class SharedCacheTest(unittest.TestCase):
     def setUpClass(cls):
         cls.redis = Redis()
         # Searches are limited per client address, shared through Redis: 10 a minute.
-        args = ("--cache", cls.redis.url, "--route-rate-limits", "/api/v1/search=10/min")
+        # A generous command timeout: a busy machine must not turn a slow answer into a miss.
+        args = ("--cache", cls.redis.url, "--cache-timeout", "1s", "--route-rate-limits", "/api/v1/search=10/min")
         cls.a = Serve(*args)
         cls.b = Serve(*args)
 
