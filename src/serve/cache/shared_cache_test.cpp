@@ -15,11 +15,17 @@ using namespace std::chrono_literals;
 using ragscale::testing::eventually;
 using ragscale::testing::TemporaryRedis;
 
-std::unique_ptr<redis::RedisClient> client_of(const TemporaryRedis& server) {
-  auto client = std::make_unique<redis::RedisClient>(server.client_options());
-  EXPECT_TRUE(eventually([&client] { return client->up(); }));
-  return client;
-}
+// One replica's shared cache over its own Redis connection.
+struct Replica {
+  explicit Replica(const TemporaryRedis& server, SharedCache::Options options = {})
+      : redis(server.client_options()), cache(redis, options) {
+    EXPECT_TRUE(eventually([this] { return redis.up(); }));
+  }
+  // The client stops first: its completions refer to the cache.
+  ~Replica() { redis.shutdown(); }
+  redis::RedisClient redis;
+  SharedCache cache;
+};
 
 std::optional<std::string> lookup(SharedCache& cache, const std::string& key, uint64_t generation) {
   std::promise<std::optional<std::string>> promise;
@@ -37,10 +43,9 @@ std::optional<std::string> lookup_stored(SharedCache& cache, const std::string& 
 }
 
 TEST(SharedCache, AnAnswerStoredByOneReplicaIsAHitOnAnother) {
-  auto a_redis = client_of(TemporaryRedis::shared());
-  auto b_redis = client_of(TemporaryRedis::shared());
-  SharedCache a(*a_redis, {});
-  SharedCache b(*b_redis, {});
+  Replica a_replica(TemporaryRedis::shared()), b_replica(TemporaryRedis::shared());
+  SharedCache& a = a_replica.cache;
+  SharedCache& b = b_replica.cache;
   std::string key = QueryCache::make_key("shared across replicas?", "k=4");
   EXPECT_FALSE(lookup(b, key, 7));
   EXPECT_EQ(b.misses(), 1u);
@@ -51,10 +56,10 @@ TEST(SharedCache, AnAnswerStoredByOneReplicaIsAHitOnAnother) {
 }
 
 TEST(SharedCache, AnotherGenerationIsAMissAndTheTtlExpiresAnswers) {
-  auto redis = client_of(TemporaryRedis::shared());
   SharedCache::Options options;
   options.ttl = 150ms;
-  SharedCache cache(*redis, options);
+  Replica replica(TemporaryRedis::shared(), options);
+  SharedCache& cache = replica.cache;
   std::string key = QueryCache::make_key("generations", "k=4");
   cache.put(key, 1, "old");
   EXPECT_EQ(lookup_stored(cache, key, 1), "old");
@@ -66,10 +71,10 @@ TEST(SharedCache, AnotherGenerationIsAMissAndTheTtlExpiresAnswers) {
 }
 
 TEST(SharedCache, KeysArePrintableAndValuesSizeBounded) {
-  auto redis = client_of(TemporaryRedis::shared());
   SharedCache::Options options;
   options.max_value_bytes = 10;
-  SharedCache cache(*redis, options);
+  Replica replica(TemporaryRedis::shared(), options);
+  SharedCache& cache = replica.cache;
   std::string key = QueryCache::make_key("bounded", "");
   EXPECT_EQ(SharedCache::redis_key(key, 3).substr(0, 18), "ragscale:answer:3:");
   EXPECT_EQ(SharedCache::redis_key(key, 3).size(), 18u + 64u);
@@ -81,8 +86,9 @@ TEST(SharedCache, KeysArePrintableAndValuesSizeBounded) {
 
 TEST(SharedCache, RedisDownIsAnImmediateMissCountedAsAnErrorAndHitsComeBackWithIt) {
   TemporaryRedis server;
-  auto redis = client_of(server);
-  SharedCache cache(*redis, {});
+  Replica replica(server);
+  SharedCache& cache = replica.cache;
+  redis::RedisClient* redis = &replica.redis;
   std::string key = QueryCache::make_key("through an outage", "");
   cache.put(key, 1, "kept");
   EXPECT_EQ(lookup_stored(cache, key, 1), "kept");

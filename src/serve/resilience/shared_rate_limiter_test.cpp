@@ -17,6 +17,8 @@ struct Replica {
       : redis(server.client_options()), local(spec), shared(redis, name, spec, local) {
     EXPECT_TRUE(eventually([this] { return redis.up(); }));
   }
+  // The client stops first: its completions refer to the limiter and its buckets.
+  ~Replica() { redis.shutdown(); }
   // A request, and the wait for Redis's answer that a request's own work gives it.
   bool request(const std::string& key) {
     uint64_t answered = shared.shared_takes();
