@@ -6,16 +6,17 @@ set -euo pipefail
 build_packages=(
   g++ cmake ninja-build pkg-config make
   libhttp-parser-dev libyaml-cpp-dev rapidjson-dev
-  libsqlite3-dev libhnswlib-dev libssl-dev libpq-dev
+  libsqlite3-dev libhnswlib-dev libssl-dev libpq-dev libhiredis-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # make fuzz / make test: clang with libFuzzer, llvm-symbolizer for readable stacks.
   clang libclang-rt-14-dev llvm
 )
 # Real peers the integration tests and benchmarks run against (and GNU time, with which
 # bench/load_scale.sh measures the generator's peak memory).
-# postgresql-15: the server the store's tests start in a temporary folder (never the
-# system service), with Debian's binaries under /usr/lib/postgresql/15/bin.
-test_packages=(python3 nginx-light wrk python3-locust curl chromium time postgresql-15)
+# postgresql-15 and redis-server: the servers the store's and the shared cache's tests start
+# in temporary folders (never the system services); PostgreSQL's binaries are under
+# /usr/lib/postgresql/15/bin.
+test_packages=(python3 nginx-light wrk python3-locust curl chromium time postgresql-15 redis-server)
 
 wanted=("${build_packages[@]}")
 if [ "${1:-}" = "--with-test-peers" ]; then

@@ -164,6 +164,57 @@ class Serve:
         shutil.rmtree(self.data_dir, ignore_errors=True)
 
 
+class Redis:
+    """A redis-server on a free loopback port in a temporary folder, with no persistence.
+    stop() kills it (the way a crashed server goes); start() brings it back, empty, on
+    the same port."""
+
+    def __init__(self):
+        if not shutil.which("redis-server"):
+            raise unittest.SkipTest("redis-server is not installed (apt-get install redis-server)")
+        self.dir = tempfile.mkdtemp(prefix="ragscale-redis-")
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.url = f"redis://127.0.0.1:{self.port}"
+        self.process = None
+        self.start()
+
+    def start(self):
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+             "--dir", self.dir, "--logfile", os.path.join(self.dir, "redis.log")])
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as s:
+                    s.sendall(b"PING\r\n")
+                    if s.recv(16).startswith(b"+PONG"):
+                        return
+            except OSError:
+                pass
+            time.sleep(0.02)
+        raise AssertionError("redis-server did not answer on port %d" % self.port)
+
+    def get(self, key):
+        """GET key (a short text value) on a connection of its own; None when absent."""
+        with socket.create_connection(("127.0.0.1", self.port), timeout=2) as s:
+            s.sendall(b"GET %s\r\n" % key.encode())
+            reply = s.recv(4096)
+        if reply.startswith(b"$-1"):
+            return None
+        return reply.split(b"\r\n")[1].decode()
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+    def remove(self):
+        self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
 class ProcessesTestCase(unittest.TestCase):
     """A test that starts processes with self.start(thing) and has them stopped, newest
     first, when it ends."""

@@ -92,7 +92,7 @@ void handle_upload(ServiceContext& context, http::Request& request, http::Respon
   context.offload(responder, Route::kUpload, start, [&context, body, content_type, title]() -> Reply {
     Upload upload = read_upload(*body, content_type, title);
     int64_t id = context.store->add_document(upload.title, upload.text);  // durable before the 201
-    context.generation.fetch_add(1);
+    context.index_changed();
     schedule_ingestion(context, id);
     Reply reply = json_reply(201, "{\"id\":" + std::to_string(id) + ",\"status\":\"processing\"}\n");
     reply.headers.add("Location", "/api/v1/documents/" + std::to_string(id) + "/status");
@@ -154,7 +154,7 @@ void load_folder(ServiceContext& context, const std::string& folder) {
       continue;
     }
     schedule_ingestion(context, context.store->add_document(document_title(file, text), text));
-    context.generation.fetch_add(1);
+    context.index_changed();
     ++loaded;
   }
   std::fprintf(stderr, "ragscale serve: loading %zu documents from %s\n", loaded, folder.c_str());

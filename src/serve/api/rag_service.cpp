@@ -18,6 +18,13 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// How often each replica reads the shared index generation: another replica's upload
+// makes this one's cached answers misses within about this long.
+constexpr std::chrono::milliseconds kSharedGenerationRefresh{100};
+// The largest answer kept in the shared cache (answers are a few kB; this bounds a
+// pathological one).
+constexpr size_t kMaxSharedValueBytes = 1024 * 1024;
+
 resilience::CircuitBreakerOptions breaker_options(const ServeConfig& config, std::chrono::milliseconds timeout) {
   resilience::CircuitBreakerOptions options;
   options.window = std::max(std::chrono::seconds(1),
@@ -127,6 +134,24 @@ struct RagService::State {
     }
   }
 
+  // --cache: the Redis shared by the replicas. Connecting goes on in the background: until
+  // Redis answers the service runs on its in-process cache and local rate limits.
+  void connect_shared_cache() {
+    auto& c = context;
+    redis::RedisClient::Options options;
+    options.url = redis::parse_redis_url(c.config.cache);
+    options.command_timeout = c.config.cache_timeout;
+    c.redis = std::make_unique<redis::RedisClient>(options);
+    // Another replica's upload or delete: this one's cached answers are of an older generation.
+    c.shared_generation = std::make_unique<SharedGeneration>(*c.redis, kSharedGenerationRefresh,
+                                                             [&c] { c.generation.fetch_add(1); });
+    SharedCache::Options cache;
+    cache.ttl = c.config.cache_ttl;
+    cache.max_value_bytes = std::min<size_t>(c.config.cache_bytes, kMaxSharedValueBytes);
+    c.shared_cache = std::make_unique<SharedCache>(*c.redis, cache);
+    c.rate_limits.share(*c.redis);
+  }
+
   void load_index() {
     auto& c = context;
     try {
@@ -173,13 +198,14 @@ void RagService::start() {
   c.retriever = std::make_unique<HybridRetriever>(*c.store, *c.index, *c.embedder, config.candidates, config.rrf_k);
   c.ingestor = std::make_unique<Ingestor>(*c.store, *c.index, *c.embedder,
                                           ChunkerOptions{config.chunk_size, config.chunk_overlap}, config.embed_batch,
-                                          [&c] { c.generation.fetch_add(1); });
+                                          [&c] { c.index_changed(); });
   if (ChangeFeed* feed = c.store->change_feed()) {
     c.follower = std::make_unique<ChangeFollower>(*feed, *c.ingestor, config.store_poll);
   }
   c.workers = std::make_unique<WorkerPool>(static_cast<size_t>(config.workers), config.max_queued_tasks, "worker");
   c.ingestion = std::make_unique<WorkerPool>(1, 10'000'000, "ingestion");
 
+  if (!config.cache.empty()) s.connect_shared_cache();
   PipelineParts parts{c.cache, *c.retriever, *c.workers, c.generation, c.pipeline_metrics};
   parts.model = c.model.get();
   parts.query_embedder = c.query_embedder.get();
@@ -190,6 +216,8 @@ void RagService::start() {
   parts.fallback = config.fallback;
   parts.reduced_sources = config.reduced_sources;
   parts.reduced_max_tokens = config.reduced_max_tokens;
+  parts.shared = c.shared_cache.get();
+  parts.shared_generation = c.shared_generation.get();
   c.pipeline = std::make_unique<QueryPipeline>(std::move(parts));
 
   http::HttpServer::Options options;
@@ -242,6 +270,11 @@ void RagService::shutdown() {
   if (c.workers) c.workers->shutdown();
   if (c.ingestion) c.ingestion->shutdown();
   if (c.follower) c.follower->stop();
+  // After everything that might still ask Redis (ingestion and the change feed bump the
+  // shared generation); the client stops first, then what its completions refer to.
+  if (c.redis) c.redis->shutdown();
+  c.shared_cache.reset();
+  c.shared_generation.reset();
   if (c.index && c.store && c.ready.load() && c.store->keeps_saved_index()) {
     try {
       c.index->save(s.index_path(), index_signature(*c.store, *c.embedder));

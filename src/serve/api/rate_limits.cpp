@@ -135,7 +135,7 @@ RateLimits::Decision RateLimits::decide(std::string_view identity, Route route, 
   Decision decision;
   Limit* limit = limit_for(route, upload);
   if (!limit) return decision;
-  const auto taken = limit->buckets.try_take(identity, now);
+  const auto taken = limit->shared ? limit->shared->try_take(identity, now) : limit->buckets.try_take(identity, now);
   decision.allowed = taken.allowed;
   // Floored, with a hair of slack: refill arithmetic can leave 2.9999999 for 3.
   const double remaining = std::max(0.0, std::floor(taken.remaining + 1e-9));
@@ -149,6 +149,26 @@ RateLimits::Decision RateLimits::decide(std::string_view identity, Route route, 
                        std::to_string(retry_after) + " s";
   }
   return decision;
+}
+
+void RateLimits::share(redis::RedisClient& redis) {
+  auto move = [&redis](Limit* limit, std::string name) {
+    if (limit) limit->shared = std::make_unique<resilience::SharedRateLimiter>(redis, name, limit->spec, limit->buckets);
+  };
+  move(general_.get(), "general");
+  move(uploads_.get(), "uploads");
+  for (size_t i = 0; i < kRoutes; ++i) move(routes_[i].get(), route_label(static_cast<Route>(i)));
+}
+
+uint64_t RateLimits::degraded() const {
+  uint64_t total = 0;
+  auto add = [&total](const Limit* limit) {
+    if (limit && limit->shared) total += limit->shared->degraded();
+  };
+  add(general_.get());
+  add(uploads_.get());
+  for (const auto& route : routes_) add(route.get());
+  return total;
 }
 
 }  // namespace ragscale::serve

@@ -17,7 +17,12 @@
 //   X-RateLimit-Reset (whole seconds until the bucket is full again, rounded up). A
 //   refusal adds Retry-After: whole seconds, at least 1, rounded up, so a retry then
 //   passes unless the client spent tokens meanwhile.
-// - Thread-safe: the set of limits is fixed at construction; each limiter locks itself.
+// - share(): with Redis (--cache), each limit's buckets are shared by every replica
+//   using that Redis (resilience/shared_rate_limiter.h): decisions stay immediate and
+//   local, reconciled with the shared bucket; with Redis down they are the local
+//   bucket's alone, counted in degraded().
+// - Thread-safe: the set of limits is fixed at construction (share() is called before
+//   the service starts); each limiter locks itself.
 #pragma once
 
 #include <array>
@@ -28,7 +33,9 @@
 
 #include "http/message.h"
 #include "serve/api/routes.h"
+#include "redis/redis_client.h"
 #include "serve/resilience/keyed_rate_limiter.h"
+#include "serve/resilience/shared_rate_limiter.h"
 
 namespace ragscale::serve {
 
@@ -79,6 +86,11 @@ class RateLimits {
   // Takes a token from `identity`'s bucket of the limit covering the request.
   Decision decide(std::string_view identity, Route route, bool upload, resilience::TimePoint now);
 
+  // Moves every limit's buckets to `redis` (which outlives this).
+  void share(redis::RedisClient& redis);
+  // Decisions made by a local bucket alone because Redis was down.
+  uint64_t degraded() const;
+
  private:
   struct Limit {
     Limit(std::string setting, std::string_view rate, size_t max_keys);
@@ -86,6 +98,7 @@ class RateLimits {
     std::string text;     // the rate as configured, e.g. "100/min"
     resilience::RateSpec spec;
     resilience::KeyedRateLimiter buckets;
+    std::unique_ptr<resilience::SharedRateLimiter> shared;  // with share()
   };
   static constexpr size_t kRoutes = static_cast<size_t>(Route::kUnknown) + 1;
 

@@ -159,6 +159,11 @@ Reply RequestRouter::readiness(Route route) const {
     body += ",\"" + reading.backend + "\":\"" + dependency_state(reading) + "\"";
     degraded = degraded || reading.value != 0;
   }
+  if (context_.redis) {
+    bool redis_up = context_.redis->up();
+    body += std::string(",\"redis\":\"") + (redis_up ? "ok" : "down") + "\"";
+    degraded = degraded || !redis_up;
+  }
   body += "},\"degraded\":";
   body += degraded ? "true" : "false";
   body += "}\n";

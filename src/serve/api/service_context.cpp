@@ -51,6 +51,11 @@ void ServiceContext::check_question(const std::string& question) const {
   }
 }
 
+void ServiceContext::index_changed() {
+  generation.fetch_add(1);
+  if (shared_generation) shared_generation->bump();
+}
+
 ServiceGauges ServiceContext::gauges() const {
   ServiceGauges g;
   g.cache_hits = cache.hits();
@@ -75,6 +80,17 @@ ServiceGauges ServiceContext::gauges() const {
   }
   if (llm_client) g.backends_in_flight.push_back({"llm", llm_client->in_flight()});
   if (embed_client) g.backends_in_flight.push_back({"embedder", embed_client->in_flight()});
+  if (redis) {
+    g.shared = SharedCacheGauges{};
+    g.shared->redis_up = redis->up();
+    g.shared->connections_lost = redis->connections_lost();
+    g.shared->hits = shared_cache->hits();
+    g.shared->misses = shared_cache->misses();
+    g.shared->errors = shared_cache->errors();
+    g.shared->too_large = shared_cache->too_large();
+    g.shared->generation = shared_generation->current();
+    g.shared->rate_limit_degraded = rate_limits.degraded();
+  }
   g.failed_tasks = (workers ? workers->failed_tasks() : 0) + (ingestion ? ingestion->failed_tasks() : 0);
   return g;
 }

@@ -24,7 +24,10 @@
 #include "serve/api/service_metrics.h"
 #include "serve/backend/backend_client.h"
 #include "serve/backend/chat_generator.h"
+#include "redis/redis_client.h"
 #include "serve/cache/query_cache.h"
+#include "serve/cache/shared_cache.h"
+#include "serve/cache/shared_generation.h"
 #include "serve/config/serve_config.h"
 #include "serve/embed/embedder.h"
 #include "serve/ingest/change_follower.h"
@@ -53,6 +56,10 @@ struct ServiceContext {
   Authenticator auth;
   RateLimits rate_limits;
   QueryCache cache;
+  // With --cache: the Redis connection and what is shared through it (else all null).
+  std::unique_ptr<redis::RedisClient> redis;
+  std::unique_ptr<SharedGeneration> shared_generation;
+  std::unique_ptr<SharedCache> shared_cache;
   ServiceMetrics metrics;
   PipelineMetrics pipeline_metrics;
   std::unique_ptr<DocumentStore> store;
@@ -90,6 +97,9 @@ struct ServiceContext {
   // Runs `work` on the worker pool and sends its reply from the connection's loop; an
   // ApiError becomes its status, anything else a 500; a full queue a 503.
   void offload(http::Responder responder, Route route, Clock::time_point start, std::function<Reply()> work);
+  // The index changed (an upload, a delete, a document indexed): cached answers of
+  // earlier generations become misses here and, with a shared cache, on every replica.
+  void index_changed();
   // Throws ApiError 503 while starting, after a failed start, or while stopping.
   void require_ready() const;
   // Throws ApiError 400 for a question past max_question_chars.

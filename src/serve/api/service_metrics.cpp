@@ -69,6 +69,28 @@ std::string ServiceMetrics::render(const ServiceGauges& gauges) const {
   append_gauge(out, "ragscale_cache_misses_total", "Query cache misses.", "counter", gauges.cache_misses);
   append_gauge(out, "ragscale_cache_entries", "Answers held in the query cache.", "gauge", gauges.cache_entries);
   append_gauge(out, "ragscale_cache_bytes", "Bytes held in the query cache.", "gauge", gauges.cache_bytes);
+  if (const auto& shared = gauges.shared) {
+    append_gauge(out, "ragscale_cache_l2_hits_total", "Shared (Redis) cache hits after an in-process miss.",
+                 "counter", shared->hits);
+    append_gauge(out, "ragscale_cache_l2_misses_total", "Shared (Redis) cache misses.", "counter", shared->misses);
+    append_gauge(out, "ragscale_cache_l2_errors_total",
+                 "Shared cache lookups and stores Redis did not answer (down or timed out).", "counter",
+                 shared->errors);
+    append_gauge(out, "ragscale_cache_l2_too_large_total", "Answers too large for the shared cache, not stored.",
+                 "counter", shared->too_large);
+    append_gauge(out, "ragscale_redis_up", "1 while the Redis of --cache is connected.", "gauge",
+                 shared->redis_up ? 1 : 0);
+    append_gauge(out, "ragscale_redis_connections_lost_total", "Times the Redis connection was lost.", "counter",
+                 shared->connections_lost);
+    append_gauge(out, "ragscale_shared_index_generation", "The index generation shared through Redis.", "gauge",
+                 shared->generation);
+    out += "# HELP ragscale_redis_degraded_total Work done without Redis because it was down: cache lookups and "
+           "stores skipped, rate-limit decisions by the local buckets alone.\n";
+    out += "# TYPE ragscale_redis_degraded_total counter\n";
+    out += "ragscale_redis_degraded_total{part=\"cache\"} " + std::to_string(shared->errors) + "\n";
+    out += "ragscale_redis_degraded_total{part=\"rate_limit\"} " + std::to_string(shared->rate_limit_degraded) +
+           "\n";
+  }
   append_gauge(out, "ragscale_ingestion_queue", "Documents waiting for or in ingestion.", "gauge",
                gauges.ingestion_queue);
   append_gauge(out, "ragscale_index_chunks", "Chunks in the dense index.", "gauge", gauges.index_chunks);

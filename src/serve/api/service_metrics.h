@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -22,6 +23,18 @@ namespace ragscale::serve {
 struct BackendInFlight {
   std::string backend;  // "llm", "embedder"
   uint64_t calls = 0;
+};
+
+// The shared cache in Redis (--cache) and what depends on it.
+struct SharedCacheGauges {
+  bool redis_up = false;
+  uint64_t connections_lost = 0;
+  uint64_t hits = 0;
+  uint64_t misses = 0;
+  uint64_t errors = 0;     // lookups and stores Redis did not answer: also degraded
+  uint64_t too_large = 0;  // answers over the size bound, not stored
+  uint64_t generation = 0;
+  uint64_t rate_limit_degraded = 0;  // decisions by the local buckets alone, Redis down
 };
 
 struct ServiceGauges {
@@ -43,6 +56,7 @@ struct ServiceGauges {
   const metrics::AtomicHistogram* worker_queue_wait = nullptr;  // none: not rendered
   uint64_t failed_tasks = 0;
   std::vector<BackendInFlight> backends_in_flight;
+  std::optional<SharedCacheGauges> shared;  // none: no --cache
 };
 
 class ServiceMetrics {

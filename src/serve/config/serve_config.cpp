@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "common/duration.h"
+#include "redis/redis_url.h"
 #include "serve/api/rate_limits.h"
 #include "serve/storage/postgres.h"
 
@@ -297,7 +298,29 @@ const std::vector<Setting>& settings() {
       {"cache_entries", "N", "query cache capacity in entries (0 disables it)", false,
        SIZE_SETTING(cache_entries, 0, 100000000)},
       {"cache_bytes", "SIZE", "query cache capacity in bytes", false, BYTES_SETTING(cache_bytes)},
-      {"cache_ttl", "DURATION", "how long a cached answer stays valid", false, DURATION_SETTING(cache_ttl)},
+      {"cache_ttl", "DURATION", "how long a cached answer stays valid (in process and in the shared cache)", false,
+       DURATION_SETTING(cache_ttl)},
+      // Checked here, so a bad URL stops the start (exit 2) with what is accepted.
+      {"cache", "URL",
+       "shared cache in Redis, redis://HOST:PORT[/DB]: the second level of the answer cache, the shared index "
+       "generation and the rate-limit buckets, shared by every replica using it; empty: in-process only",
+       false,
+       [](ServeConfig& c, const std::string& v) {
+         if (!v.empty()) redis::parse_redis_url(v);
+         c.cache = v;
+       },
+       [](const ServeConfig& c) { return c.cache; }},
+      {"cache_timeout", "DURATION",
+       "longest wait for one Redis command before the request goes on without it (Redis down: no wait at all)",
+       false,
+       [](ServeConfig& c, const std::string& v) {
+         auto timeout = parse_ms(v);
+         if (timeout.count() < 1 || timeout.count() > 10000) {
+           throw std::invalid_argument("expected a duration from 1ms to 10s, e.g. 100ms, got " + v);
+         }
+         c.cache_timeout = timeout;
+       },
+       [](const ServeConfig& c) { return show_ms(c.cache_timeout); }},
       {"stale_grace", "DURATION",
        "how long past its TTL a cached answer may still be served (marked stale) when the model fails", false,
        DURATION_SETTING(stale_grace)},

@@ -110,6 +110,8 @@ struct ServeConfig {
   size_t cache_entries = 10000;
   size_t cache_bytes = 64 * 1024 * 1024;
   std::chrono::milliseconds cache_ttl{3600000};
+  std::string cache;  // redis://HOST:PORT[/DB]: the shared second level; empty: none
+  std::chrono::milliseconds cache_timeout{100};
   std::chrono::milliseconds stale_grace{3600000};
   std::string warm_file;
   size_t warm_rate = 5;

@@ -77,6 +77,26 @@ TEST(ServeConfigTest, BadInputNamesTheSource) {
   EXPECT_NE(message([] { load({"--users", "nocolon"}); }).find("USER:PASSWORD"), std::string::npos);
 }
 
+TEST(ServeConfigTest, SharedCacheUrlFromEverySourceAndABadOneNamedWithTheFix) {
+  EXPECT_EQ(load({}).config.cache, "");
+  EXPECT_EQ(load({"--cache", "redis://10.0.0.5:6380/2"}).config.cache, "redis://10.0.0.5:6380/2");
+  EXPECT_EQ(load({}, {"RAGSCALE_CACHE=redis://cache:6379"}).config.cache, "redis://cache:6379");
+  EXPECT_EQ(load({"--cache-timeout", "250ms"}).config.cache_timeout, std::chrono::milliseconds(250));
+  auto refusal = [](std::vector<std::string> args, std::vector<std::string> env) {
+    try {
+      load(std::move(args), std::move(env));
+    } catch (const ConfigError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  auto flag = refusal({"--cache", "http://127.0.0.1:6379"}, {});
+  EXPECT_NE(flag.find("flag --cache"), std::string::npos) << flag;
+  EXPECT_NE(flag.find("redis://HOST[:PORT][/DB]"), std::string::npos) << flag;
+  EXPECT_NE(refusal({}, {"RAGSCALE_CACHE=redis://h:0"}).find("RAGSCALE_CACHE"), std::string::npos);
+  EXPECT_NE(refusal({"--cache-timeout", "0ms"}, {}).find("1ms to 10s"), std::string::npos);
+}
+
 TEST(ServeConfigTest, HelpMentionsEveryFlagAndItsEnvironmentVariable) {
   auto help = serve_help();
   for (const char* flag : {"--port", "--data", "--config", "--embed-url", "--llm-url", "--cache-ttl", "--api-keys"}) {

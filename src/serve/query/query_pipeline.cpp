@@ -49,6 +49,7 @@ struct QueryPipeline::Run {
   std::string cache_key;  // the answer cache's
   std::string asked_key;  // the cache key of the parameters asked, when the rung changed them
   uint64_t generation = 0;  // the index generation when the question started
+  uint64_t shared_generation = 0;  // the shared one (with a shared cache)
   Clock::time_point start;
   Clock::time_point generation_start;
   std::shared_ptr<const RetrievalResult> retrieved;
@@ -219,6 +220,31 @@ void QueryPipeline::retrieve(const std::string& query, size_t top_k, Retrieved d
 }
 
 void QueryPipeline::lead(std::shared_ptr<Run> run) {
+  if (!parts_.shared) {
+    answer_afresh(std::move(run));
+    return;
+  }
+  run->shared_generation = parts_.shared_generation ? parts_.shared_generation->current() : 0;
+  parts_.shared->get(run->cache_key, run->shared_generation, [this, run](std::optional<std::string> core) {
+    if (!core) {
+      answer_afresh(run);
+      return;
+    }
+    parts_.answers.put(run->cache_key, *core, run->generation);
+    FlightResult result;
+    result.core = std::move(*core);
+    result.cached = true;
+    result.mode = "cached";
+    complete(run, std::move(result));
+  });
+}
+
+void QueryPipeline::store(const Run& run, const std::string& core) {
+  parts_.answers.put(run.cache_key, core, run.generation);
+  if (parts_.shared) parts_.shared->put(run.cache_key, run.shared_generation, core);
+}
+
+void QueryPipeline::answer_afresh(std::shared_ptr<Run> run) {
   retrieve(run->q.question, static_cast<size_t>(run->q.max_sources),
          [this, run](std::shared_ptr<const RetrievalResult> result, int status, std::string error) {
            if (!result) {
@@ -261,7 +287,7 @@ void QueryPipeline::generate(std::shared_ptr<Run> run) {
           return;
         }
         std::string core = answer_core_json(outcome.text, *run->retrieved);
-        if (!run->retrieved->degraded) parts_.answers.put(run->cache_key, core, run->generation);
+        if (!run->retrieved->degraded) store(*run, core);
         FlightResult result;
         result.core = std::move(core);
         result.mode = run->mode == ServiceMode::kReduced ? "reduced" : "full";
@@ -270,7 +296,7 @@ void QueryPipeline::generate(std::shared_ptr<Run> run) {
       // A probe's answer arrives after its requests were answered: it fills the cache.
       [this, run](std::string text) {
         if (!run->retrieved->degraded) {
-          parts_.answers.put(run->cache_key, answer_core_json(text, *run->retrieved), run->generation);
+          store(*run, answer_core_json(text, *run->retrieved));
         }
       });
 }
@@ -304,7 +330,7 @@ void QueryPipeline::fall_back(const std::shared_ptr<Run>& run, const std::string
     std::string answer;
     for (const auto& part : parts) answer += (answer.empty() ? "" : " ") + part;
     core = answer_core_json(answer, *run->retrieved, reason);
-    if (reason.empty() && !run->retrieved->degraded) parts_.answers.put(run->cache_key, core, run->generation);
+    if (reason.empty() && !run->retrieved->degraded) store(*run, core);
   }
   for (size_t i = 0; i < parts.size(); ++i) run->flight->emit(token_frame(i == 0 ? parts[i] : " " + parts[i]));
   result.core = std::move(core);

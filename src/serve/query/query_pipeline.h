@@ -9,6 +9,9 @@
 //             (on every rung, even while shedding)
 //   coalesce  an identical question already in the making is joined (SingleFlight,
 //             keyed with the index generation)
+//   shared    with a shared cache (Redis, --cache), the flight's leader looks the answer
+//             up there under the shared index generation; a hit fills the in-process
+//             cache and answers the flight; a miss, or Redis down, goes on at once
 //   admit     the leader of a flight passes admission control in front of the workers
 //             (shed: a held stale answer, else 503 with Retry-After at once; a shed
 //             search gets the latest held retrieval, marked stale)
@@ -22,6 +25,7 @@
 //             answer from the retrieved passages, marked degraded with the reason — or,
 //             with fallback off, 503 with Retry-After
 //   store     full answers go into the cache with the generation their question started on
+//             (and into the shared cache with the shared generation it started on)
 //
 // Contract:
 // - answer() never blocks: it answers from the cache at once (listener.on_done on the
@@ -47,6 +51,8 @@
 
 #include "serve/cache/lru_cache.h"
 #include "serve/cache/query_cache.h"
+#include "serve/cache/shared_cache.h"
+#include "serve/cache/shared_generation.h"
 #include "serve/query/answer_flight.h"
 #include "serve/query/generation_stage.h"
 #include "serve/query/overload_control.h"
@@ -74,6 +80,8 @@ struct PipelineParts {
   bool fallback = true;                 // false: 503 instead of a degraded answer
   size_t reduced_sources = 2;           // the reduced rung's sources and answer length
   size_t reduced_max_tokens = 128;
+  SharedCache* shared = nullptr;                   // null: no second cache level
+  const SharedGeneration* shared_generation = nullptr;  // with `shared`
 };
 
 class QueryPipeline {
@@ -106,7 +114,11 @@ class QueryPipeline {
   // The latest answer held for `cache_key` (another index generation, or past its TTL
   // within the stale grace), marked stale with `reason`; none when nothing is held.
   std::optional<FlightResult> stale_answer(const std::string& cache_key, std::string_view reason);
+  // The flight's leader: the shared cache first, then answer_afresh().
   void lead(std::shared_ptr<Run> run);
+  void answer_afresh(std::shared_ptr<Run> run);
+  // Keeps a full answer in the cache levels, under the generations its question started on.
+  void store(const Run& run, const std::string& core);
   void generate(std::shared_ptr<Run> run);
   void fall_back(const std::shared_ptr<Run>& run, const std::string& reason, bool streamed);
   // Retrieval behind admission control. `allow_stale`: a question shed by admission
