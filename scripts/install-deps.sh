@@ -30,22 +30,29 @@ for pkg in "${wanted[@]}"; do
   fi
 done
 
-# Front-end assets of the HTML report come from the npm registry, pinned by
-# web/package-lock.json; installed when missing or when the lock file changed.
+# npm packages come from the npm registry, pinned by each folder's package-lock.json:
+# the HTML report's front-end assets (web/) and the Kubernetes schema models that validate
+# deploy/k8s/ offline (deploy/k8s/validate/). Installed when missing or when a lock file changed.
 install_web_assets() {
-  local web
-  web="$(cd "$(dirname "$0")/.." && pwd)/web"
+  local root
+  root="$(cd "$(dirname "$0")/.." && pwd)"
+  install_npm_folder "$root/web" "the report's front-end assets"
+  install_npm_folder "$root/deploy/k8s/validate" "the Kubernetes manifest validator"
+}
+
+install_npm_folder() {
+  local web=$1 what=$2
   if [ -f "$web/node_modules/.package-lock.json" ] && [ "$web/node_modules/.package-lock.json" -nt "$web/package-lock.json" ]; then
     return 0
   fi
   if ! command -v npm > /dev/null; then
     if [ "$(id -u)" -ne 0 ]; then
-      echo "install-deps: npm is needed for the report's assets (uPlot); run: sudo apt-get install npm" >&2
+      echo "install-deps: npm is needed for $what; run: sudo apt-get install npm" >&2
       exit 1
     fi
     apt-get install -y -q --no-install-recommends npm || { apt-get update -q && apt-get install -y -q --no-install-recommends npm; }
   fi
-  echo "install-deps: installing the report's front-end assets (npm ci in web/)"
+  echo "install-deps: installing $what (npm ci in ${web#"$(dirname "$web")/"})"
   (cd "$web" && npm ci --no-audit --no-fund --loglevel=error)
 }
 
