@@ -117,9 +117,11 @@ TEST(SimServer, QueuedRequestsWaitForASlot) {
   EXPECT_EQ(first.result.status, 200);
   EXPECT_EQ(second.result.status, 200);
   // The second gets the slot when the first's last token is out, then waits its own 20 ms.
+  // The client may read the first's last token a few ms late on a loaded machine (sanitizer
+  // builds, a busy CI runner), which only shortens the gap it sees: hence half the wait.
   ASSERT_FALSE(first.piece_times.empty());
   ASSERT_FALSE(second.piece_times.empty());
-  EXPECT_GE(second.piece_times.front() - first.piece_times.back(), 18ms);
+  EXPECT_GE(second.piece_times.front() - first.piece_times.back(), 10ms);
 }
 
 TEST(SimServer, FullQueueIsRefusedWith503) {
