@@ -69,17 +69,14 @@ RunEvidence::RunEvidence(output::RunSummary summary) : summary_(std::move(summar
 double RunEvidence::duration_s() const { return summary_.stats.end_time() - summary_.stats.start_time(); }
 
 bool RunEvidence::open_model() const {
-  for (const auto& [key, value] : summary_.info.settings) {
-    if (key == "model") return value == "open";
-  }
+  const std::string model = summary_.info.setting("model");
+  if (!model.empty()) return model == "open";
   return summary_.info.coordinated_omission_corrected;
 }
 
 int RunEvidence::generator_threads() const {
-  for (const auto& [key, value] : summary_.info.settings) {
-    if (key == "threads") return std::max(1, std::atoi(value.c_str()));
-  }
-  return 1;
+  const std::string threads = summary_.info.setting("threads");
+  return threads.empty() ? 1 : std::max(1, std::atoi(threads.c_str()));
 }
 
 namespace {

@@ -57,11 +57,6 @@ using load::kExitBadInput;
 // another schedule gives every segment the same --seed.
 constexpr uint64_t kSegmentSeed = 0x5EC7'0A11'5EED'2026ULL;
 
-bool stop_requested_since(int count) { return load::stop_request_count() != count; }
-
-int g_signals_before_start = 0;
-bool stop_before_start() { return stop_requested_since(g_signals_before_start); }
-
 }  // namespace
 
 int run_load_command(int argc, char** argv) {
@@ -209,8 +204,9 @@ int run_load_command(int argc, char** argv) {
   if (options.start_at) {
     const double wait = *options.start_at - load::unix_time_now();
     if (wait > 0) std::fprintf(stderr, "  waiting %.1f s for --start-at\n", wait);
-    g_signals_before_start = load::stop_request_count();
-    const double late = load::wait_until(*options.start_at, stop_before_start);
+    const int signals_before_start = load::stop_request_count();
+    const double late = load::wait_until(*options.start_at,
+                                         [&] { return load::stop_request_count() != signals_before_start; });
     if (late < 0) {
       std::fprintf(stderr, "ragscale load: interrupted before --start-at; nothing was sent\n");
       return load::kExitInterrupted;

@@ -23,7 +23,8 @@ Worker::Worker(const WorkerSetup& setup)
       compiled_(compile_scenario(*setup.scenario, *setup.targets, shard_)),
       arrival_timer_([this] { schedule_next_arrival(); }),
       arrival_sequence_(setup.arrivals, setup.arrival_seed) {
-  next_arrival_ = setup_.segment.nth_owned(static_cast<uint64_t>(setup_.index));
+  next_own_arrival_ = static_cast<uint64_t>(setup_.index);
+  next_arrival_ = setup_.segment.nth_owned(next_own_arrival_);
 }
 
 Worker::~Worker() {
@@ -172,11 +173,8 @@ void Worker::schedule_next_arrival() {
       loop_.arm(arrival_timer_, intended);
       return;
     }
-    if (setup_.segment.is_whole()) {
-      next_arrival_ += static_cast<uint64_t>(setup_.count);
-    } else {
-      for (int i = 0; i < setup_.count; ++i) next_arrival_ = setup_.segment.next_owned_after(next_arrival_);
-    }
+    next_own_arrival_ += static_cast<uint64_t>(setup_.count);
+    next_arrival_ = setup_.segment.nth_owned(next_own_arrival_);
     if (!setup_.budget->claim()) {
       arrivals_ended_ = true;
       return;

@@ -137,7 +137,8 @@ class Worker {
   // Open model.
   net::Timer arrival_timer_;
   net::TimePoint run_start_;
-  uint64_t next_arrival_ = 0;  // its number in the whole run's schedule
+  uint64_t next_own_arrival_ = 0;  // among the segment's arrivals: index, index + count, ...
+  uint64_t next_arrival_ = 0;      // the same arrival's number in the whole run's schedule
   // The run's arrival sequence, walked up to this worker's next arrival.
   ArrivalSequence arrival_sequence_;
   uint64_t sequence_taken_ = 0;  // values taken from arrival_sequence_

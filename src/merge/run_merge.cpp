@@ -18,13 +18,6 @@ bool is_part_setting(const std::string& key) {
   return key == "segment" || key == "segment period" || key == "late start";
 }
 
-std::string setting(const output::RunSummary& summary, const std::string& key) {
-  for (const auto& [name, value] : summary.info.settings) {
-    if (name == key) return value;
-  }
-  return {};
-}
-
 struct NamedSegment {
   std::string source;
   ExecutionSegment segment;
@@ -90,13 +83,13 @@ output::RunPart part_of(const std::string& source, const output::RunSummary& sum
   const EndpointStats& aggregate = stats.aggregate();
   output::RunPart part;
   part.source = source;
-  part.segment = setting(summary, "segment");
-  const std::string period = setting(summary, "segment period");
+  part.segment = summary.info.setting("segment");
+  const std::string period = summary.info.setting("segment period");
   if (!period.empty()) part.segment_period = std::strtoull(period.c_str(), nullptr, 10);
   part.host = summary.info.host;
   part.start_unix_time = stats.start_time();
   part.end_unix_time = stats.end_time();
-  const std::string late = setting(summary, "late start");
+  const std::string late = summary.info.setting("late start");
   if (!late.empty()) part.late_start_seconds = std::strtod(late.c_str(), nullptr);
   part.requests = aggregate.requests();
   part.failures = aggregate.failures();

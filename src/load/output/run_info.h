@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -56,6 +57,14 @@ struct RunInfo {
   std::vector<metrics::ScrapedTarget> scraped;
   // The generators a merged run was made of, in merge order; empty for one generator's run.
   std::vector<RunPart> parts;
+
+  // The value of a setting, or "" when the run has none of that name.
+  std::string setting(std::string_view key) const {
+    for (const auto& [name, value] : settings) {
+      if (name == key) return value;
+    }
+    return {};
+  }
 
   bool operator==(const RunInfo&) const = default;
 };

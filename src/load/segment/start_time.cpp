@@ -124,7 +124,7 @@ std::string format_rfc3339(double unix_seconds) {
   return text;
 }
 
-double wait_until(double start, bool (*stop)()) {
+double wait_until(double start, const std::function<bool()>& stop) {
   for (;;) {
     const double now = unix_time_now();
     if (now >= start) return now - start;

@@ -2,6 +2,7 @@
 // instant, so their seconds (and the merged time series) line up.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -20,6 +21,6 @@ std::string format_rfc3339(double unix_seconds);
 
 // Sleeps until `start` (Unix seconds) unless `stop` turns true first (checked every 50 ms).
 // Returns how late the wake-up is in seconds (negative when stopped early).
-double wait_until(double start, bool (*stop)());
+double wait_until(double start, const std::function<bool()>& stop);
 
 }  // namespace ragscale::load
