@@ -5,7 +5,7 @@
 #include <future>
 #include <thread>
 
-#include "redis/temporary_redis_test_support.h"
+#include "support/temporary_redis.h"
 
 namespace ragscale::redis {
 namespace {

@@ -22,6 +22,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "support/free_port.h"
+
 namespace ragscale::testing {
 
 class TemporaryPostgres {
@@ -40,7 +42,7 @@ class TemporaryPostgres {
     directory_ = pattern;
     copy_template(directory_ + "/data");
     own(directory_);
-    port_ = free_port();
+    port_ = free_loopback_port();
     start();
   }
 
@@ -127,21 +129,6 @@ class TemporaryPostgres {
       throw;
     }
     ::close(lock);
-  }
-
-  static int free_port() {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof address;
-    if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-      ::close(fd);
-      throw std::runtime_error("TemporaryPostgres: no free port");
-    }
-    ::close(fd);
-    return ntohs(address.sin_port);
   }
 
   std::string directory_;

@@ -6,7 +6,7 @@
 #include <thread>
 
 #include "serve/cache/query_cache.h"
-#include "redis/temporary_redis_test_support.h"
+#include "support/temporary_redis.h"
 
 namespace ragscale::serve {
 namespace {

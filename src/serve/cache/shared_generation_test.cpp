@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "redis/temporary_redis_test_support.h"
+#include "support/temporary_redis.h"
 
 namespace ragscale::serve {
 namespace {

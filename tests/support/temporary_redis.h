@@ -22,6 +22,8 @@
 #include <string>
 #include <thread>
 
+#include "support/free_port.h"
+
 #include "redis/redis_client.h"
 
 namespace ragscale::testing {
@@ -59,30 +61,12 @@ bool eventually(const std::function<bool()>& condition,
                 std::chrono::milliseconds limit = std::chrono::milliseconds(5000));
 
 
-namespace temporary_redis_detail {
-
-inline uint16_t free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-    if (fd >= 0) ::close(fd);
-    throw std::runtime_error("TemporaryRedis: no free loopback port");
-  }
-  ::close(fd);
-  return ntohs(address.sin_port);
-}
-
-}  // namespace temporary_redis_detail
 
 inline TemporaryRedis::TemporaryRedis() {
   char pattern[] = "/tmp/ragscale-redis-XXXXXX";
   if (!::mkdtemp(pattern)) throw std::runtime_error("TemporaryRedis: cannot create a temporary folder");
   dir_ = pattern;
-  port_ = temporary_redis_detail::free_port();
+  port_ = ragscale::testing::free_loopback_port();
   start();
 }
 
