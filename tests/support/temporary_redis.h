@@ -8,6 +8,7 @@
 #include <hiredis/hiredis.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <spawn.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -84,13 +85,16 @@ inline TemporaryRedis& TemporaryRedis::shared() {
 inline void TemporaryRedis::start() {
   if (running()) return;
   std::string port = std::to_string(port_);
-  pid_ = ::fork();
-  if (pid_ < 0) throw std::runtime_error("TemporaryRedis: fork failed");
-  if (pid_ == 0) {
-    ::execlp("redis-server", "redis-server", "--port", port.c_str(), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", dir_.c_str(), "--logfile", (dir_ + "/redis.log").c_str(),
-             static_cast<char*>(nullptr));
-    ::_exit(127);
+  std::string log = dir_ + "/redis.log";
+  const char* argv[] = {"redis-server", "--port", port.c_str(), "--bind", "127.0.0.1", "--save", "",
+                        "--appendonly", "no", "--dir", dir_.c_str(), "--logfile", log.c_str(), nullptr};
+  // posix_spawn, not fork: a restart happens while the client under test has threads
+  // running, and a forked child of a ThreadSanitizer process can hang before its exec
+  // on a lock another thread held at the fork.
+  if (::posix_spawnp(&pid_, "redis-server", nullptr, nullptr, const_cast<char* const*>(argv), environ) != 0) {
+    pid_ = -1;
+    throw std::runtime_error("TemporaryRedis: cannot start redis-server (is it installed? apt-get install "
+                             "redis-server)");
   }
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (std::chrono::steady_clock::now() < deadline) {
