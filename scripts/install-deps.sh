@@ -15,8 +15,9 @@ build_packages=(
 # bench/load_scale.sh measures the generator's peak memory).
 # postgresql-15 and redis-server: the servers the store's and the shared cache's tests start
 # in temporary folders (never the system services); PostgreSQL's binaries are under
-# /usr/lib/postgresql/15/bin.
-test_packages=(python3 nginx-light wrk python3-locust curl chromium time postgresql-15 redis-server)
+# /usr/lib/postgresql/15/bin. haproxy: the balancer of ragscale cluster (its tests and
+# make cluster-demo start private clusters).
+test_packages=(python3 nginx-light wrk python3-locust curl chromium time postgresql-15 redis-server haproxy)
 
 wanted=("${build_packages[@]}")
 if [ "${1:-}" = "--with-test-peers" ]; then

@@ -16,5 +16,6 @@ int run_compare_command(int argc, char** argv);  // src/compare/compare_command.
 int run_plan_command(int argc, char** argv);   // src/plan/plan_command.cpp
 int run_diagnose_command(int argc, char** argv);  // src/diagnose/diagnose_command.cpp
 int run_merge_command(int argc, char** argv);  // src/merge/merge_command.cpp
+int run_cluster_command(int argc, char** argv);  // src/cluster/cluster_command.cpp
 
 }  // namespace ragscale

@@ -37,6 +37,8 @@ constexpr Subcommand kSubcommands[] = {
      ragscale::run_demo_command},
     {"capacity", "find the highest load a target sustains within its SLOs (geometric growth, then bisection)",
      ragscale::run_capacity_command},
+    {"cluster", "a local cluster: replicas behind HAProxy over shared PostgreSQL and Redis (up, status, scale, down)",
+     ragscale::run_cluster_command},
 };
 
 void print_usage(FILE* out) {
