@@ -9,7 +9,7 @@ JOBS      ?= $(shell nproc)
 # Seconds each fuzz target runs under `make fuzz` (`make test` replays each seed corpus).
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps test-deps build asan tsan tsan-build fuzz fuzz-build test unit integration demo bench clean
+.PHONY: all deps test-deps cluster-deps build asan tsan tsan-build fuzz fuzz-build test unit integration demo cluster-demo bench clean
 
 all: build
 
@@ -18,6 +18,9 @@ deps:
 
 test-deps:
 	@scripts/install-deps.sh --with-test-peers
+
+cluster-deps:
+	@scripts/install-deps.sh --with-cluster
 
 build: deps
 	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
@@ -65,6 +68,11 @@ test: build test-deps asan tsan-build fuzz-build
 
 demo: build
 	@scripts/demo.sh
+
+# The scale-out story on this machine: 1 replica, then 3, a shared cache, a replica killed
+# (PostgreSQL, Redis and HAProxy from Debian; see scripts/cluster-demo.sh).
+cluster-demo: build cluster-deps
+	@scripts/cluster-demo.sh
 
 # Every benchmark, or only those named: make bench BENCH="load_speed serve_ingest".
 # Exits non-zero when any missed its target; the last lines say which.

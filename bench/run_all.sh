@@ -6,7 +6,7 @@
 # Usage: bench/run_all.sh [NAME...]   (default: all; NAME as in load_speed)
 set -u
 cd "$(dirname "$0")/.."
-benchmarks=${*:-load_speed load_scale load_accuracy serve_health_vs_nginx serve_cached_query serve_ingest serve_retrieval serve_coalescing serve_embed_batching serve_outage serve_outage_hang serve_cache_effect serve_cache_l2 rate_limit sim_streams llm_accuracy llm_scale llm_goodput load_https compare_stability diagnose_staged_faults load_scrape_cost load_segments_exactness load_processes}
+benchmarks=${*:-load_speed load_scale load_accuracy serve_health_vs_nginx serve_cached_query serve_ingest serve_retrieval serve_coalescing serve_embed_batching serve_outage serve_outage_hang serve_cache_effect serve_cache_l2 rate_limit sim_streams llm_accuracy llm_scale llm_goodput load_https compare_stability diagnose_staged_faults load_scrape_cost load_segments_exactness load_processes cluster_scale_out cluster_failover cluster_haproxy_overhead cluster_consistency}
 results=$(mktemp -d "${TMPDIR:-/tmp}/ragscale-bench-all.XXXXXX")
 trap 'rm -rf "$results"' EXIT
 trap 'exit 130' INT TERM

@@ -19,9 +19,14 @@ build_packages=(
 # make cluster-demo start private clusters).
 test_packages=(python3 nginx-light wrk python3-locust curl chromium time postgresql-15 redis-server haproxy)
 
+# ragscale cluster (make cluster-demo): the servers it starts.
+cluster_packages=(postgresql-15 redis-server haproxy curl python3)
+
 wanted=("${build_packages[@]}")
 if [ "${1:-}" = "--with-test-peers" ]; then
   wanted+=("${test_packages[@]}")
+elif [ "${1:-}" = "--with-cluster" ]; then
+  wanted+=("${cluster_packages[@]}")
 fi
 
 missing=()

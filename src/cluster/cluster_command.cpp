@@ -207,6 +207,11 @@ int cluster_up(Options& options) {
     bad("a cluster already runs in " + spec.dir + " (keeper pid " + std::to_string(state->keeper_pid) +
         "); see ragscale cluster status, or stop it with ragscale cluster down");
   }
+  if (auto state = read_state(spec.dir, why); state && !keeper_alive(*state) && state->phase != "stopped" &&
+                                               state->phase != "failed") {
+    bad("the record in " + spec.dir + " says the cluster is " + state->phase +
+        " but its keeper is gone; run ragscale cluster down --dir " + spec.dir + " first");
+  }
   if (auto problem = up_problem(spec); !problem.empty()) bad(problem);
   if (auto problem = postgres_problem(spec); !problem.empty()) bad(problem);
   fs::create_directories(spec.path("logs"));

@@ -25,6 +25,8 @@ std::string haproxy_config(const ClusterSpec& spec, int max_connections) {
          "    maxconn " + std::to_string(max_connections) + "\n"
          "    stats socket " + haproxy_socket_path(spec) + " mode 600 level admin\n"
          "    stats timeout 10s\n"
+         "    # Short requests first when tasks wait: a cached answer must not queue behind bulk I/O.\n"
+         "    tune.sched.low-latency on\n"
          "\n"
          "defaults\n"
          "    mode http\n"
