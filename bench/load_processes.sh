@@ -1,8 +1,9 @@
 #!/bin/sh
 # Scale of `ragscale load --processes` on one machine when the generator is the limit: each
-# request's answer is a JSON document of about 200 KB that the scenario checks (json_has
-# parses it), so the generator spends far more per request than nginx, which sends the file
-# with sendfile.
+# request's answer is an embeddings response of about 240 KB (16 vectors of 1,536 numbers,
+# as an OpenAI-compatible /v1/embeddings answers) that the scenario checks (json_has
+# parses it, every number), so the generator spends far more per request than nginx,
+# which sends the file with sendfile.
 # One process on one core (taskset -c 0, --threads 1) against --processes 2 on two cores
 # (taskset -c 0,1: one child pinned to each), nginx unpinned with two workers (reuseport, so
 # both take connections) on the same two cores; 16 users, no think time. The runs alternate and the figure is the median of the runs' ratios.
@@ -19,9 +20,11 @@ bench_require_executable "$LOAD_BIN"
 port=$(free_port)
 mkdir "$BENCH_WORK/www"
 python3 -c "
-import json
-doc = {'answer': 'x', 'sources': [{'id': i, 'title': 'Document %d' % i, 'score': i / 7.0,
-        'text': 'retrieval augmented generation under load ' * 3} for i in range(1200)]}
+import json, random
+random.seed(1)
+doc = {'object': 'list', 'model': 'text-embedding-3-small',
+       'data': [{'object': 'embedding', 'index': i, 'embedding': [round(random.uniform(-0.1, 0.1), 6) for _ in range(1536)]}
+                for i in range(16)], 'usage': {'prompt_tokens': 512, 'total_tokens': 512}}
 open('$BENCH_WORK/www/answer.json', 'w').write(json.dumps(doc))"
 start_file_nginx "$BENCH_WORK" "$port" 0,1 2
 bench_at_exit stop_static_nginx
@@ -32,7 +35,7 @@ users:
   - name: reader
     wait: 0
     tasks:
-      - {path: /answer.json, check: {status: [200], json_has: [/answer, /sources/1199/text]}}
+      - {path: /answer.json, check: {status: [200], json_has: [/data/15/embedding/1535, /usage/total_tokens]}}
 load: {users: 16, spawn_rate: 16, run_time: ${DURATION}s}
 YAML
 

@@ -278,8 +278,8 @@ int cluster_up(Options& options) {
     auto state = read_state(spec.dir, ignored);
     std::cout << (state ? state_to_json(*state) : "{}\n");
   } else {
-    std::printf("cluster up: %d replicas behind %s (keeper pid %d); ragscale cluster status --dir %s\n",
-                spec.replicas, spec.balancer_url().c_str(), keeper, spec.dir.c_str());
+    std::printf("cluster up: %d replica%s behind %s (keeper pid %d); ragscale cluster status --dir %s\n",
+                spec.replicas, spec.replicas == 1 ? "" : "s", spec.balancer_url().c_str(), keeper, spec.dir.c_str());
   }
   return 0;
 }
@@ -421,7 +421,7 @@ int cluster_scale(const Options& options) {
         std::printf("{\"replicas\": %d, \"request\": %llu, \"done\": true}\n", options.scale_to,
                     static_cast<unsigned long long>(request.id));
       } else {
-        std::printf("cluster scaled to %d replicas\n", options.scale_to);
+        std::printf("cluster scaled to %d replica%s\n", options.scale_to, options.scale_to == 1 ? "" : "s");
       }
       return 0;
     }
