@@ -428,8 +428,12 @@ int cluster_scale(const Options& options) {
     if (!keeper_alive(state)) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  std::fprintf(stderr, "ragscale cluster scale: not done within the --timeout; see ragscale cluster status and %s\n",
-               options.spec.path("logs").c_str());
+  std::string why, message;
+  if (auto now = read_state(options.spec.dir, why); now && !now->message.empty()) message = " (" + now->message + ")";
+  std::fprintf(stderr,
+               "ragscale cluster scale: not done within the --timeout%s; the keeper keeps trying: see ragscale "
+               "cluster status and %s\n",
+               message.c_str(), options.spec.path("logs").c_str());
   return 1;
 }
 

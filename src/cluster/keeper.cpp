@@ -123,6 +123,7 @@ class Keeper {
   ClusterState state_;
   std::list<Managed> processes_;  // a list: references stay valid as replicas come and go
   uint64_t pending_request_ = 0;
+  Clock::time_point reconcile_again_at_{};  // a replica could not start: try again then
 };
 
 Managed& Keeper::add(const std::string& role, const std::string& name, int port, SpawnOptions spawn,
@@ -317,6 +318,8 @@ void Keeper::reconcile() {
     } catch (const std::exception& e) {
       state_.message = e.what();
       processes_.pop_back();
+      reconcile_again_at_ = Clock::now() + std::chrono::seconds(2);
+      save();
       return;
     }
     ++count;
@@ -415,6 +418,10 @@ void Keeper::tick() {
         ::kill(process.record.pid, SIGKILL);  // hung at start: the exit starts it again
       }
     }
+  }
+  if (reconcile_again_at_ != Clock::time_point{} && now >= reconcile_again_at_) {
+    reconcile_again_at_ = {};
+    reconcile();
   }
   if (pending_request_ > state_.applied_request) {
     auto staying = replicas(true);
