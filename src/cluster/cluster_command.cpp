@@ -34,6 +34,7 @@
 #include "common/argument_cursor.h"
 #include "common/duration.h"
 #include "common/json_fields.h"
+#include "common/self_executable.h"
 
 namespace ragscale {
 
@@ -165,13 +166,6 @@ Options parse(int argc, char** argv) {
   return options;
 }
 
-std::string this_binary() {
-  std::error_code error;
-  auto path = fs::read_symlink("/proc/self/exe", error);
-  if (error) throw std::runtime_error("cannot find this program's path (/proc/self/exe): " + error.message());
-  return path.string();
-}
-
 // What is missing or in the way before anything starts; empty when nothing.
 std::string up_problem(const ClusterSpec& spec) {
   if (auto problem = spec_problem(spec); !problem.empty()) return problem;
@@ -216,7 +210,7 @@ int cluster_up(Options& options) {
   if (auto problem = postgres_problem(spec); !problem.empty()) bad(problem);
   fs::create_directories(spec.path("logs"));
   ::unlink(scale_request_path(spec.dir).c_str());
-  const std::string binary = this_binary();
+  const std::string binary = self_executable();
 
   int report[2];
   if (::pipe2(report, O_CLOEXEC) != 0) throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
@@ -348,8 +342,8 @@ int cluster_status(const Options& options) {
     put_field(json, "phase", keeper || state.phase == "stopped" || state.phase == "failed" ? state.phase : "keeper gone");
     put_field(json, "message", state.message);
     put_field(json, "balancer_url", state.spec.balancer_url());
-    put_field(json, "stats_url", "http://127.0.0.1:" + std::to_string(state.spec.stats_port()) + "/");
-    put_field(json, "prometheus_url", "http://127.0.0.1:" + std::to_string(state.spec.stats_port()) + "/metrics");
+    put_field(json, "stats_url", state.spec.stats_url());
+    put_field(json, "prometheus_url", state.spec.prometheus_url());
     put_field(json, "desired_replicas", state.desired_replicas);
     put_field(json, "ready_replicas", ready);
     json.Key("keeper");
@@ -385,8 +379,8 @@ int cluster_status(const Options& options) {
               keeper || state.phase == "stopped" || state.phase == "failed" ? "" : " (its keeper is gone: run ragscale cluster down)", ready,
               state.desired_replicas, state.spec.balancer_url().c_str());
   if (!state.message.empty()) std::printf("  %s\n", state.message.c_str());
-  std::printf("  HAProxy stats http://127.0.0.1:%d/, Prometheus http://127.0.0.1:%d/metrics\n\n",
-              state.spec.stats_port(), state.spec.stats_port());
+  std::printf("  HAProxy stats %s, Prometheus %s\n\n", state.spec.stats_url().c_str(),
+              state.spec.prometheus_url().c_str());
   std::printf("  %-10s %-10s %-8s %-12s %-12s %-10s %s\n", "name", "role", "pid", "state", "health", "balancer", "url");
   for (size_t i = 0; i < state.processes.size(); ++i) {
     const auto& process = state.processes[i];

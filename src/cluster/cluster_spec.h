@@ -39,6 +39,8 @@ struct ClusterSpec {
     return sim ? "http://127.0.0.1:" + std::to_string(sim_port()) : std::string();
   }
   std::string balancer_url() const { return "http://127.0.0.1:" + std::to_string(port); }
+  std::string stats_url() const { return "http://127.0.0.1:" + std::to_string(stats_port()) + "/"; }
+  std::string prometheus_url() const { return "http://127.0.0.1:" + std::to_string(stats_port()) + "/metrics"; }
 };
 
 // Empty when the spec can run; otherwise what is wrong and how to fix it.

@@ -71,8 +71,8 @@ std::string state_to_json(const ClusterState& state) {
   put_field(json, "message", state.message);
   put_field(json, "started_at", state.started_at);
   put_field(json, "balancer_url", spec.balancer_url());
-  put_field(json, "stats_url", "http://127.0.0.1:" + std::to_string(spec.stats_port()) + "/");
-  put_field(json, "prometheus_url", "http://127.0.0.1:" + std::to_string(spec.stats_port()) + "/metrics");
+  put_field(json, "stats_url", spec.stats_url());
+  put_field(json, "prometheus_url", spec.prometheus_url());
   put_field(json, "store_url", spec.store_url());
   put_field(json, "cache_url", spec.cache_url());
   put_field(json, "model_url", spec.model_url());

@@ -28,6 +28,7 @@
 #include "cluster/postgres_instance.h"
 #include "cluster/probes.h"
 #include "cluster/process_spawn.h"
+#include "load/segment/start_time.h"
 
 namespace ragscale::cluster {
 
@@ -41,15 +42,6 @@ constexpr milliseconds kTick{250};
 constexpr milliseconds kReplicaStartLimit{120000};
 constexpr milliseconds kDrainLimit{15000};
 constexpr int kMaxBackoffMs = 30000;
-
-std::string now_rfc3339() {
-  std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  ::gmtime_r(&now, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
-}
 
 SpawnOptions program(std::vector<std::string> argv, std::string log) {
   SpawnOptions options;
@@ -80,7 +72,7 @@ class Keeper {
     state_.spec = spec_;
     state_.keeper_pid = ::getpid();
     state_.phase = "starting";
-    state_.started_at = now_rfc3339();
+    state_.started_at = load::format_rfc3339(static_cast<double>(std::time(nullptr)));
     state_.desired_replicas = spec_.replicas;
   }
 
@@ -140,7 +132,7 @@ Managed& Keeper::add(const std::string& role, const std::string& name, int port,
 }
 
 void Keeper::launch(Managed& process) {
-  if (process.record.role != "postgres" && !port_free(process.record.port)) {
+  if (!port_free(process.record.port)) {
     throw std::runtime_error("port " + std::to_string(process.record.port) + " (" + process.record.name +
                              ") is in use by another program; choose another --port");
   }
@@ -218,9 +210,6 @@ void Keeper::start() {
   pg.record.url = spec_.store_url();
   pg.stop_signal = SIGINT;  // fast shutdown: open transactions roll back, then a clean checkpoint
   pg.stop_grace_ms = 30000;
-  if (!port_free(pg.record.port)) {
-    throw std::runtime_error("port " + std::to_string(pg.record.port) + " (postgres) is in use; choose another --port");
-  }
   launch(pg);
   wait_ready(pg, milliseconds(60000));
   report("postgres ready on 127.0.0.1:" + std::to_string(spec_.postgres_port()));

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "app/commands.h"
+#include "common/self_executable.h"
 #include "demo/child_process.h"
 #include "ingest_client/folder_upload.h"
 #include "load/output/json_summary.h"
@@ -129,7 +130,7 @@ int run_demo_command(int argc, char** argv) {
   std::unique_ptr<demo::ChildProcess> sim, serve;
   int smoke_exit = 2, load_exit = 2;
   try {
-    const fs::path binary = fs::canonical("/proc/self/exe");
+    const fs::path binary = self_executable();
     const fs::path corpus = find_shipped("corpus/documents", binary);
     const fs::path scenarios = find_shipped("scenarios", binary);
     fs::create_directories(out);

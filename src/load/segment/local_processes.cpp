@@ -1,4 +1,5 @@
 #include "load/segment/local_processes.h"
+#include "common/self_executable.h"
 
 #include <sched.h>
 #include <signal.h>
@@ -58,13 +59,6 @@ std::vector<std::string> child_arguments(int argc, char** argv) {
     if (!dropped) kept.emplace_back(arg);
   }
   return kept;
-}
-
-std::string self_executable() {
-  std::error_code error;
-  auto path = std::filesystem::read_symlink("/proc/self/exe", error);
-  if (error) throw std::runtime_error("cannot find this program's path (/proc/self/exe): " + error.message());
-  return path.string();
 }
 
 std::vector<int> allowed_cpus() {
